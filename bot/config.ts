@@ -1,0 +1,144 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * All settings come from the environment, are parsed once at start-up and frozen. Two modes:
+ * - `local`: no Microsoft app id; anonymous Bot Framework auth (botbuilder then skips token
+ *   validation entirely), so the server listens on loopback only.
+ * - `production`: refuses to start unless app id, app type, tenant id, secret and storage are set.
+ */
+export type Mode = 'local' | 'production';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const optionalInt = (min: number, max: number) =>
+  optionalText.pipe(
+    z.union([
+      z.undefined(),
+      z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(min).max(max)),
+    ]),
+  );
+
+const listOf = (item: z.ZodType<string, string>) =>
+  optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
+      .pipe(z.array(item)),
+  );
+
+const envSchema = z.object({
+  BOT_MODE: optionalText.pipe(z.enum(['local', 'production']).optional()),
+  NODE_ENV: optionalText,
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppType: optionalText.pipe(z.enum(['SingleTenant', 'MultiTenant']).optional()),
+  MicrosoftAppTenantId: optionalText,
+  PORT: optionalInt(0, 65535),
+  HOST: optionalText.pipe(z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).optional()),
+  AZURE_TABLES_CONNECTION_STRING: optionalText,
+  TABLE_PREFIX: optionalText.pipe(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,20}$/, 'letters and digits, starting with a letter').optional()),
+  DATA_DIR: optionalText,
+  LOG_LEVEL: optionalText.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
+  MAX_BODY_BYTES: optionalInt(1024, 4 * 1024 * 1024),
+  ALLOWED_SERVICE_URLS: listOf(z.url({ protocol: /^https?$/ })),
+  ALLOWED_TENANT_IDS: listOf(z.string().min(1).max(64)),
+  LOAD_DEMO_SCHOOL: optionalText.pipe(z.enum(['true', 'false']).optional()),
+  SHUTDOWN_GRACE_MS: optionalInt(0, 120_000),
+});
+
+export interface Config {
+  readonly mode: Mode;
+  readonly host: string;
+  readonly port: number;
+  readonly auth: {
+    readonly appId: string;
+    readonly appPassword: string;
+    readonly appType: 'SingleTenant' | 'MultiTenant' | '';
+    readonly tenantId: string;
+  };
+  /** Undefined in local mode when `npm start` has not been given one: the embedded Azurite is used. */
+  readonly storageConnectionString: string | undefined;
+  readonly tablePrefix: string | undefined;
+  readonly dataDir: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly maxBodyBytes: number;
+  /** botbuilder sends its token to whatever serviceUrl an activity names: only these are trusted. */
+  readonly allowedServiceUrls: readonly string[];
+  /** Empty means "the tenants of the schools in the store". */
+  readonly allowedTenantIds: readonly string[];
+  readonly loadDemoSchool: boolean;
+  readonly shutdownGraceMs: number;
+}
+
+/** Teams' public service URLs (Bot Framework docs: Teams uses smba.trafficmanager.net). */
+const TEAMS_SERVICE_URLS = ['https://smba.trafficmanager.net/'];
+const LOOPBACK_SERVICE_URLS = ['http://127.0.0.1', 'http://localhost'];
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    const name = String(first.path[0] ?? 'environment');
+    throw new ConfigError(`${name}: ${first.message} (got "${String(env[name] ?? '')}")`);
+  }
+  const e = parsed.data;
+  const mode: Mode = e.BOT_MODE ?? (e.MicrosoftAppId || e.NODE_ENV === 'production' ? 'production' : 'local');
+
+  if (mode === 'production') {
+    const required = {
+      MicrosoftAppId: e.MicrosoftAppId,
+      MicrosoftAppType: e.MicrosoftAppType,
+      MicrosoftAppTenantId: e.MicrosoftAppTenantId,
+      MicrosoftAppPassword: e.MicrosoftAppPassword,
+      AZURE_TABLES_CONNECTION_STRING: e.AZURE_TABLES_CONNECTION_STRING,
+    };
+    const missing = Object.entries(required)
+      .filter(([, v]) => !v)
+      .map(([k]) => k);
+    if (missing.length > 0) {
+      throw new ConfigError(`production mode refuses to start without: ${missing.join(', ')}`);
+    }
+    if (e.LOAD_DEMO_SCHOOL === 'true') {
+      throw new ConfigError('LOAD_DEMO_SCHOOL: the synthetic demo school is for local mode only');
+    }
+  }
+
+  const config: Config = {
+    mode,
+    host: e.HOST ?? (mode === 'local' ? '127.0.0.1' : '0.0.0.0'),
+    port: e.PORT ?? 3978,
+    auth:
+      mode === 'production'
+        ? { appId: e.MicrosoftAppId!, appPassword: e.MicrosoftAppPassword!, appType: e.MicrosoftAppType!, tenantId: e.MicrosoftAppTenantId! }
+        : { appId: '', appPassword: '', appType: '', tenantId: '' },
+    storageConnectionString: e.AZURE_TABLES_CONNECTION_STRING,
+    tablePrefix: e.TABLE_PREFIX,
+    dataDir: path.resolve(e.DATA_DIR ?? '.data'),
+    logLevel: e.LOG_LEVEL ?? 'info',
+    maxBodyBytes: e.MAX_BODY_BYTES ?? 256 * 1024,
+    allowedServiceUrls: e.ALLOWED_SERVICE_URLS.length > 0 ? e.ALLOWED_SERVICE_URLS : mode === 'local' ? LOOPBACK_SERVICE_URLS : TEAMS_SERVICE_URLS,
+    allowedTenantIds: e.ALLOWED_TENANT_IDS,
+    loadDemoSchool: mode === 'local' && e.LOAD_DEMO_SCHOOL !== 'false',
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? 10_000,
+  };
+  if (mode === 'local' && !isLoopback(config.host)) {
+    throw new ConfigError(`HOST: local mode has no authentication, so it listens on loopback only (got "${config.host}")`);
+  }
+  return Object.freeze({ ...config, auth: Object.freeze(config.auth) });
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}

@@ -1,0 +1,29 @@
+import { TurnContext } from 'botbuilder';
+import { ConversationRef, ConversationRefRepository } from '../storage/conversationRefRepository';
+
+function scopeOf(conversationType: string | undefined): ConversationRef['scope'] {
+  if (conversationType === 'channel') return 'team';
+  if (conversationType === 'groupChat') return 'groupChat';
+  return 'personal';
+}
+
+/** Saves what is needed to message this person or channel later (proactive delivery). */
+export async function captureReference(context: TurnContext, repo: ConversationRefRepository): Promise<void> {
+  const { activity } = context;
+  const tenantId = activity.conversation.tenantId ?? activity.channelData?.tenant?.id;
+  if (typeof tenantId !== 'string' || !tenantId) return;
+  const scope = scopeOf(activity.conversation.conversationType);
+  const teamId = activity.channelData?.team?.id;
+  await repo.save({
+    tenantId,
+    scope,
+    conversationId: activity.conversation.id,
+    serviceUrl: activity.serviceUrl,
+    channelId: activity.channelId,
+    botId: activity.recipient.id,
+    aadObjectId: scope === 'personal' ? activity.from.aadObjectId : undefined,
+    userId: scope === 'personal' ? activity.from.id : undefined,
+    teamId: typeof teamId === 'string' ? teamId : undefined,
+    updatedAt: new Date().toISOString(),
+  });
+}

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import restify, { Request, Response, Server } from 'restify';
+import { Activity, TurnContext } from 'botbuilder';
+import { BotAdapter } from './adapter';
+import { z } from 'zod';
+import { Config } from './config';
+import { errorSummary } from './errors';
+import { Logger } from './logger';
+import { isAllowedServiceUrl } from './serviceUrls';
+import { CORRELATION_ID } from './turnLogger';
+
+export interface ServerDependencies {
+  config: Config;
+  adapter: BotAdapter;
+  logic: (context: TurnContext) => Promise<void>;
+  /** Resolves when storage answers; used by /readyz. */
+  checkStorage: () => Promise<void>;
+  logger: Logger;
+}
+
+/** The least an activity must have before botbuilder sees it; the rest is botbuilder's to check. */
+const activityEnvelope = z.object({
+  type: z.string().min(1).max(64),
+  channelId: z.string().min(1).max(64),
+  serviceUrl: z.string().min(1).max(512),
+  conversation: z.object({ id: z.string().min(1).max(512) }).loose(),
+  from: z.object({ id: z.string().min(1).max(512) }).loose().optional(),
+  recipient: z.object({ id: z.string().min(1).max(512) }).loose().optional(),
+  text: z.string().max(28_000).optional(),
+}).loose();
+
+export interface BotServer {
+  server: Server;
+  listen(): Promise<{ host: string; port: number }>;
+  /** Stop accepting, let in-flight turns finish (up to the grace period), then close. */
+  stop(): Promise<void>;
+}
+
+export function createBotServer(deps: ServerDependencies): BotServer {
+  const { config, logger } = deps;
+  const server = restify.createServer({ name: 'sw-cohort-bot', handleUncaughtExceptions: false });
+  let inFlight = 0;
+  let draining = false;
+  const idleWaiters: Array<() => void> = [];
+
+  server.use(restify.plugins.bodyParser({ maxBodySize: config.maxBodyBytes, mapParams: false, mapFiles: false, rejectUnknown: true }));
+
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    const correlationId = randomUUID();
+    const log = logger.child({ req: correlationId, route: 'messages' });
+    if (draining) return sendJson(res, 503, { error: 'The bot is restarting. Please try again in a moment.' });
+    inFlight++;
+    try {
+      const body: unknown = req.body;
+      const parsed = activityEnvelope.safeParse(body);
+      if (!parsed.success) {
+        log.warn({ event: 'badActivity', issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.code}`) }, 'rejected malformed activity');
+        return sendJson(res, 400, { error: 'Expected a Bot Framework activity with type, channelId, serviceUrl and conversation.id.' });
+      }
+      if (!isAllowedServiceUrl(parsed.data.serviceUrl, config.allowedServiceUrls)) {
+        log.warn({ event: 'serviceUrlRefused' }, 'activity names a serviceUrl that is not allow-listed');
+        return sendJson(res, 403, { error: 'This serviceUrl is not allowed.' });
+      }
+      const activity = parsed.data as unknown as Activity;
+      const authHeader = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
+      const invokeResponse = await deps.adapter.handle(authHeader, activity, async (context) => {
+        context.turnState.set(CORRELATION_ID, correlationId);
+        await deps.logic(context);
+      });
+      if (invokeResponse) return sendJson(res, invokeResponse.status, invokeResponse.body);
+      res.send(200);
+    } catch (err) {
+      if (isAuthenticationFailure(err)) {
+        log.warn({ event: 'authRefused', err: errorSummary(err) }, 'authentication failed');
+        return sendJson(res, 401, { error: 'Unauthorized.' });
+      }
+      log.error({ event: 'requestFailed', err: errorSummary(err) }, 'request failed');
+      return sendJson(res, 500, { error: 'Something went wrong on our side.', correlationId });
+    } finally {
+      inFlight--;
+      if (inFlight === 0) idleWaiters.splice(0).forEach((wake) => wake());
+    }
+  });
+
+  server.get('/healthz', async (_req: Request, res: Response) => {
+    sendJson(res, 200, { status: 'ok' });
+  });
+
+  server.get('/readyz', async (_req: Request, res: Response) => {
+    if (draining) return sendJson(res, 503, { status: 'stopping' });
+    try {
+      await withTimeout(deps.checkStorage(), 2000);
+      sendJson(res, 200, { status: 'ready' });
+    } catch (err) {
+      logger.warn({ event: 'notReady', err: errorSummary(err) }, 'storage is not reachable');
+      sendJson(res, 503, { status: 'storage unreachable' });
+    }
+  });
+
+  // restify's own errors (body too large, bad JSON, unknown route) carry only a code and a message.
+  server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
+    logger.warn({ event: 'httpError', status: err.statusCode, name: err.name, path: req.path() }, 'request refused');
+    callback();
+  });
+
+  return {
+    server,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          const address = server.address();
+          resolve({ host: config.host, port: address.port });
+        });
+      }),
+    stop: async () => {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
+      server.server.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([new Promise<void>((resolve) => idleWaiters.push(resolve)), delay(config.shutdownGraceMs)]);
+      }
+      server.server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function sendJson(res: Response, status: number, body: unknown): void {
+  res.status(status);
+  res.json(body ?? {});
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)))]);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+/** botframework-connector's AuthenticationError carries status 401; botbuilder does not re-export the class. */
+function isAuthenticationFailure(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const status = (err as { statusCode?: unknown }).statusCode;
+  return err.name === 'AuthenticationError' || status === 401;
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+/**
+ * Every card button sends a payload with a `verb` from this union, validated with zod at the
+ * edge. Data travels as typed fields, never packed into the verb string.
+ */
+export const dialogKindSchema = z.enum(['attendance', 'suspension', 'admission']);
+export type DialogKind = z.infer<typeof dialogKindSchema>;
+
+export const startDialogPayload = z.object({ verb: z.literal('startDialog'), dialog: dialogKindSchema });
+export const showHelpPayload = z.object({ verb: z.literal('showHelp') });
+export const showMenuPayload = z.object({ verb: z.literal('showMenu') });
+
+export const menuPayloadSchema = z.discriminatedUnion('verb', [startDialogPayload, showHelpPayload, showMenuPayload]);
+export type MenuPayload = z.infer<typeof menuPayloadSchema>;

@@ -1,0 +1,49 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'devTools/**', 'tab/public/vendor/**', '*.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-require-imports': 'off',
+      'no-console': 'error',
+    },
+  },
+  {
+    // The policy engine is SDK-free: no Teams, botbuilder or storage in policy/.
+    files: ['policy/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['botbuilder*', 'botframework-*', '@azure/*', 'restify', 'adaptivecards*', '@microsoft/*'], message: 'policy/ must not depend on an SDK.' },
+            { group: ['../bot/*', '../dialogs/*', '../storage/*', '../cards/*', '../tab/*', '../bot', '../dialogs', '../storage', '../cards'], message: 'policy/ must not import from the application layers.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Table queries only through the odata tagged template, which escapes values.
+    files: ['**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "Property[key.name='filter'] > TemplateLiteral",
+          message: 'Build table filters with the odata`...` tagged template, never a plain template string.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['scripts/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { compareDates, isoDateSchema } from './dates';
+import { Role, roleSchema } from './roles';
+
+/** The two policy packs the seed policies come from (see ../shared/policies/README.md). */
+export const POLICY_PACKS = ['hertfordshire', 'cambridgeshire'] as const;
+export const policyPackSchema = z.enum(POLICY_PACKS, {
+  error: (issue) =>
+    `policy pack "${String(issue.input)}" does not exist; choose one of: ${POLICY_PACKS.join(', ')}`,
+});
+export type PolicyPack = z.infer<typeof policyPackSchema>;
+
+export const schoolIdSchema = z.string().regex(/^[a-z0-9-]{2,40}$/, 'lower-case letters, digits and hyphens, 2 to 40 characters');
+
+export const staffMemberSchema = z.object({
+  /** Entra ID (Azure AD) object id: the only identity the bot trusts for roles. */
+  aadObjectId: z.string().trim().min(1).max(64),
+  name: z.string().trim().min(1).max(120),
+  email: z.email().max(254).optional(),
+  roles: z.array(roleSchema).min(1),
+});
+export type StaffMember = z.infer<typeof staffMemberSchema>;
+
+export const virtualSchoolSchema = z.object({
+  localAuthority: z.string().trim().min(2).max(40),
+  name: z.string().trim().min(1).max(120),
+  email: z.email().max(254),
+  phone: z.string().trim().max(40).optional(),
+});
+export type VirtualSchool = z.infer<typeof virtualSchoolSchema>;
+
+const dateRange = z
+  .object({ start: isoDateSchema, end: isoDateSchema, name: z.string().trim().max(80).optional() })
+  .refine((r) => compareDates(r.start, r.end) <= 0, { message: 'start must be on or before end' });
+
+export const termSchema = z
+  .object({
+    name: z.string().trim().min(1).max(40),
+    start: isoDateSchema,
+    end: isoDateSchema,
+    /** Half-term holidays and other breaks inside the term. */
+    breaks: z.array(dateRange).default([]),
+  })
+  .refine((t) => compareDates(t.start, t.end) <= 0, { message: 'term start must be on or before its end' });
+export type Term = z.infer<typeof termSchema>;
+
+export const calendarSchema = z.object({
+  terms: z.array(termSchema).min(1, 'at least one term is needed to count school days'),
+  /** INSET days and other closures on top of holidays and bank holidays. */
+  closures: z.array(dateRange).default([]),
+});
+export type CalendarData = z.infer<typeof calendarSchema>;
+
+/** Statutory thresholds, overridable per school only to be stricter. */
+export const thresholdsSchema = z.object({
+  /** Below this attendance % a pupil is persistently absent (Working together to improve school attendance, 2024). */
+  persistentAbsencePercent: z.number().min(0).max(100).default(90),
+  /** At or below this % a pupil is severely absent (same guidance). */
+  severeAbsencePercent: z.number().min(0).max(100).default(50),
+  /** Consecutive school days of unauthorised absence after which the local authority is told. */
+  consecutiveUnauthorisedDays: z.number().int().min(1).max(10).default(10),
+  /** How many school days before a term ends to remind about a missing PEP. */
+  pepReminderSchoolDays: z.number().int().min(1).max(30).default(10),
+});
+export type Thresholds = z.infer<typeof thresholdsSchema>;
+
+export const schoolProfileSchema = z
+  .object({
+    id: schoolIdSchema,
+    name: z.string().trim().min(1).max(120),
+    pack: policyPackSchema,
+    /** Entra ID tenant the school's staff sign in from. */
+    tenantId: z.string().trim().min(1).max(64),
+    /** The school's own local authority (its Virtual School serves children it places). */
+    localAuthority: z.string().trim().min(2).max(40),
+    staff: z.array(staffMemberSchema).min(1),
+    virtualSchools: z.array(virtualSchoolSchema).min(1),
+    calendar: calendarSchema,
+    thresholds: thresholdsSchema.default(thresholdsSchema.parse({})),
+    /** Steps that leave the school need a DSL's approval before they are sent unless this is false. */
+    externalStepsNeedApproval: z.boolean().default(true),
+    /** Marks the demo school and test fixtures. */
+    synthetic: z.boolean().optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (!p.staff.some((s) => s.roles.includes('DSL'))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['staff'],
+        message: 'the profile names no Designated Safeguarding Lead (a member of staff with the role "DSL")',
+      });
+    }
+    const las = new Set<string>();
+    for (const vs of p.virtualSchools) {
+      const key = vs.localAuthority.toUpperCase();
+      if (las.has(key)) {
+        ctx.addIssue({ code: 'custom', path: ['virtualSchools'], message: `two Virtual Schools for local authority ${vs.localAuthority}` });
+      }
+      las.add(key);
+    }
+    if (!las.has(p.localAuthority.toUpperCase())) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['virtualSchools'],
+        message: `the Virtual School directory has no entry for the school's own local authority ${p.localAuthority}`,
+      });
+    }
+    const ids = new Set<string>();
+    for (const s of p.staff) {
+      if (ids.has(s.aadObjectId)) ctx.addIssue({ code: 'custom', path: ['staff'], message: `staff member ${s.aadObjectId} is listed twice` });
+      ids.add(s.aadObjectId);
+    }
+  });
+export type SchoolProfile = z.infer<typeof schoolProfileSchema>;
+export type SchoolProfileInput = z.input<typeof schoolProfileSchema>;
+
+export class ProfileError extends Error {
+  constructor(
+    readonly schoolId: string,
+    readonly problems: string[],
+  ) {
+    super(`School profile ${schoolId} is not valid: ${problems.join('; ')}`);
+    this.name = 'ProfileError';
+  }
+}
+
+/** Validates a profile on load; a profile that would route wrongly is refused, never half-used. */
+export function loadSchoolProfile(input: unknown): SchoolProfile {
+  const result = schoolProfileSchema.safeParse(input);
+  if (result.success) return result.data;
+  const id = typeof input === 'object' && input !== null && 'id' in input ? String((input as { id: unknown }).id) : '(no id)';
+  const problems = result.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
+  throw new ProfileError(id, problems);
+}
+
+export function rolesOf(profile: SchoolProfile, aadObjectId: string | undefined): Role[] {
+  if (!aadObjectId) return [];
+  const member = profile.staff.find((s) => s.aadObjectId === aadObjectId);
+  if (!member) return [];
+  // Everyone listed is at least "any staff", whatever else they hold.
+  return member.roles.includes('teacher') ? member.roles : ['teacher', ...member.roles];
+}
+
+export function staffWithRole(profile: SchoolProfile, role: Role): StaffMember[] {
+  return profile.staff.filter((s) => s.roles.includes(role));
+}
+
+export function virtualSchoolFor(profile: SchoolProfile, localAuthority: string): VirtualSchool | undefined {
+  const key = localAuthority.toUpperCase();
+  return profile.virtualSchools.find((v) => v.localAuthority.toUpperCase() === key);
+}

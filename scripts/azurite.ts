@@ -1,0 +1,106 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import TableConfiguration from 'azurite/dist/src/table/TableConfiguration';
+import TableServer from 'azurite/dist/src/table/TableServer';
+
+/**
+ * Azurite, the official Azure Storage emulator, is the local and test stand-in for Azure Table
+ * Storage. The account name and key below are Azurite's published development credentials, not a
+ * secret.
+ */
+export const DEV_ACCOUNT = 'devstoreaccount1';
+export const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export function connectionStringFor(host: string, port: number): string {
+  return `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};TableEndpoint=http://${host}:${port}/${DEV_ACCOUNT};`;
+}
+
+export interface RunningAzurite {
+  connectionString: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** In-process, in-memory Azurite for tests: about 5 ms to start once the module is loaded. */
+export async function startInProcessAzurite(port = 0): Promise<RunningAzurite> {
+  const config = new TableConfiguration('127.0.0.1', port, undefined, undefined, false, false, undefined, undefined, false, true, '', '', '', undefined, false, true);
+  const server = new TableServer(config);
+  await server.start();
+  const actualPort = Number(new URL(server.getHttpServerAddress()).port);
+  return {
+    connectionString: connectionStringFor('127.0.0.1', actualPort),
+    port: actualPort,
+    stop: () => server.close(),
+  };
+}
+
+export async function freePort(preferred?: number): Promise<number> {
+  const tryPort = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const srv = net.createServer();
+      srv.once('error', reject);
+      srv.listen(port, '127.0.0.1', () => {
+        const address = srv.address();
+        const chosen = typeof address === 'object' && address ? address.port : port;
+        srv.close(() => resolve(chosen));
+      });
+    });
+  if (preferred !== undefined) {
+    try {
+      return await tryPort(preferred);
+    } catch {
+      // taken: fall through to any free port
+    }
+  }
+  return tryPort(0);
+}
+
+export async function waitForPort(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, host, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing answered on ${host}:${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Azurite as a child process writing to disk under `location`. It saves its database only on
+ * SIGINT (SIGTERM exits without saving), so `stop` sends SIGINT and waits.
+ */
+export async function startAzuriteProcess(location: string, preferredPort = 10002): Promise<RunningAzurite & { child: ChildProcess }> {
+  mkdirSync(location, { recursive: true });
+  const port = await freePort(preferredPort);
+  const bin = require.resolve('azurite/dist/src/table/main.js');
+  const child = spawn(
+    process.execPath,
+    [bin, '--tableHost', '127.0.0.1', '--tablePort', String(port), '--location', path.resolve(location), '--skipApiVersionCheck', '--disableTelemetry', '--silent'],
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await Promise.race([
+    waitForPort(port, 15_000),
+    exited.then(() => {
+      throw new Error('Azurite exited during start-up');
+    }),
+  ]);
+  return {
+    child,
+    port,
+    connectionString: connectionStringFor('127.0.0.1', port),
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGINT');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../bot/config';
+import { freePort, startAzuriteProcess, waitForPort } from './azurite';
+
+/**
+ * `npm start`. With a storage connection string (or in production) it runs the bot alone. In
+ * local mode without one it brings up the whole local product: Azurite's table service (data
+ * under ./.data), the bot, and the Microsoft 365 Agents Playground as the Teams client.
+ * Ctrl-C stops them in order: Playground, then the bot (finishing in-flight turns), then Azurite
+ * with SIGINT so it saves.
+ */
+const ROOT = path.resolve(__dirname, '..', '..');
+const BOT_ENTRY = path.join(ROOT, 'dist', 'bot', 'main.js');
+const PLAYGROUND_PORT = 56150;
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve();
+    }, timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill(signal);
+  });
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+
+  if (config.mode === 'production' || config.storageConnectionString) {
+    // Nothing to orchestrate: behave exactly like the bot process.
+    require(BOT_ENTRY);
+    return;
+  }
+
+  say('Starting the local set-up: Azurite (Azure Tables emulator), the bot, and the Microsoft 365 Agents Playground...');
+  const azurite = await startAzuriteProcess(path.join(config.dataDir, 'azurite'));
+  let bot: ChildProcess | undefined;
+  let playground: ChildProcess | undefined;
+  let stopping = false;
+
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('\nStopping: Playground, then the bot, then Azurite (saving its data)...');
+    await stopChild(playground, 'SIGTERM', 5000);
+    await stopChild(bot, 'SIGINT', config.shutdownGraceMs + 2000);
+    await azurite.stop();
+    say('Stopped.');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    const botPort = await freePort(config.port);
+    // DEP0111 comes from a restify dependency and is harmless; keep the newcomer's console clean.
+    bot = spawn(process.execPath, ['--disable-warning=DEP0111', BOT_ENTRY], {
+      cwd: ROOT,
+      env: { ...process.env, AZURE_TABLES_CONNECTION_STRING: azurite.connectionString, PORT: String(botPort), BOT_MODE: 'local' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+      detached: true,
+    });
+    bot.once('exit', (code) => {
+      if (!stopping) {
+        process.stderr.write(`The bot stopped unexpectedly (exit code ${code ?? 'none'}).\n`);
+        void stopAll(1);
+      }
+    });
+    await waitForPort(botPort, 30_000);
+
+    const playgroundPort = await freePort(PLAYGROUND_PORT);
+    playground = spawn(
+      process.execPath,
+      [
+        require.resolve('@microsoft/m365agentsplayground/cli.js'),
+        '-e', `http://127.0.0.1:${botPort}/api/messages`,
+        '-c', 'msteams',
+        '-p', String(playgroundPort),
+        '--disable-telemetry',
+      ],
+      // Without TEAMSAPPTESTER_BROWSER=none the Playground exits trying to open a browser.
+      { cwd: ROOT, env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none' }, stdio: ['ignore', 'ignore', 'inherit'], detached: true },
+    );
+    playground.once('exit', (code) => {
+      if (!stopping) {
+        process.stderr.write(`The Agents Playground stopped unexpectedly (exit code ${code ?? 'none'}).\n`);
+        void stopAll(1);
+      }
+    });
+    await waitForPort(playgroundPort, 30_000);
+    say(`Ready. Open http://localhost:${playgroundPort} in your browser and say "hello" to the bot (demo school, synthetic pupils). Ctrl-C stops everything.`);
+  } catch (err) {
+    process.stderr.write(`Could not start the local set-up: ${err instanceof Error ? err.message : String(err)}\n`);
+    await stopAll(1);
+  }
+}
+
+void main();

@@ -1,0 +1,63 @@
+import { odata, TableClient } from '@azure/data-tables';
+import { z } from 'zod';
+import { statusOf } from './tableStore';
+
+/**
+ * What the bot needs to message someone later (a botbuilder ConversationReference, minus the
+ * activity id). Captured when the app is installed or first used; removed on uninstall.
+ */
+export const conversationRefSchema = z.object({
+  tenantId: z.string().min(1).max(64),
+  scope: z.enum(['personal', 'team', 'groupChat']),
+  conversationId: z.string().min(1).max(512),
+  serviceUrl: z.url().max(512),
+  channelId: z.string().min(1).max(64),
+  botId: z.string().min(1).max(256),
+  /** The person, for personal scope. */
+  aadObjectId: z.string().max(64).optional(),
+  userId: z.string().max(256).optional(),
+  teamId: z.string().max(512).optional(),
+  updatedAt: z.string(),
+});
+export type ConversationRef = z.infer<typeof conversationRefSchema>;
+
+/** Row keys may not contain / \ # ? or control characters; conversation ids can. */
+function rowKeyFor(ref: Pick<ConversationRef, 'scope' | 'conversationId' | 'aadObjectId'>): string {
+  const id = ref.scope === 'personal' && ref.aadObjectId ? ref.aadObjectId : ref.conversationId;
+  return `${ref.scope}:${Buffer.from(id, 'utf8').toString('base64url')}`;
+}
+
+export class ConversationRefRepository {
+  constructor(private readonly table: TableClient) {}
+
+  async save(ref: ConversationRef): Promise<void> {
+    const valid = conversationRefSchema.parse(ref);
+    await this.table.upsertEntity({ partitionKey: valid.tenantId, rowKey: rowKeyFor(valid), ...valid }, 'Replace');
+  }
+
+  async findPersonal(tenantId: string, aadObjectId: string): Promise<ConversationRef | undefined> {
+    try {
+      const entity = await this.table.getEntity(tenantId, rowKeyFor({ scope: 'personal', aadObjectId, conversationId: '' }));
+      const parsed = conversationRefSchema.safeParse(entity);
+      return parsed.success ? parsed.data : undefined;
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Removes every reference to a conversation (uninstall from a team, chat or personal scope). */
+  async removeConversation(tenantId: string, conversationId: string): Promise<number> {
+    const rows = this.table.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${tenantId} and conversationId eq ${conversationId}`, select: ['RowKey'] },
+    });
+    let removed = 0;
+    for await (const row of rows) {
+      if (typeof row.rowKey === 'string') {
+        await this.table.deleteEntity(tenantId, row.rowKey);
+        removed++;
+      }
+    }
+    return removed;
+  }
+}

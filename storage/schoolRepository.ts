@@ -1,0 +1,44 @@
+import { odata, TableClient } from '@azure/data-tables';
+import { loadSchoolProfile, SchoolProfile } from '../policy/schoolProfile';
+import { packJson, unpackJson } from './jsonEntity';
+import { statusOf } from './tableStore';
+
+const PARTITION = 'school';
+
+/** School profiles, one row each. Every read is validated: a damaged profile is refused, never half-used. */
+export class SchoolRepository {
+  constructor(private readonly table: TableClient) {}
+
+  async get(id: string): Promise<SchoolProfile | undefined> {
+    try {
+      const entity = await this.table.getEntity<Record<string, unknown>>(PARTITION, id);
+      return loadSchoolProfile(unpackJson(entity));
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async list(): Promise<SchoolProfile[]> {
+    const out: SchoolProfile[] = [];
+    const rows = this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${PARTITION}` } });
+    for await (const entity of rows) out.push(loadSchoolProfile(unpackJson(entity)));
+    return out;
+  }
+
+  async isEmpty(): Promise<boolean> {
+    const page = await this.table
+      .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${PARTITION}`, select: ['RowKey'] } })
+      .byPage({ maxPageSize: 1 })
+      .next();
+    return page.done === true || page.value.length === 0;
+  }
+
+  async save(profile: SchoolProfile): Promise<void> {
+    const valid = loadSchoolProfile(profile);
+    await this.table.upsertEntity(
+      { partitionKey: PARTITION, rowKey: valid.id, tenantId: valid.tenantId, ...packJson(`school ${valid.id}`, valid) },
+      'Replace',
+    );
+  }
+}

@@ -36,6 +36,7 @@ export async function startApp(config: Config, logger: Logger, connectionString:
     directory: new SchoolDirectory(schools),
     logger,
     demo: config.mode === 'local',
+    allowedTenantIds: config.allowedTenantIds,
   });
   const adapter = createAdapter(config, logger);
   const server = createBotServer({

@@ -23,10 +23,12 @@ const optionalText = z
 
 const optionalInt = (min: number, max: number) =>
   optionalText.pipe(
-    z.union([
-      z.undefined(),
-      z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().min(min).max(max)),
-    ]),
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+      .optional(),
   );
 
 const listOf = (item: z.ZodType<string, string>) =>

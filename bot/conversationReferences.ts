@@ -1,5 +1,6 @@
 import { TurnContext } from 'botbuilder';
 import { ConversationRef, ConversationRefRepository } from '../storage/conversationRefRepository';
+import { tenantOf } from './activityFacts';
 
 function scopeOf(conversationType: string | undefined): ConversationRef['scope'] {
   if (conversationType === 'channel') return 'team';
@@ -10,8 +11,8 @@ function scopeOf(conversationType: string | undefined): ConversationRef['scope']
 /** Saves what is needed to message this person or channel later (proactive delivery). */
 export async function captureReference(context: TurnContext, repo: ConversationRefRepository): Promise<void> {
   const { activity } = context;
-  const tenantId = activity.conversation.tenantId ?? activity.channelData?.tenant?.id;
-  if (typeof tenantId !== 'string' || !tenantId) return;
+  const tenantId = tenantOf(context);
+  if (!tenantId) return;
   const scope = scopeOf(activity.conversation.conversationType);
   const teamId = activity.channelData?.team?.id;
   await repo.save({

@@ -6,6 +6,7 @@ import { DIALOG_TITLES, welcomeCard } from '../cards/welcomeCard';
 import { recogniseIntent } from '../dialogs/intents';
 import { StateConflictError } from '../storage/tableStateStorage';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
+import { tenantOf } from './activityFacts';
 import { captureReference } from './conversationReferences';
 import { errorSummary } from './errors';
 import { Logger } from './logger';
@@ -19,6 +20,8 @@ export interface BotDependencies {
   directory: SchoolDirectory;
   logger: Logger;
   demo: boolean;
+  /** Tenants served; empty means the tenants of the schools in the store. */
+  allowedTenantIds: readonly string[];
 }
 
 /** Guided dialogs that are built; the welcome card marks the rest as coming soon. */
@@ -59,8 +62,8 @@ export class SocialWorkerBot extends TeamsActivityHandler {
     });
 
     this.onInstallationUpdateRemove(async (context, next) => {
-      const tenantId = context.activity.conversation.tenantId ?? context.activity.channelData?.tenant?.id;
-      if (typeof tenantId === 'string') {
+      const tenantId = tenantOf(context);
+      if (tenantId) {
         const removed = await deps.conversationRefs.removeConversation(tenantId, context.activity.conversation.id);
         turnLogger(deps.logger, context).info({ event: 'uninstalled', removed }, 'conversation references removed');
       }
@@ -69,6 +72,13 @@ export class SocialWorkerBot extends TeamsActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
+    if (!(await this.tenantAllowed(context))) {
+      turnLogger(this.deps.logger, context).warn({ event: 'tenantRefused' }, 'activity from a tenant this deployment does not serve');
+      if (context.activity.type === 'message') {
+        await context.sendActivity('This app is not set up for your organisation. Please speak to your school\'s IT team.');
+      }
+      return;
+    }
     try {
       await super.run(context);
       await this.deps.conversationState.saveChanges(context);
@@ -82,6 +92,13 @@ export class SocialWorkerBot extends TeamsActivityHandler {
       }
       throw err;
     }
+  }
+
+  private async tenantAllowed(context: TurnContext): Promise<boolean> {
+    const tenantId = tenantOf(context);
+    if (!tenantId) return false;
+    if (this.deps.allowedTenantIds.length > 0) return this.deps.allowedTenantIds.includes(tenantId);
+    return (await this.deps.directory.tenants()).has(tenantId);
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
@@ -126,10 +143,7 @@ export class SocialWorkerBot extends TeamsActivityHandler {
 
   private async sendWelcome(context: TurnContext): Promise<void> {
     await this.capture(context);
-    const membership = await this.deps.directory.membership(
-      context.activity.conversation.tenantId ?? context.activity.channelData?.tenant?.id,
-      context.activity.from.aadObjectId,
-    );
+    const membership = await this.deps.directory.membership(tenantOf(context), context.activity.from.aadObjectId);
     await context.sendActivity(
       cardActivity(welcomeCard({ schoolName: membership?.school.name, demo: this.deps.demo, available: AVAILABLE_DIALOGS })),
     );
@@ -150,3 +164,4 @@ export class SocialWorkerBot extends TeamsActivityHandler {
     }
   }
 }
+

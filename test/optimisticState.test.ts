@@ -1,0 +1,102 @@
+import { Activity, TestAdapter, TurnContext } from 'botbuilder';
+import pino from 'pino';
+import { OptimisticConversationState } from '../bot/optimisticState';
+import { SchoolDirectory } from '../bot/schoolDirectory';
+import { SocialWorkerBot } from '../bot/teamsBot';
+import { ConversationRefRepository } from '../storage/conversationRefRepository';
+import { SchoolRepository } from '../storage/schoolRepository';
+import { StateConflictError, StateItems, TableStateStorage } from '../storage/tableStateStorage';
+import { TABLES, TableStore } from '../storage/tableStore';
+import { createTestStore } from './support/store';
+
+function message(text: string, conversationId = 'conv-1'): Partial<Activity> {
+  return {
+    type: 'message',
+    text,
+    channelId: 'msteams',
+    serviceUrl: 'http://127.0.0.1/',
+    conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+    from: { id: 'user-1', name: 'Teacher' },
+    recipient: { id: 'bot', name: 'Bot' },
+    channelData: { tenant: { id: 'tenant-1' } },
+  };
+}
+
+describe('conversation state with optimistic concurrency', () => {
+  let store: TableStore;
+  beforeAll(async () => {
+    store = await createTestStore();
+  });
+
+  it('a turn that read stale state cannot overwrite a newer save', async () => {
+    const state = new OptimisticConversationState(new TableStateStorage(store.client(TABLES.botState)));
+    const prop = state.createProperty<string>('answer');
+    const adapter = new TestAdapter();
+    const first = new TurnContext(adapter, message('a'));
+    await prop.set(first, 'original');
+    await state.saveChanges(first);
+
+    const turnA = new TurnContext(adapter, message('b'));
+    const turnB = new TurnContext(adapter, message('c'));
+    expect(await prop.get(turnA)).toBe('original');
+    expect(await prop.get(turnB)).toBe('original');
+    await prop.set(turnB, 'from B');
+    await state.saveChanges(turnB);
+    await prop.set(turnA, 'from A (stale)');
+    await expect(state.saveChanges(turnA)).rejects.toBeInstanceOf(StateConflictError);
+
+    const fresh = new TurnContext(adapter, message('d'));
+    expect(await prop.get(fresh)).toBe('from B');
+  });
+
+  it('clear() still loses to a concurrent writer', async () => {
+    const state = new OptimisticConversationState(new TableStateStorage(store.client(TABLES.botState)));
+    const prop = state.createProperty<string>('answer');
+    const adapter = new TestAdapter();
+    const seed = new TurnContext(adapter, message('a', 'conv-clear'));
+    await prop.set(seed, 'kept');
+    await state.saveChanges(seed);
+    const stale = new TurnContext(adapter, message('b', 'conv-clear'));
+    await state.load(stale);
+    const other = new TurnContext(adapter, message('c', 'conv-clear'));
+    await prop.set(other, 'newer');
+    await state.saveChanges(other);
+    await state.clear(stale);
+    await expect(state.saveChanges(stale)).rejects.toBeInstanceOf(StateConflictError);
+  });
+
+  it('the bot reports a conflicting turn to the user instead of silently overwriting', async () => {
+    const inner = new TableStateStorage(store.client(TABLES.botState));
+    // Another instance saves this conversation between our read and our write.
+    let interleaved = false;
+    const racing = {
+      read: (keys: string[]) => inner.read(keys),
+      delete: (keys: string[]) => inner.delete(keys),
+      write: async (changes: StateItems) => {
+        if (!interleaved) {
+          interleaved = true;
+          const [key] = Object.keys(changes);
+          await inner.write({ [key!]: { welcomed: true, otherInstance: 'saved first', eTag: '*' } });
+        }
+        return inner.write(changes);
+      },
+    };
+    const state = new OptimisticConversationState(racing);
+    const bot = new SocialWorkerBot({
+      conversationState: state,
+      conversationRefs: new ConversationRefRepository(store.client(TABLES.conversationRefs)),
+      directory: new SchoolDirectory(new SchoolRepository(store.client(TABLES.schools))),
+      logger: pino({ level: 'silent' }),
+      demo: true,
+      allowedTenantIds: ['tenant-1'],
+    });
+    const adapter = new TestAdapter((context) => bot.run(context));
+    await adapter
+      .send(message('hello', 'conv-race'))
+      .assertReply((a) => expect(a.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive'))
+      .assertReply((a) => expect(a.text).toMatch(/^Sorry, that did not save: this conversation changed at the same moment/))
+      .startTest();
+    const stored = await inner.read([`msteams/conversations/conv-race/`]);
+    expect(stored[`msteams/conversations/conv-race/`]).toMatchObject({ otherInstance: 'saved first' });
+  });
+});

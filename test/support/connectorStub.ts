@@ -1,0 +1,75 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+
+export interface SentActivity {
+  conversationId: string;
+  replyToId?: string;
+  body: Record<string, unknown>;
+}
+
+/**
+ * A loopback stand-in for the Bot Framework connector service: it accepts the activities the bot
+ * sends back (replies and proactive messages) and records them.
+ */
+export class ConnectorStub {
+  readonly sent: SentActivity[] = [];
+  /** Delay before answering, to hold a bot turn in flight. */
+  delayMs = 0;
+  private server = http.createServer((req, res) => this.handle(req, res));
+  private waiters: Array<{ count: number; resolve: () => void }> = [];
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return this.url;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Resolves once at least `count` activities have arrived in total. */
+  waitFor(count: number, timeoutMs = 10_000): Promise<void> {
+    if (this.sent.length >= count) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`expected ${count} activities, got ${this.sent.length}`)), timeoutMs);
+      this.waiters.push({ count, resolve: () => (clearTimeout(timer), resolve()) });
+    });
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    let data = '';
+    req.on('data', (c: Buffer) => (data += c.toString('utf8')));
+    req.on('end', () => {
+      const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
+      if (req.method !== 'POST' || !m) {
+        res.statusCode = 404;
+        res.end();
+        return;
+      }
+      const body = JSON.parse(data || '{}') as Record<string, unknown>;
+      setTimeout(() => this.record(m, body, res), this.delayMs);
+    });
+  }
+
+  private record(m: RegExpExecArray, body: Record<string, unknown>, res: http.ServerResponse): void {
+    this.sent.push({ conversationId: decodeURIComponent(m[1]!), replyToId: m[2] ? decodeURIComponent(m[2]) : undefined, body });
+    res.statusCode = 200;
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ id: `stub-${this.sent.length}` }));
+    this.waiters = this.waiters.filter((w) => (this.sent.length >= w.count ? (w.resolve(), false) : true));
+  }
+}
+
+/** Text and card contents of the activities sent, for readable assertions. */
+export function describeSent(sent: readonly SentActivity[]): string[] {
+  return sent.map((s) => {
+    const attachments = s.body.attachments as Array<{ content?: { body?: Array<{ text?: string }> } }> | undefined;
+    if (attachments?.length) return `card: ${attachments[0]?.content?.body?.[0]?.text ?? '(no heading)'}`;
+    return `text: ${String(s.body.text ?? '')}`;
+  });
+}

@@ -107,15 +107,11 @@ export function londonMinutesOfDay(instant: Date): number {
   return hour * 60 + minute;
 }
 
-const longDateFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'UTC',
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-});
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** "Mon 23 Nov 2026": how staff read a deadline. */
+/** "Mon 23 Nov 2026": how staff read a deadline (built by hand: ICU versions punctuate differently). */
 export function formatDate(date: IsoDate): string {
-  return longDateFormat.format(toUtc(date));
+  const d = toUtc(date);
+  return `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }

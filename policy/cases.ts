@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { isoDateSchema } from './dates';
+import { sendSchema } from './pupil';
+
+/** The kinds of concern a member of staff can raise. */
+export const caseTypeSchema = z.enum(['attendance', 'suspension', 'admission']);
+export type CaseType = z.infer<typeof caseTypeSchema>;
+
+const freeText = (max: number) => z.string().trim().max(max);
+
+/** Reasons for absence the policies single out (Offord: placement moves; Leys/Offord: reasonable adjustments). */
+export const absenceReasonSchema = z.enum(['placementMove', 'contact', 'court', 'review', 'illness', 'medical', 'unknown', 'other']);
+export type AbsenceReason = z.infer<typeof absenceReasonSchema>;
+
+export const attendanceAnswersSchema = z.object({
+  caseType: z.literal('attendance'),
+  /** Half-day sessions missed in the period the concern is about. */
+  sessionsMissed: z.number().int().min(0).max(400).optional(),
+  absenceType: z.enum(['authorised', 'unauthorised', 'mixed', 'notKnown']).default('notKnown'),
+  /** Absent today and nobody has explained why. */
+  unexplainedToday: z.boolean().default(false),
+  pattern: z.boolean().default(false),
+  punctuality: z.boolean().default(false),
+  reasons: z.array(absenceReasonSchema).max(8).default([]),
+  attendancePercent: z.number().min(0).max(100).optional(),
+  /** Consecutive school days of unauthorised absence up to today. */
+  consecutiveUnauthorisedDays: z.number().int().min(0).max(400).optional(),
+  alreadyDone: freeText(2000).optional(),
+});
+export type AttendanceAnswers = z.infer<typeof attendanceAnswersSchema>;
+
+/** The alternatives to suspension the Hertfordshire model lists (Leys, "Suspensions and Exclusion"). */
+export const ALTERNATIVES = [
+  'softStart',
+  'structuredBreakLunch',
+  'additionalAdult',
+  'semhProvision',
+  'therapy',
+  'nurtureRoom',
+  'predictAndPrevent',
+  'therapeuticThinkingRiskAssessment',
+  'reducedTimetable',
+] as const;
+export const alternativeSchema = z.enum(ALTERNATIVES);
+export type Alternative = z.infer<typeof alternativeSchema>;
+
+export const ALTERNATIVE_LABEL: Record<Alternative, string> = {
+  softStart: 'a soft start to the day',
+  structuredBreakLunch: 'a more structured break or lunchtime',
+  additionalAdult: 'additional adult time or attention',
+  semhProvision: 'social, emotional and mental health (SEMH) provision',
+  therapy: 'therapy',
+  nurtureRoom: 'nurture room support',
+  predictAndPrevent: 'Predict and prevent',
+  therapeuticThinkingRiskAssessment: 'a Therapeutic Thinking risk assessment',
+  reducedTimetable: 'a reduced timetable (time-limited and agreed)',
+};
+
+/** Suspensions already on record, so the statutory limits can be checked. */
+export const suspensionHistorySchema = z.object({
+  suspensionsThisYear: z.number().int().min(0).max(100).default(0),
+  daysThisYear: z.number().min(0).max(200).default(0),
+  daysThisTerm: z.number().min(0).max(100).default(0),
+});
+export type SuspensionHistory = z.infer<typeof suspensionHistorySchema>;
+
+export const decisionSchema = z.object({
+  kind: z.enum(['suspension', 'permanentExclusion']),
+  startDate: isoDateSchema,
+  /** School days of the suspension (not used for a permanent exclusion). */
+  days: z.number().min(0.5).max(45).default(1),
+});
+export type SuspensionDecision = z.infer<typeof decisionSchema>;
+
+export const suspensionAnswersSchema = z
+  .object({
+    caseType: z.literal('suspension'),
+    stage: z.enum(['atRisk', 'decided']),
+    /** What happened, in the teacher's own words. */
+    whatHappened: freeText(4000).min(1),
+    tried: z.array(alternativeSchema).max(ALTERNATIVES.length).default([]),
+    triedOther: freeText(2000).optional(),
+    sendConsiderations: freeText(2000).optional(),
+    history: suspensionHistorySchema.default(suspensionHistorySchema.parse({})),
+    decision: decisionSchema.optional(),
+  })
+  .refine((a) => a.stage !== 'decided' || a.decision !== undefined, { message: 'a decided suspension needs its dates and days', path: ['decision'] });
+export type SuspensionAnswers = z.infer<typeof suspensionAnswersSchema>;
+
+/** "not yet" is a real answer: the policies ask for early identification, so it becomes an action. */
+const nameOrNotYet = z.union([z.literal('notYet'), freeText(120).min(1)]);
+
+export const admissionAnswersSchema = z.object({
+  caseType: z.literal('admission'),
+  startDate: isoDateSchema,
+  previousSchool: freeText(200).optional(),
+  /** The court order or other evidence of status has been seen. */
+  statusEvidenceSeen: z.boolean().default(false),
+  keyAdult: nameOrNotYet.default('notYet'),
+  peerBuddy: nameOrNotYet.default('notYet'),
+  transitionMeetingDate: isoDateSchema.optional(),
+  send: sendSchema.optional(),
+});
+export type AdmissionAnswers = z.infer<typeof admissionAnswersSchema>;
+
+export const caseAnswersSchema = z.discriminatedUnion('caseType', [attendanceAnswersSchema, suspensionAnswersSchema, admissionAnswersSchema]);
+export type CaseAnswers = z.infer<typeof caseAnswersSchema>;
+export type CaseAnswersInput = z.input<typeof caseAnswersSchema>;

@@ -28,6 +28,12 @@ export class SchoolDirectory {
     return this.cache.schools;
   }
 
+  async school(id: string): Promise<SchoolProfile> {
+    const found = (await this.all()).find((s) => s.id === id);
+    if (!found) throw new Error(`no school profile ${id}`);
+    return found;
+  }
+
   invalidate(): void {
     this.cache = undefined;
   }

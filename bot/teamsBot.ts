@@ -1,46 +1,65 @@
-import { Activity, CardFactory, StatePropertyAccessor, TeamsActivityHandler, TurnContext } from 'botbuilder';
+import { randomUUID } from 'node:crypto';
+import { Activity, CardFactory, SearchInvokeResponse, SearchInvokeValue, StatePropertyAccessor, TeamsActivityHandler, TurnContext } from 'botbuilder';
+import { DialogSet, DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
 import { AdaptiveCard } from '../cards/adaptiveCard';
 import { helpCard } from '../cards/helpCard';
-import { DialogKind, menuPayloadSchema } from '../cards/verbs';
-import { DIALOG_TITLES, welcomeCard } from '../cards/welcomeCard';
+import { receiptCard } from '../cards/planCards';
+import { PUPIL_DATASET } from '../cards/questions/pupilCards';
+import { DialogKind, formPayloadSchema, menuPayloadSchema } from '../cards/verbs';
+import { welcomeCard } from '../cards/welcomeCard';
+import { FORM_VERSION, FormContext, isStaleDialogState } from '../dialogs/form/formContext';
 import { recogniseIntent } from '../dialogs/intents';
-import { StateConflictError } from '../storage/tableStateStorage';
+import { createDialogSet, DIALOG_SPECS } from '../dialogs/registry';
+import { FormServices } from '../dialogs/services';
+import { londonDate } from '../policy/dates';
+import { planViewFor } from '../policy/views';
+import { CaseRepository } from '../storage/caseRepository';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
+import { StateConflictError } from '../storage/tableStateStorage';
 import { tenantOf } from './activityFacts';
 import { captureReference } from './conversationReferences';
 import { errorSummary } from './errors';
 import { Logger } from './logger';
 import { OptimisticConversationState } from './optimisticState';
-import { SchoolDirectory } from './schoolDirectory';
+import { Membership, SchoolDirectory } from './schoolDirectory';
 import { turnLogger } from './turnLogger';
 
 export interface BotDependencies {
   conversationState: OptimisticConversationState;
   conversationRefs: ConversationRefRepository;
   directory: SchoolDirectory;
+  services: FormServices;
+  cases: CaseRepository;
   logger: Logger;
   demo: boolean;
   /** Tenants served; empty means the tenants of the schools in the store. */
   allowedTenantIds: readonly string[];
 }
 
-/** Guided dialogs that are built; the welcome card marks the rest as coming soon. */
-const AVAILABLE_DIALOGS: readonly DialogKind[] = [];
+const AVAILABLE_DIALOGS: readonly DialogKind[] = ['attendance', 'suspension', 'admission'];
+const NOT_STAFF =
+  'I cannot find you on the staff list of a school that uses this app, so I cannot take a concern from you here. ' +
+  'If a child is at risk, speak to your Designated Safeguarding Lead (DSL) now. To be added, ask your DSL or IT team.';
 
 export function cardActivity(card: AdaptiveCard): Partial<Activity> {
   return { attachments: [CardFactory.adaptiveCard(card)] };
 }
 
 /**
- * Routes Teams activities and nothing more: what to do with each lives in dialogs, card actions and
- * repositories. State is saved once at the end of every turn, conditionally on its eTag.
+ * Routes Teams activities and nothing more: the guided dialogs, the card payloads and the
+ * repositories do the work. State is saved once at the end of every turn, conditionally on its
+ * eTag, so two instances cannot silently overwrite each other's answers.
  */
 export class SocialWorkerBot extends TeamsActivityHandler {
   private readonly welcomed: StatePropertyAccessor<boolean>;
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly dialogs: DialogSet;
 
   constructor(private readonly deps: BotDependencies) {
     super();
     this.welcomed = deps.conversationState.createProperty<boolean>('welcomed');
+    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
+    this.dialogs = createDialogSet(this.dialogState, deps.services);
 
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
@@ -94,6 +113,20 @@ export class SocialWorkerBot extends TeamsActivityHandler {
     }
   }
 
+  /** Type-ahead for the pupil picker: only children of the caller's own school, names and year only. */
+  protected override async onSearchInvoke(context: TurnContext, invokeValue: SearchInvokeValue): Promise<SearchInvokeResponse> {
+    const membership = await this.membership(context);
+    const query = typeof invokeValue.queryText === 'string' ? invokeValue.queryText.slice(0, 100) : '';
+    const results =
+      membership && invokeValue.dataset === PUPIL_DATASET ? await this.deps.services.searchPupils(membership.school.id, query, 15) : [];
+    if (!membership) turnLogger(this.deps.logger, context).warn({ event: 'searchRefused' }, 'type-ahead search from someone not on a staff list');
+    return {
+      statusCode: 200,
+      type: 'application/vnd.microsoft.search.searchResponse',
+      value: { results: results.map((r) => ({ title: r.label, value: r.id })) },
+    };
+  }
+
   private async tenantAllowed(context: TurnContext): Promise<boolean> {
     const tenantId = tenantOf(context);
     if (!tenantId) return false;
@@ -101,20 +134,33 @@ export class SocialWorkerBot extends TeamsActivityHandler {
     return (await this.deps.directory.tenants()).has(tenantId);
   }
 
+  private membership(context: TurnContext): Promise<Membership | undefined> {
+    return this.deps.directory.membership(tenantOf(context), context.activity.from.aadObjectId);
+  }
+
   private async handleMessage(context: TurnContext): Promise<void> {
-    const { activity } = context;
-    if (activity.value !== undefined && activity.value !== null) {
-      const parsed = menuPayloadSchema.safeParse(activity.value);
-      if (!parsed.success) {
-        await context.sendActivity('That button is from an older card and no longer works. Here is the menu again.');
+    const dc = await this.dialogs.createContext(context);
+    if (dc.activeDialog) {
+      if (!(await this.membership(context))) {
+        await this.dialogState.delete(context);
+        await context.sendActivity(NOT_STAFF);
+        return;
+      }
+      try {
+        const result = await dc.continueDialog();
+        if (result.status !== DialogTurnStatus.empty) return;
+      } catch (err) {
+        if (!isStaleDialogState(err)) throw err;
+        turnLogger(this.deps.logger, context).warn({ event: 'staleDialogState', err: errorSummary(err) }, 'stored dialog could not be continued; restarting');
+        await this.dialogState.delete(context);
+        await context.sendActivity('Sorry, I have been updated since we last spoke and could not carry on with that. Nothing was saved or sent. Please start again:');
         await this.sendWelcome(context);
         return;
       }
-      const payload = parsed.data;
-      if (payload.verb === 'showHelp') return this.sendHelp(context);
-      if (payload.verb === 'showMenu') return this.sendWelcome(context);
-      return this.startDialog(context, payload.dialog);
     }
+
+    const { activity } = context;
+    if (activity.value !== undefined && activity.value !== null) return this.handleCardPayload(context, activity.value);
 
     const text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
     const intent = recogniseIntent(text);
@@ -135,18 +181,60 @@ export class SocialWorkerBot extends TeamsActivityHandler {
     }
   }
 
-  private async startDialog(context: TurnContext, dialog: DialogKind): Promise<void> {
-    if (!AVAILABLE_DIALOGS.includes(dialog)) {
-      await context.sendActivity(`"${DIALOG_TITLES[dialog]}" is coming soon. Until then, please speak to the Designated Safeguarding Lead (DSL) directly.`);
+  /** A button pressed with no dialog waiting for it: a menu button, or a card from a finished dialog. */
+  private async handleCardPayload(context: TurnContext, value: unknown): Promise<void> {
+    const menu = menuPayloadSchema.safeParse(value);
+    if (menu.success) {
+      if (menu.data.verb === 'showHelp') return this.sendHelp(context);
+      if (menu.data.verb === 'showMenu') return this.sendWelcome(context);
+      return this.startDialog(context, menu.data.dialog);
     }
+    const form = formPayloadSchema.safeParse(value);
+    const draftId = form.success && typeof form.data.draftId === 'string' ? form.data.draftId.slice(0, 64) : undefined;
+    const membership = await this.membership(context);
+    if (form.success && form.data.question === 'confirm' && draftId && membership) {
+      // Send pressed twice, or again after a reply that got lost: tell them it is already saved.
+      const existing = await this.deps.cases.findByDraft(membership.school.id, draftId);
+      const record = existing ? await this.deps.cases.get(membership.school.id, existing.caseId) : undefined;
+      const view = record ? planViewFor(membership.roles, record.plan) : undefined;
+      if (record && view) {
+        await context.sendActivity(cardActivity(receiptCard(record.ref, DIALOG_SPECS[record.caseType].title, view, true)));
+        return;
+      }
+    }
+    await context.sendActivity('That card is from a conversation that has finished, so it no longer does anything. Here is the menu:');
+    await this.sendWelcome(context);
+  }
+
+  private async startDialog(context: TurnContext, kind: DialogKind): Promise<void> {
+    const membership = await this.membership(context);
+    if (!membership) {
+      turnLogger(this.deps.logger, context).warn({ event: 'notStaff' }, 'someone not on a staff list tried to raise a concern');
+      await context.sendActivity(NOT_STAFF);
+      return;
+    }
+    await this.capture(context);
+    const ctx: FormContext = {
+      formId: kind,
+      version: FORM_VERSION,
+      schoolId: membership.school.id,
+      tenantId: membership.school.tenantId,
+      user: { aadObjectId: context.activity.from.aadObjectId!, name: context.activity.from.name ?? 'A member of staff' },
+      roles: membership.roles,
+      today: londonDate(this.deps.services.now()),
+      demo: this.deps.demo,
+      draftId: randomUUID(),
+    };
+    const dc = await this.dialogs.createContext(context);
+    await dc.cancelAllDialogs();
+    await dc.beginDialog(kind, { ctx });
+    await this.welcomed.set(context, true);
   }
 
   private async sendWelcome(context: TurnContext): Promise<void> {
     await this.capture(context);
-    const membership = await this.deps.directory.membership(tenantOf(context), context.activity.from.aadObjectId);
-    await context.sendActivity(
-      cardActivity(welcomeCard({ schoolName: membership?.school.name, demo: this.deps.demo, available: AVAILABLE_DIALOGS })),
-    );
+    const membership = await this.membership(context);
+    await context.sendActivity(cardActivity(welcomeCard({ schoolName: membership?.school.name, demo: this.deps.demo, available: AVAILABLE_DIALOGS })));
     await this.welcomed.set(context, true);
   }
 
@@ -164,4 +252,3 @@ export class SocialWorkerBot extends TeamsActivityHandler {
     }
   }
 }
-

@@ -13,3 +13,14 @@ export const showMenuPayload = z.object({ verb: z.literal('showMenu') });
 
 export const menuPayloadSchema = z.discriminatedUnion('verb', [startDialogPayload, showHelpPayload, showMenuPayload]);
 export type MenuPayload = z.infer<typeof menuPayloadSchema>;
+
+/**
+ * Buttons on a guided-dialog card. Input values arrive in the same object (Teams merges them into
+ * the submit data); each question validates its own inputs with its own schema.
+ */
+export const formVerbSchema = z.enum(['answer', 'back', 'cancel', 'help']);
+export type FormVerb = z.infer<typeof formVerbSchema>;
+export const formPayloadSchema = z
+  .object({ verb: formVerbSchema, question: z.string().max(64).optional() })
+  .loose();
+export type FormPayload = z.infer<typeof formPayloadSchema>;

@@ -83,6 +83,8 @@ export const suspensionAnswersSchema = z
     sendConsiderations: freeText(2000).optional(),
     history: suspensionHistorySchema.default(suspensionHistorySchema.parse({})),
     decision: decisionSchema.optional(),
+    /** A member of staff says a decision has been made but is not the one to record it. */
+    decisionReported: z.boolean().default(false),
   })
   .refine((a) => a.stage !== 'decided' || a.decision !== undefined, { message: 'a decided suspension needs its dates and days', path: ['decision'] });
 export type SuspensionAnswers = z.infer<typeof suspensionAnswersSchema>;

@@ -115,3 +115,11 @@ export function formatDate(date: IsoDate): string {
   const d = toUtc(date);
   return `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
+
+/** "Mon 23 Nov 2026, 10:04" in London time. */
+export function formatLondonDateTime(instant: Date): string {
+  const minutes = londonMinutesOfDay(instant);
+  const hh = String(Math.floor(minutes / 60)).padStart(2, '0');
+  const mm = String(minutes % 60).padStart(2, '0');
+  return `${formatDate(londonDate(instant))}, ${hh}:${mm}`;
+}

@@ -45,7 +45,7 @@ export function whenLabel(timing: Timing, deadline: IsoDate, today: IsoDate): st
     case 'sameDay':
       return isToday ? 'today' : date;
     case 'beforeDecision':
-      return 'before any decision';
+      return timing.label ?? 'before any decision';
     case 'withoutDelay':
       return isToday ? 'without delay (today)' : `without delay (${date})`;
     case 'promptly':

@@ -6,6 +6,7 @@ export const TABLES = {
   schools: 'schools',
   pupils: 'pupils',
   conversationRefs: 'convrefs',
+  cases: 'cases',
 } as const;
 export type TableName = (typeof TABLES)[keyof typeof TABLES];
 

@@ -1,10 +1,8 @@
 import { Activity, TestAdapter, TurnContext } from 'botbuilder';
 import pino from 'pino';
 import { OptimisticConversationState } from '../bot/optimisticState';
-import { SchoolDirectory } from '../bot/schoolDirectory';
+import { composeBot } from '../bot/composition';
 import { SocialWorkerBot } from '../bot/teamsBot';
-import { ConversationRefRepository } from '../storage/conversationRefRepository';
-import { SchoolRepository } from '../storage/schoolRepository';
 import { StateConflictError, StateItems, TableStateStorage } from '../storage/tableStateStorage';
 import { TABLES, TableStore } from '../storage/tableStore';
 import { createTestStore } from './support/store';
@@ -82,10 +80,13 @@ describe('conversation state with optimistic concurrency', () => {
       },
     };
     const state = new OptimisticConversationState(racing);
+    const parts = composeBot(store, pino({ level: 'silent' }), { send: async () => undefined }, { demo: true, allowedTenantIds: ['tenant-1'] });
     const bot = new SocialWorkerBot({
       conversationState: state,
-      conversationRefs: new ConversationRefRepository(store.client(TABLES.conversationRefs)),
-      directory: new SchoolDirectory(new SchoolRepository(store.client(TABLES.schools))),
+      conversationRefs: parts.conversationRefs,
+      directory: parts.directory,
+      services: parts.services,
+      cases: parts.cases,
       logger: pino({ level: 'silent' }),
       demo: true,
       allowedTenantIds: ['tenant-1'],

@@ -131,7 +131,7 @@ export function attendanceSteps(ctx: RuleContext, a: AttendanceAnswers): Routing
       owner: 'attendanceLead',
       what: 'Do not start any formal or disciplinary attendance action (warning letters, penalty notices, prosecution) without first agreeing it with the DT or DSL; consider a lower threshold for this child.',
       staffWhat: 'No formal attendance action is taken without the DSL or DT.',
-      timing: { kind: 'beforeDecision' },
+      timing: { kind: 'beforeDecision', label: 'before any formal action' },
       rationale: 'The policies ask for reasonable adjustments, including lowering thresholds before disciplinary processes.',
       source: 'providerThresholds',
     }),

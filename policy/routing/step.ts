@@ -41,7 +41,7 @@ export const EXTERNAL_RECIPIENTS: ReadonlySet<Recipient> = new Set(['virtualScho
 export type Timing =
   | { kind: 'immediately' }
   | { kind: 'sameDay' }
-  | { kind: 'beforeDecision' }
+  | { kind: 'beforeDecision'; label?: string }
   | { kind: 'withoutDelay' }
   | { kind: 'promptly' }
   | { kind: 'schoolDays'; days: number; from: 'today' | 'startDate' | 'decision' }

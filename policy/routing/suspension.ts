@@ -25,6 +25,21 @@ function atRiskSteps(ctx: RuleContext, a: SuspensionAnswers): RoutingStep[] {
   const { flags } = ctx;
   const steps: RoutingStep[] = [];
   const notTried = ALTERNATIVES.filter((alt) => !a.tried.includes(alt));
+  if (a.decisionReported) {
+    steps.push(
+      makeStep(ctx, {
+        id: 'suspension.decisionToRecord',
+        who: 'headteacher',
+        owner: 'headteacher',
+        what: 'A member of staff reports that a suspension has already been decided. Record the decision (dates and days) now, so the statutory notifications go without delay.',
+        staffWhat: 'The headteacher records the decision.',
+        timing: { kind: 'immediately' },
+        rationale: 'Notifications must go without delay once a suspension is decided.',
+        source: 'notifyWithoutDelay',
+        flag: 'statutoryLimit',
+      }),
+    );
+  }
   steps.push(
     makeStep(ctx, {
       id: 'suspension.alternativesFirst',

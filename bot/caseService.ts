@@ -1,0 +1,151 @@
+import { CaseRequest, FormServices, RaisedCase } from '../dialogs/services';
+import { SchoolCalendar } from '../policy/calendar';
+import { newCaseId, newCaseRef } from '../policy/caseIds';
+import { AuditEntry, CaseRecord, externalNotifications, staffNotifications } from '../policy/caseRecord';
+import { CaseAnswers } from '../policy/cases';
+import { londonDate } from '../policy/dates';
+import { Pupil } from '../policy/pupil';
+import { routingPlan } from '../policy/routingPlan';
+import { RoutingPlan } from '../policy/routing/step';
+import { SchoolProfile } from '../policy/schoolProfile';
+import { suspensionHistory } from '../policy/suspensionHistory';
+import { CaseRepository, RefCollisionError } from '../storage/caseRepository';
+import { Logger } from './logger';
+import { PupilDirectory } from './pupilDirectory';
+import { SchoolDirectory } from './schoolDirectory';
+import { StaffNotifier } from './staffNotifier';
+
+export interface CaseServiceDeps {
+  directory: SchoolDirectory;
+  pupils: PupilDirectory;
+  cases: CaseRepository;
+  notifier: StaffNotifier;
+  logger: Logger;
+  clock: () => Date;
+}
+
+interface Prepared {
+  profile: SchoolProfile;
+  pupil: Pupil | null;
+  answers: CaseAnswers;
+  plan: RoutingPlan;
+  now: Date;
+}
+
+/**
+ * Raising a case: the plan is worked out from the register and the school's profile exactly as the
+ * confirmation showed it, then the case, its audit entries and its notifications are saved in one
+ * transaction.
+ */
+export class CaseService implements FormServices {
+  constructor(private readonly deps: CaseServiceDeps) {}
+
+  now(): Date {
+    return this.deps.clock();
+  }
+
+  searchPupils(schoolId: string, query: string, limit: number) {
+    return this.deps.pupils.search(schoolId, query, limit);
+  }
+
+  getPupil(schoolId: string, pupilId: string) {
+    return this.deps.pupils.get(schoolId, pupilId);
+  }
+
+  async previewPlan(request: CaseRequest): Promise<RoutingPlan> {
+    return (await this.prepare(request)).plan;
+  }
+
+  async raiseCase(request: CaseRequest): Promise<RaisedCase> {
+    const existing = await this.deps.cases.findByDraft(request.schoolId, request.draftId);
+    if (existing) return this.alreadyRaised(request.schoolId, existing.caseId);
+    const prepared = await this.prepare(request);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const record = this.record(request, prepared);
+      const audit = this.audit(record, prepared);
+      const notifications = [...staffNotifications(prepared.profile, record.id, prepared.plan, request.raisedBy), ...externalNotifications(record.id, prepared.plan)];
+      try {
+        const saved = await this.deps.cases.create(record, audit, notifications);
+        if (!saved.created) return this.alreadyRaised(request.schoolId, saved.caseId);
+        this.deps.logger.info(
+          { event: 'caseRaised', school: record.schoolId, caseId: record.id, caseType: record.caseType, steps: prepared.plan.steps.length, notifications: notifications.length },
+          'case saved',
+        );
+        return { caseId: record.id, ref: record.ref, created: true, plan: prepared.plan };
+      } catch (err) {
+        if (!(err instanceof RefCollisionError)) throw err;
+      }
+    }
+    throw new Error('could not find a free case reference after 5 tries');
+  }
+
+  deliverStaffNotifications(schoolId: string, caseId: string): Promise<void> {
+    return this.deps.notifier.deliverPending(schoolId, caseId);
+  }
+
+  private async alreadyRaised(schoolId: string, caseId: string): Promise<RaisedCase> {
+    const record = await this.deps.cases.get(schoolId, caseId);
+    if (!record) throw new Error(`case ${caseId} has a draft row but no case row`);
+    return { caseId, ref: record.ref, created: false, plan: record.plan };
+  }
+
+  private async prepare(request: CaseRequest): Promise<Prepared> {
+    const now = this.deps.clock();
+    const today = londonDate(now);
+    const profile = await this.deps.directory.school(request.schoolId);
+    const pupil = request.subject.kind === 'onRegister' ? ((await this.deps.pupils.get(request.schoolId, request.subject.pupilId)) ?? null) : null;
+    let answers = request.answers;
+    if (answers.caseType === 'suspension' && pupil) {
+      // The statutory totals come from the record, not from what someone remembers.
+      const decided = await this.deps.cases.listForPupil(request.schoolId, pupil.id);
+      answers = { ...answers, history: suspensionHistory(decided, new SchoolCalendar(profile.calendar), today) };
+    }
+    const plan = routingPlan(answers.caseType, answers, pupil, profile, today);
+    return { profile, pupil, answers, plan, now };
+  }
+
+  private record(request: CaseRequest, p: Prepared): CaseRecord {
+    return {
+      id: newCaseId(p.now),
+      ref: newCaseRef(p.answers.caseType),
+      schoolId: request.schoolId,
+      caseType: p.answers.caseType,
+      subject: request.subject,
+      answers: p.answers,
+      plan: p.plan,
+      raisedBy: request.raisedBy,
+      raisedAt: p.now.toISOString(),
+      raisedOn: londonDate(p.now),
+      status: 'open',
+      draftId: request.draftId,
+    };
+  }
+
+  private audit(record: CaseRecord, p: Prepared): AuditEntry[] {
+    const at = record.raisedAt;
+    return [
+      {
+        caseId: record.id,
+        seq: 0,
+        at,
+        actor: record.raisedBy,
+        action: 'raised',
+        detail: { caseType: record.caseType, ref: record.ref, subject: record.subject.kind, ...(record.subject.kind === 'onRegister' ? { pupilId: record.subject.pupilId } : {}) },
+      },
+      {
+        caseId: record.id,
+        seq: 1,
+        at,
+        actor: { system: true },
+        action: 'routed',
+        detail: {
+          pack: p.plan.pack,
+          inScope: p.plan.inScope,
+          steps: p.plan.steps.length,
+          stepIds: p.plan.steps.map((s) => s.id).join(','),
+          awaitingApproval: p.plan.steps.filter((s) => s.needsApprovalBy).length,
+        },
+      },
+    ];
+  }
+}

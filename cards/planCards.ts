@@ -1,0 +1,107 @@
+import { LeadPlanView, StaffPlanView } from '../policy/views';
+import { adaptiveCard, AdaptiveCard, CardElement, heading, paragraph } from './adaptiveCard';
+import { formCard, FormCardFrame } from './formCard';
+import { labelledUserText, userText } from './text';
+
+export type PlanView = StaffPlanView | LeadPlanView;
+
+/** A row of the summary: our label, the user's (or register's) words. */
+export type SummaryRow = readonly [label: string, value: string];
+
+/** The routing plan in the reader's view: who, when and what; for the DSL and DT also why and the source. */
+export function planElements(view: PlanView): CardElement[] {
+  const out: CardElement[] = [];
+  if (view.view === 'lead') {
+    if (view.statusLabels.length > 0) {
+      out.push(paragraph('Status on the register (confidential)', { weight: 'Bolder', spacing: 'Medium' }));
+      for (const label of view.statusLabels) out.push(userText(`• ${label}`, { spacing: 'None' }));
+    }
+    if (!view.inScope) out.push(paragraph('This child is not in the group this policy covers: the DSL decides what happens.', { color: 'Attention' }));
+    for (const s of view.steps) {
+      const badges = [s.flag === 'safeguarding' ? 'SAFEGUARDING' : '', s.flag === 'statutoryLimit' ? 'STATUTORY' : '', s.flag === 'differentIntervention' ? 'REVIEW' : '', s.needsApprovalBy ? 'needs DSL approval before sending' : '', s.late ? 'LATE' : '']
+        .filter(Boolean)
+        .join(' · ');
+      out.push({
+        type: 'Container',
+        separator: true,
+        spacing: 'Small',
+        items: [
+          paragraph(`**${s.whoLabel}**: ${s.when}${badges ? ` (${badges})` : ''}`, { spacing: 'None' }),
+          paragraph(s.what, { spacing: 'None' }),
+          ...(s.contact ? [userText(`Contact: ${[s.contact.name, s.contact.email, s.contact.phone].filter(Boolean).join(', ')}`, { spacing: 'None' })] : []),
+          paragraph(`Why: ${s.rationale}`, { isSubtle: true, size: 'Small', spacing: 'None' }),
+          paragraph(`Source: ${s.citation}`, { isSubtle: true, size: 'Small', spacing: 'None' }),
+        ],
+      });
+    }
+  } else {
+    for (const s of view.steps) {
+      out.push({
+        type: 'Container',
+        separator: true,
+        spacing: 'Small',
+        items: [paragraph(`**${s.who}**: ${s.when}`, { spacing: 'None' }), paragraph(s.what, { spacing: 'None', isSubtle: true })],
+      });
+    }
+  }
+  return out;
+}
+
+export function confirmCard(frame: FormCardFrame, subject: string, summary: readonly SummaryRow[], view: PlanView): AdaptiveCard {
+  return formCard({ ...frame, submitTitle: 'Send' }, [
+    heading('Check and send'),
+    labelledUserText('Child', subject),
+    ...summary.map(([label, value]) => labelledUserText(label, value)),
+    paragraph('Who will be told, and by when', { weight: 'Bolder', size: 'Medium', spacing: 'Large' }),
+    ...planElements(view),
+    paragraph('Nothing is saved or sent until you press Send. Anything for people outside school is checked by the DSL first.', { isSubtle: true, spacing: 'Medium' }),
+  ]);
+}
+
+export function receiptCard(ref: string, title: string, view: PlanView, alreadySent: boolean): AdaptiveCard {
+  return adaptiveCard(
+    [
+      heading(alreadySent ? `Already sent: ${ref}` : `Sent: ${ref}`),
+      paragraph(
+        alreadySent
+          ? `This ${title.toLowerCase()} was already saved, with reference **${ref}**. Nothing was sent twice.`
+          : `Thank you. Your ${title.toLowerCase()} is saved with reference **${ref}**. Quote it if you speak to the DSL about it.`,
+      ),
+      ...planElements(view),
+      paragraph('If a child is at immediate risk of harm, do not wait: speak to the DSL now.', { isSubtle: true, spacing: 'Medium' }),
+    ],
+    [],
+    { fallbackText: `Saved with reference ${ref}.` },
+  );
+}
+
+export interface CaseNotificationInput {
+  ref: string;
+  title: string;
+  subject: string;
+  raisedBy: string;
+  raisedAt: string;
+  summary: readonly SummaryRow[];
+  /** Already cut to what this reader may see: the lead view, or the staff view of their own steps. */
+  view: PlanView;
+  externalAwaitingApproval: number;
+}
+
+/** What a role holder receives in Teams when a concern is raised. */
+export function caseNotificationCard(input: CaseNotificationInput): AdaptiveCard {
+  return adaptiveCard(
+    [
+      heading(`New ${input.title.toLowerCase()}: ${input.ref}`),
+      labelledUserText('Child', input.subject),
+      labelledUserText('Raised by', `${input.raisedBy}, ${input.raisedAt}`),
+      ...input.summary.map(([label, value]) => labelledUserText(label, value)),
+      paragraph('The plan', { weight: 'Bolder', size: 'Medium', spacing: 'Large' }),
+      ...planElements(input.view),
+      ...(input.externalAwaitingApproval > 0
+        ? [paragraph(`${input.externalAwaitingApproval} message${input.externalAwaitingApproval === 1 ? '' : 's'} to people outside school wait for a DSL's approval.`, { color: 'Attention', weight: 'Bolder' })]
+        : []),
+    ],
+    [],
+    { fallbackText: `New ${input.title.toLowerCase()} ${input.ref}: open Teams to read it.` },
+  );
+}

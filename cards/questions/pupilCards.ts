@@ -1,0 +1,55 @@
+import { CardElement, heading, paragraph } from '../adaptiveCard';
+import { choiceInput, formCard, FormCardFrame, textInput } from '../formCard';
+import { AdaptiveCard } from '../adaptiveCard';
+import { userText } from '../text';
+
+export const PUPIL_DATASET = 'pupils';
+/** The one static choice: Teams needs at least one, and this one means "use the typed name". */
+export const NOT_LISTED = 'notListed';
+
+/**
+ * Which child? A type-ahead list answered by the bot from the register (Teams sends an
+ * `application/search` invoke as the user types), and a plain name box for clients without it.
+ */
+export function pupilSearchCard(frame: FormCardFrame, prefillName?: string): AdaptiveCard {
+  const typeahead: CardElement = {
+    type: 'Input.ChoiceSet',
+    id: 'pupilId',
+    label: 'Start typing their name',
+    style: 'filtered',
+    placeholder: 'First name or surname',
+    choices: [{ title: 'Not on the list: I will type their name below', value: NOT_LISTED }],
+    'choices.data': { type: 'Data.Query', dataset: PUPIL_DATASET, count: 15 },
+  };
+  return formCard(frame, [
+    heading('Which child is this about?'),
+    typeahead,
+    textInput('pupilName', 'If no list appears, type their name here', { value: prefillName, placeholder: 'For example: Sam Thistlewood', maxLength: 120 }),
+    paragraph('Only children on your school\'s register are listed. If the child is not there, type their name anyway: the Designated Safeguarding Lead (DSL) will check.', { isSubtle: true, size: 'Small' }),
+  ]);
+}
+
+export interface PupilMatch {
+  id: string;
+  label: string;
+}
+
+export function pupilChoicesCard(frame: FormCardFrame, typed: string, matches: readonly PupilMatch[]): AdaptiveCard {
+  return formCard({ ...frame, submitTitle: 'This one' }, [
+    heading('Which of these children do you mean?'),
+    paragraph('You typed:', { isSubtle: true, spacing: 'Small' }),
+    userText(typed),
+    choiceInput('pupilId', 'Children whose names match', matches.map((m) => [m.id, m.label] as const), { expanded: true, required: true }),
+    paragraph('None of these? Press Back and try another spelling, or type the full name.', { isSubtle: true, size: 'Small' }),
+  ]);
+}
+
+export function pupilNotFoundCard(frame: FormCardFrame, typed: string): AdaptiveCard {
+  return formCard({ ...frame, submitTitle: 'Report anyway' }, [
+    heading('I could not find that child on the register'),
+    paragraph('You typed:', { isSubtle: true, spacing: 'Small' }),
+    userText(typed),
+    textInput('notOnRegister', 'Name, and anything that helps identify them (class, year group)', { value: typed, required: true, maxLength: 200 }),
+    paragraph('Press "Report anyway" and the Designated Safeguarding Lead (DSL) will identify the child and decide what happens. Or type another name to search again.', { wrap: true }),
+  ]);
+}

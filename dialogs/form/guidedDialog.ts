@@ -1,0 +1,133 @@
+import { ComponentDialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { receiptCard, SummaryRow } from '../../cards/planCards';
+import { CaseAnswers } from '../../policy/cases';
+import { CaseSubject } from '../../policy/caseRecord';
+import { planViewFor } from '../../policy/views';
+import { FormServices } from '../services';
+import { Answers, FormContext, FormId, formProgressSchema, FormProgress, FORM_VERSION, StaleDialogStateError } from './formContext';
+import { Question } from './question';
+import { PromptOptions, PromptResult, QuestionPrompt } from './questionPrompt';
+import { cardReply } from './replies';
+
+export interface GuidedDialogSpec {
+  id: FormId;
+  /** "Attendance concern". */
+  title: string;
+  /** In order; the last is the confirmation. */
+  questions: Question[];
+  /** Turns collected answers into a validated case (throws if they cannot be). */
+  toCase(answers: Answers, ctx: FormContext): { subject: CaseSubject; answers: CaseAnswers };
+}
+
+/**
+ * A guided dialog: a ComponentDialog whose waterfall asks each question with a QuestionPrompt, then
+ * saves. "Back" restarts the waterfall at the previous question, keeping every answer, so each card
+ * comes back filled in. Progress lives in the waterfall's state in Azure Tables, so a restarted bot
+ * carries on where it was.
+ */
+export class GuidedDialog extends ComponentDialog {
+  private readonly waterfallId: string;
+
+  constructor(
+    private readonly spec: GuidedDialogSpec,
+    private readonly services: FormServices,
+  ) {
+    super(spec.id);
+    this.waterfallId = `${spec.id}.flow`;
+    const steps = spec.questions.map((_q, i) => (step: WaterfallStepContext) => this.questionStep(step, i));
+    steps.push((step) => this.finalStep(step));
+    this.addDialog(new WaterfallDialog(this.waterfallId, steps));
+    for (const q of spec.questions) this.addDialog(new QuestionPrompt(this.promptId(q), q, services));
+    this.initialDialogId = this.waterfallId;
+  }
+
+  override async onBeginDialog(innerDc: DialogContext, options?: FormProgress): Promise<DialogTurnResult> {
+    return innerDc.beginDialog(this.waterfallId, formProgressSchema.parse(options));
+  }
+
+  private promptId(q: Question): string {
+    return `${this.spec.id}.ask.${q.id}`;
+  }
+
+  private progress(step: WaterfallStepContext): FormProgress {
+    if (step.index === 0) save(step, formProgressSchema.parse(step.options));
+    const parsed = formProgressSchema.safeParse(values(step).progress);
+    if (!parsed.success || parsed.data.ctx.version !== FORM_VERSION) throw new StaleDialogStateError(`${this.spec.id} progress`);
+    return parsed.data;
+  }
+
+  /** Handles the answer to question i-1, then asks question i (or skips it). */
+  private async questionStep(step: WaterfallStepContext, i: number): Promise<DialogTurnResult> {
+    const progress = this.progress(step);
+    if (i > 0) {
+      const handled = await this.takeResult(step, progress, i - 1);
+      if (handled) return handled;
+    }
+    const q = this.spec.questions[i]!;
+    if (i < progress.startAt || q.skip?.(progress.answers, progress.ctx)) {
+      save(step, progress);
+      return step.next({ kind: 'skipped' });
+    }
+    const visible = this.spec.questions.filter((x) => !x.skip?.(progress.answers, progress.ctx));
+    const position = visible.indexOf(q) + 1;
+    const options: PromptOptions = {
+      ctx: progress.ctx,
+      answers: progress.answers,
+      frame: {
+        title: this.spec.title,
+        questionId: q.id,
+        step: position,
+        total: visible.length,
+        canGoBack: position > 1,
+        ...(i === this.spec.questions.length - 1 ? { submitData: { draftId: progress.ctx.draftId } } : {}),
+      },
+    };
+    save(step, progress);
+    return step.beginDialog(this.promptId(q), options);
+  }
+
+  /** Returns a turn result when the answer ends or rewinds the dialog; undefined to carry on. */
+  private async takeResult(step: WaterfallStepContext, progress: FormProgress, index: number): Promise<DialogTurnResult | undefined> {
+    const result = step.result as PromptResult | { kind: 'skipped' } | undefined;
+    if (!result || result.kind === 'skipped') return undefined;
+    if (result.kind === 'cancel') {
+      await step.context.sendActivity('Stopped. Nothing has been saved or sent. Type "menu" to start again.');
+      return step.endDialog({ cancelled: true });
+    }
+    if (result.kind === 'back') {
+      const earlier = progress.asked.filter((n) => n < index);
+      const target = earlier.length > 0 ? earlier[earlier.length - 1]! : index;
+      if (target === index) await step.context.sendActivity('This is the first question.');
+      return step.replaceDialog(this.waterfallId, { ...progress, asked: earlier.filter((n) => n < target), startAt: target } satisfies FormProgress);
+    }
+    const q = this.spec.questions[index]!;
+    progress.answers = { ...progress.answers, [q.id]: result.value };
+    progress.asked = [...progress.asked.filter((n) => n !== index), index];
+    save(step, progress);
+    return undefined;
+  }
+
+  private async finalStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const progress = this.progress(step);
+    const handled = await this.takeResult(step, progress, this.spec.questions.length - 1);
+    if (handled) return handled;
+    const { ctx } = progress;
+    const built = this.spec.toCase(progress.answers, ctx);
+    const raised = await this.services.raiseCase({ schoolId: ctx.schoolId, subject: built.subject, answers: built.answers, raisedBy: ctx.user, draftId: ctx.draftId });
+    const view = planViewFor(ctx.roles, raised.plan);
+    if (view) await step.context.sendActivity(cardReply(receiptCard(raised.ref, this.spec.title, view, !raised.created)));
+    if (raised.created) await this.services.deliverStaffNotifications(ctx.schoolId, raised.caseId);
+    return step.endDialog({ ref: raised.ref });
+  }
+}
+
+export type { SummaryRow };
+
+/** The waterfall's per-run values (typed `object` by botbuilder). */
+function values(step: WaterfallStepContext): Record<string, unknown> {
+  return step.values as Record<string, unknown>;
+}
+
+function save(step: WaterfallStepContext, progress: FormProgress): void {
+  values(step).progress = progress;
+}

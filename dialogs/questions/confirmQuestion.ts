@@ -1,0 +1,30 @@
+import { caseSummaryRows } from '../../cards/caseSummary';
+import { confirmCard } from '../../cards/planCards';
+import { CaseAnswers } from '../../policy/cases';
+import { CaseSubject } from '../../policy/caseRecord';
+import { planViewFor } from '../../policy/views';
+import { Answers, FormContext } from '../form/formContext';
+import { Question } from '../form/question';
+import { pupilOf } from './pupilQuestion';
+
+const YES = /^(send|send it|yes|y|confirm|ok|okay|go|submit)[.!]*$/i;
+
+/** The last step: the summary and the plan in the reader's view; Send saves it. */
+export function confirmQuestion(toCase: (answers: Answers, ctx: FormContext) => { subject: CaseSubject; answers: CaseAnswers }): Question {
+  return {
+    id: 'confirm',
+    help: 'Check the summary. Press Send to save it and tell the people listed, Back to change an answer, or Cancel to stop without saving.',
+    ask: async ({ ctx, answers, frame, services }) => {
+      const built = toCase(answers, ctx);
+      const plan = await services.previewPlan({ schoolId: ctx.schoolId, subject: built.subject, answers: built.answers, raisedBy: ctx.user, draftId: ctx.draftId });
+      const view = planViewFor(ctx.roles, plan);
+      if (!view) throw new Error('a member of staff without a role reached the confirmation');
+      return confirmCard(frame, pupilOf(answers).label, caseSummaryRows(built.answers), view);
+    },
+    parse: (reply) => {
+      if (reply.value?.verb === 'answer') return { ok: true, value: 'send' };
+      if (reply.text && YES.test(reply.text.trim())) return { ok: true, value: 'send' };
+      return { ok: false, message: 'Nothing has been sent yet. Press Send (or type "send") to send it, "back" to change something, or "cancel" to stop.' };
+    },
+  };
+}

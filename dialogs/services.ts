@@ -1,0 +1,35 @@
+import { PupilMatch } from '../cards/questions/pupilCards';
+import { CaseAnswers } from '../policy/cases';
+import { CaseSubject } from '../policy/caseRecord';
+import { Pupil } from '../policy/pupil';
+import { RoutingPlan } from '../policy/routing/step';
+
+export interface CaseRequest {
+  schoolId: string;
+  subject: CaseSubject;
+  answers: CaseAnswers;
+  raisedBy: { aadObjectId: string; name: string };
+  draftId: string;
+}
+
+export interface RaisedCase {
+  caseId: string;
+  ref: string;
+  /** False when this draft had already been saved (a retried Send): nothing new was written. */
+  created: boolean;
+  plan: RoutingPlan;
+}
+
+/** What the guided dialogs need from the rest of the product, injected so dialogs stay testable. */
+export interface FormServices {
+  now(): Date;
+  /** Pupils of this school only, best matches first. */
+  searchPupils(schoolId: string, query: string, limit: number): Promise<PupilMatch[]>;
+  getPupil(schoolId: string, pupilId: string): Promise<Pupil | undefined>;
+  /** The routing plan the case would get, computed exactly as saving computes it. */
+  previewPlan(request: CaseRequest): Promise<RoutingPlan>;
+  /** Saves the case, its audit entries and its notifications in one transaction. */
+  raiseCase(request: CaseRequest): Promise<RaisedCase>;
+  /** Sends the internal cards of a saved case to role holders who have the app. */
+  deliverStaffNotifications(schoolId: string, caseId: string): Promise<void>;
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { caseAnswersSchema, caseTypeSchema } from './cases';
+import { isoDateSchema } from './dates';
+import { roleSchema } from './roles';
+import { AuditEntry, CaseRecord, caseSubjectSchema, Notification } from './caseRecord';
+import { RECIPIENT_LABEL, Recipient } from './routing/step';
+import { SOURCES, SourceKey } from './sources';
+
+/**
+ * Schemas for what is read back from storage: a row written by an older version, or damaged, is
+ * refused rather than half-used.
+ */
+const recipientSchema = z.enum(Object.keys(RECIPIENT_LABEL) as [Recipient, ...Recipient[]]);
+const sourceKeySchema = z.enum(Object.keys(SOURCES) as [SourceKey, ...SourceKey[]]);
+
+const timingSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('immediately') }),
+  z.object({ kind: z.literal('sameDay') }),
+  z.object({ kind: z.literal('beforeDecision'), label: z.string().optional() }),
+  z.object({ kind: z.literal('withoutDelay') }),
+  z.object({ kind: z.literal('promptly') }),
+  z.object({ kind: z.literal('schoolDays'), days: z.number(), from: z.enum(['today', 'startDate', 'decision']) }),
+  z.object({ kind: z.literal('byDate'), label: z.string() }),
+]);
+
+export const routingStepSchema = z.object({
+  id: z.string(),
+  who: recipientSchema,
+  owner: roleSchema,
+  what: z.string(),
+  staffWhat: z.string(),
+  deadline: isoDateSchema,
+  timing: timingSchema,
+  late: z.boolean().optional(),
+  needsApprovalBy: z.literal('DSL').optional(),
+  after: z.array(z.string()).optional(),
+  requiresConsentOf: z.literal('parentsCarers').optional(),
+  rationale: z.string(),
+  source: sourceKeySchema,
+  alsoSources: z.array(sourceKeySchema).optional(),
+  flag: z.enum(['statutoryLimit', 'differentIntervention', 'safeguarding']).optional(),
+  contact: z.object({ name: z.string(), email: z.string().optional(), phone: z.string().optional() }).optional(),
+});
+
+export const routingPlanSchema = z.object({
+  caseType: caseTypeSchema,
+  today: isoDateSchema,
+  pack: z.enum(['hertfordshire', 'cambridgeshire']),
+  inScope: z.boolean(),
+  statusLabels: z.array(z.string()),
+  steps: z.array(routingStepSchema),
+});
+
+const actorSchema = z.object({ aadObjectId: z.string(), name: z.string() });
+
+export const caseRecordSchema: z.ZodType<CaseRecord, unknown> = z.object({
+  id: z.string(),
+  ref: z.string(),
+  schoolId: z.string(),
+  caseType: caseTypeSchema,
+  subject: caseSubjectSchema,
+  answers: caseAnswersSchema,
+  plan: routingPlanSchema,
+  raisedBy: actorSchema,
+  raisedAt: z.string(),
+  raisedOn: isoDateSchema,
+  status: z.enum(['open', 'closed']),
+  draftId: z.string(),
+});
+
+export const auditEntrySchema: z.ZodType<AuditEntry, unknown> = z.object({
+  caseId: z.string(),
+  seq: z.number().int().min(0),
+  at: z.string(),
+  actor: z.union([actorSchema, z.object({ system: z.literal(true) })]),
+  action: z.enum(['raised', 'routed', 'notified', 'notificationPending', 'delivered', 'deliveryFailed', 'viewed']),
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+});
+
+const statusSchema = z.enum(['pending', 'awaitingApproval', 'delivered', 'failed']);
+export const notificationSchema: z.ZodType<Notification, unknown> = z.discriminatedUnion('channel', [
+  z.object({
+    id: z.string(),
+    caseId: z.string(),
+    channel: z.literal('teams'),
+    to: z.object({ aadObjectId: z.string(), name: z.string(), roles: z.array(roleSchema) }),
+    view: z.enum(['lead', 'staff']),
+    stepIds: z.array(z.string()),
+    status: statusSchema,
+  }),
+  z.object({
+    id: z.string(),
+    caseId: z.string(),
+    channel: z.literal('email'),
+    to: z.object({ recipient: recipientSchema, name: z.string(), email: z.string().optional() }),
+    stepIds: z.array(z.string()),
+    status: statusSchema,
+  }),
+]);

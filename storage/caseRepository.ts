@@ -1,0 +1,193 @@
+import { odata, TableClient, TableTransaction, TransactionAction } from '@azure/data-tables';
+import { AuditEntry, CaseRecord, Notification, NotificationStatus } from '../policy/caseRecord';
+import { caseTypeSchema } from '../policy/cases';
+import { auditEntrySchema, caseRecordSchema, notificationSchema } from '../policy/caseSchemas';
+import { packJson, unpackJson } from './jsonEntity';
+import { statusOf } from './tableStore';
+
+/**
+ * Cases, their audit trail and their notifications, in one table with one partition per school so
+ * that a case and everything written with it commit in a single entity-group transaction.
+ *
+ * Row keys (sorted, so every listing is a range, never a scan of history):
+ *   case|{caseId}                 the case (case ids sort by time)
+ *   ref|{ref}                     reference number -> case id (unique)
+ *   draft|{draftId}               dialog draft -> case id (a retried confirm finds the saved case)
+ *   pupil|{pupilId}|{caseId}      a pupil's cases, with a summary for suspension totals
+ *   audit|{caseId}|{seq}          the case's chronology, in order
+ *   outbox|{notificationId}       every notification and its status
+ *   pending|{notificationId}      present only while a notification waits to be sent
+ */
+export class RefCollisionError extends Error {
+  constructor(readonly ref: string) {
+    super(`case reference ${ref} is already taken`);
+    this.name = 'RefCollisionError';
+  }
+}
+
+export interface PupilCaseSummary {
+  caseId: string;
+  ref: string;
+  caseType: CaseRecord['caseType'];
+  raisedOn: string;
+  /** For decided suspensions, what the statutory totals count. */
+  suspensionStart?: string;
+  suspensionDays?: number;
+  permanentExclusion?: boolean;
+}
+
+const pad = (n: number) => String(n).padStart(6, '0');
+const auditKey = (caseId: string, seq: number) => `audit|${caseId}|${pad(seq)}`;
+
+function auditAction(schoolId: string, entry: AuditEntry): TransactionAction {
+  return ['create', { partitionKey: schoolId, rowKey: auditKey(entry.caseId, entry.seq), action: entry.action, at: entry.at, ...packJson('audit entry', entry) }];
+}
+
+function outboxEntity(schoolId: string, n: Notification) {
+  return { partitionKey: schoolId, rowKey: `outbox|${n.id}`, caseId: n.caseId, status: n.status, channel: n.channel, ...packJson('notification', n) };
+}
+
+export class CaseRepository {
+  constructor(private readonly table: TableClient) {}
+
+  /**
+   * Saves a case with its audit entries and notifications, all or nothing. A second save of the
+   * same draft returns the case saved the first time instead of a duplicate.
+   */
+  async create(record: CaseRecord, audit: AuditEntry[], notifications: Notification[]): Promise<{ created: boolean; caseId: string; ref: string }> {
+    const pk = record.schoolId;
+    const actions: TransactionAction[] = [
+      ['create', { partitionKey: pk, rowKey: `case|${record.id}`, ref: record.ref, caseType: record.caseType, status: record.status, raisedOn: record.raisedOn, ...packJson(`case ${record.ref}`, record) }],
+      ['create', { partitionKey: pk, rowKey: `ref|${record.ref}`, caseId: record.id }],
+      ['create', { partitionKey: pk, rowKey: `draft|${record.draftId}`, caseId: record.id, ref: record.ref }],
+      ...audit.map((e) => auditAction(pk, e)),
+      ...notifications.map((n): TransactionAction => ['create', outboxEntity(pk, n)]),
+      ...notifications.filter((n) => n.status === 'pending').map((n): TransactionAction => ['create', { partitionKey: pk, rowKey: `pending|${n.id}`, caseId: n.caseId }]),
+    ];
+    if (record.subject.kind === 'onRegister') {
+      const decision = record.answers.caseType === 'suspension' && record.answers.stage === 'decided' ? record.answers.decision : undefined;
+      actions.push([
+        'create',
+        {
+          partitionKey: pk,
+          rowKey: `pupil|${record.subject.pupilId}|${record.id}`,
+          caseId: record.id,
+          ref: record.ref,
+          caseType: record.caseType,
+          raisedOn: record.raisedOn,
+          ...(decision
+            ? { suspensionStart: decision.startDate, suspensionDays: decision.kind === 'suspension' ? decision.days : 0, permanentExclusion: decision.kind === 'permanentExclusion' }
+            : {}),
+        },
+      ]);
+    }
+    if (actions.length > 100) throw new Error(`a case needs ${actions.length} rows; a transaction takes 100`);
+    try {
+      await this.table.submitTransaction(actions);
+      return { created: true, caseId: record.id, ref: record.ref };
+    } catch (err) {
+      if (statusOf(err) !== 409) throw err;
+      const existing = await this.findByDraft(pk, record.draftId);
+      if (existing) return { created: false, ...existing };
+      if (await this.exists(pk, `ref|${record.ref}`)) throw new RefCollisionError(record.ref);
+      throw err;
+    }
+  }
+
+  async findByDraft(schoolId: string, draftId: string): Promise<{ caseId: string; ref: string } | undefined> {
+    try {
+      const row = await this.table.getEntity<{ caseId: string; ref: string }>(schoolId, `draft|${draftId}`);
+      return { caseId: row.caseId, ref: row.ref };
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async get(schoolId: string, caseId: string): Promise<CaseRecord | undefined> {
+    try {
+      const entity = await this.table.getEntity<Record<string, unknown>>(schoolId, `case|${caseId}`);
+      return caseRecordSchema.parse(unpackJson(entity));
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async listForPupil(schoolId: string, pupilId: string): Promise<PupilCaseSummary[]> {
+    const out: PupilCaseSummary[] = [];
+    for await (const row of this.range(schoolId, `pupil|${pupilId}|`)) {
+      out.push({
+        caseId: String(row.caseId),
+        ref: String(row.ref),
+        caseType: caseTypeSchema.parse(row.caseType),
+        raisedOn: String(row.raisedOn),
+        ...(typeof row.suspensionStart === 'string' ? { suspensionStart: row.suspensionStart } : {}),
+        ...(typeof row.suspensionDays === 'number' ? { suspensionDays: row.suspensionDays } : {}),
+        ...(row.permanentExclusion === true ? { permanentExclusion: true } : {}),
+      });
+    }
+    return out;
+  }
+
+  async auditTrail(schoolId: string, caseId: string): Promise<AuditEntry[]> {
+    const out: AuditEntry[] = [];
+    for await (const row of this.range(schoolId, `audit|${caseId}|`)) out.push(auditEntrySchema.parse(unpackJson(row)));
+    return out;
+  }
+
+  async notifications(schoolId: string, caseId: string): Promise<Array<Notification & { etag: string }>> {
+    const out: Array<Notification & { etag: string }> = [];
+    // Notification ids start with the case id, so a case's notifications are one tight key range.
+    for await (const row of this.range(schoolId, `outbox|${caseId}.`)) {
+      out.push({ ...notificationSchema.parse(unpackJson(row)), etag: String(row.etag) });
+    }
+    return out;
+  }
+
+  /**
+   * Rows whose key starts with `prefix`, as a key range. The prefix is checked again here: Azurite
+   * 3.35 was seen (intermittently, in the full test run) answering a range query with the whole
+   * partition, and a row of one kind must never be read as another.
+   */
+  private async *range(schoolId: string, prefix: string): AsyncGenerator<Record<string, unknown>> {
+    const rows = this.table.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${schoolId} and RowKey ge ${prefix} and RowKey lt ${`${prefix}\uffff`}` },
+    });
+    for await (const row of rows) if (typeof row.rowKey === 'string' && row.rowKey.startsWith(prefix)) yield row;
+  }
+
+  /**
+   * Records what happened to a notification, with its audit entry, in one transaction. The ETag
+   * makes two senders racing on one notification produce one outcome.
+   */
+  async settleNotification(schoolId: string, n: Notification & { etag: string }, status: NotificationStatus, entry: AuditEntry): Promise<void> {
+    const updated: Notification = n.channel === 'teams' ? { ...stripEtag(n), status } : { ...stripEtag(n), status };
+    const tx = new TableTransaction();
+    tx.updateEntity(outboxEntity(schoolId, updated), 'Replace', { etag: n.etag });
+    if (n.status === 'pending' && status !== 'pending') tx.deleteEntity(schoolId, `pending|${n.id}`);
+    tx.createEntity({ partitionKey: schoolId, rowKey: auditKey(entry.caseId, entry.seq), action: entry.action, at: entry.at, ...packJson('audit entry', entry) });
+    await this.table.submitTransaction(tx.actions);
+  }
+
+  /** The next free sequence number in a case's audit trail. */
+  async nextAuditSeq(schoolId: string, caseId: string): Promise<number> {
+    const trail = await this.auditTrail(schoolId, caseId);
+    return trail.reduce((max, e) => Math.max(max, e.seq), -1) + 1;
+  }
+
+  private async exists(pk: string, rk: string): Promise<boolean> {
+    try {
+      await this.table.getEntity(pk, rk, { queryOptions: { select: ['RowKey'] } });
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 404) return false;
+      throw err;
+    }
+  }
+}
+
+function stripEtag<T extends { etag: string }>(n: T): Omit<T, 'etag'> {
+  const { etag: _etag, ...rest } = n;
+  return rest;
+}

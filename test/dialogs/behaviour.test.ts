@@ -1,0 +1,198 @@
+import { DEMO_STAFF } from '../../bot/demo/demoSchool';
+import { TABLES } from '../../storage/tableStore';
+import { cardText, createHarness, draftIdOf, Harness, lastCard, questionOf, texts } from '../support/botHarness';
+
+async function caseCount(h: Harness): Promise<number> {
+  let n = 0;
+  for await (const row of h.store.client(TABLES.cases).listEntities({ queryOptions: { select: ['RowKey'] } })) if (String(row.rowKey).startsWith('case|')) n++;
+  return n;
+}
+
+const pickSam = { verb: 'answer', question: 'pupil', pupilId: 'demo-p01', pupilName: '' };
+const details = { verb: 'answer', question: 'details', what: 'unexplainedToday', absenceType: 'notKnown', reasons: '', sessionsMissed: '', attendancePercent: '', consecutiveUnauthorisedDays: '', alreadyDone: '' };
+
+describe('guided dialogs: the controls a teacher relies on', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await createHarness();
+  });
+
+  it('"cancel" at any step stops, says nothing was sent, and saves nothing', async () => {
+    await h.say('attendance');
+    await h.say(pickSam);
+    const replies = await h.say('cancel');
+    expect(texts(replies)).toEqual(['Stopped. Nothing has been saved or sent. Type "menu" to start again.']);
+    expect(await caseCount(h)).toBe(0);
+    // The Cancel button does the same on the confirmation card.
+    await h.say('attendance');
+    await h.say(pickSam);
+    await h.say(details);
+    expect(texts(await h.say({ verb: 'cancel', question: 'confirm' }))).toEqual(['Stopped. Nothing has been saved or sent. Type "menu" to start again.']);
+    expect(await caseCount(h)).toBe(0);
+  });
+
+  it('"back" returns to the previous question with the answer filled in, and forward again keeps the later answer', async () => {
+    await h.say('attendance');
+    await h.say(pickSam);
+    let replies = await h.say({ ...details, attendancePercent: '72', alreadyDone: 'Phoned carer' });
+    expect(questionOf(lastCard(replies))).toBe('confirm');
+    replies = await h.say({ verb: 'back', question: 'confirm' });
+    const card = lastCard(replies);
+    expect(questionOf(card)).toBe('details');
+    expect(JSON.stringify(card)).toContain('"value":72');
+    expect(JSON.stringify(card)).toContain('Phoned carer');
+    replies = await h.say('back');
+    expect(questionOf(lastCard(replies))).toBe('pupil');
+    replies = await h.say('back');
+    expect(texts(replies)).toContain('This is the first question.');
+    replies = await h.say(pickSam);
+    expect(questionOf(lastCard(replies))).toBe('details');
+  });
+
+  it('"help" explains the current step and asks it again', async () => {
+    await h.say('suspension');
+    await h.say(pickSam);
+    const replies = await h.say('help');
+    expect(texts(replies)[0]).toMatch(/^Describe what happened in your own words/);
+    expect(questionOf(lastCard(replies))).toBe('whatHappened');
+  });
+
+  it('a description that starts with "Back" is an answer, not a command', async () => {
+    await h.say('suspension');
+    await h.say(pickSam);
+    const replies = await h.say('Back in class after lunch he pushed over a table.');
+    expect(questionOf(lastCard(replies))).toBe('tried');
+  });
+
+  it('bad answers are re-asked with a clear message', async () => {
+    await h.say('attendance');
+    await h.say(pickSam);
+    let replies = await h.say({ ...details, attendancePercent: '150' });
+    expect(texts(replies)).toEqual(['Attendance must be at most 100']);
+    expect(questionOf(lastCard(replies))).toBe('details');
+    expect(cardText(lastCard(replies))).toContain('Attendance must be at most 100');
+    replies = await h.say({ ...details, what: '' });
+    expect(texts(replies)).toEqual(['Please tick at least one thing that has been happening.']);
+    replies = await h.say({ ...details, what: 'notAThing' });
+    expect(texts(replies)[0]).toMatch(/please choose from the list/);
+    replies = await h.say({ ...details, sessionsMissed: 'lots' });
+    expect(texts(replies)).toEqual(['Sessions missed must be a number']);
+  });
+
+  it('typed text where a form is needed gets a plain explanation and the form again', async () => {
+    await h.say('attendance');
+    await h.say(pickSam);
+    const replies = await h.say('he has been off a lot');
+    expect(texts(replies)[0]).toMatch(/^Please use the form above/);
+    expect(questionOf(lastCard(replies))).toBe('details');
+  });
+
+  it('a click on a card from an earlier step is recognised and the current step asked again', async () => {
+    await h.say('attendance');
+    await h.say(pickSam);
+    const replies = await h.say({ ...pickSam, pupilId: 'demo-p02' });
+    expect(texts(replies)).toEqual(['That card is from an earlier step. Here is where we are now:']);
+    expect(questionOf(lastCard(replies))).toBe('details');
+  });
+
+  it('typing a name finds the child; several matches offer a choice; an unknown name offers DSL triage', async () => {
+    await h.say('attendance');
+    let replies = await h.say('sam thistle');
+    expect(questionOf(lastCard(replies))).toBe('details');
+    await h.say('cancel');
+    await h.say('attendance');
+    replies = await h.say('a'); // too short
+    expect(texts(replies)).toEqual(['Please type at least two letters of their name.']);
+    replies = await h.say('ma');
+    expect(cardText(lastCard(replies))).toContain('Which of these children do you mean?');
+    expect(cardText(lastCard(replies))).toContain('Maya Rowanberry (Year 3)');
+    expect(cardText(lastCard(replies))).toContain('Kai Marchbank (Year 6)');
+    replies = await h.say({ verb: 'answer', question: 'pupil', pupilId: 'demo-p11' });
+    expect(questionOf(lastCard(replies))).toBe('details');
+    await h.say('cancel');
+    await h.say('attendance');
+    replies = await h.say('Nobody Atall');
+    expect(cardText(lastCard(replies))).toContain('I could not find that child on the register');
+    expect(cardText(lastCard(replies))).toContain('Nobody Atall');
+  });
+
+  it('Send pressed twice saves one case and says it was already sent', async () => {
+    await h.say('attendance');
+    await h.say(pickSam);
+    const confirm = lastCard(await h.say(details));
+    const first = await h.say({ verb: 'answer', question: 'confirm', draftId: draftIdOf(confirm) });
+    const ref = /Sent: (ATT-\w{5})/.exec(cardText(lastCard(first)))?.[1];
+    const second = await h.say({ verb: 'answer', question: 'confirm', draftId: draftIdOf(confirm) });
+    expect(cardText(lastCard(second))).toContain(`Already sent: ${ref}`);
+    expect(await caseCount(h)).toBe(1);
+  });
+
+  it('someone in the school\'s tenant but not on its staff list cannot start a dialog (deny by default)', async () => {
+    const stranger = { aadObjectId: '99999999-0000-0000-0000-000000000099', name: 'Visitor' };
+    const replies = await h.say('attendance', stranger);
+    expect(texts(replies)[0]).toMatch(/^I cannot find you on the staff list/);
+    expect(lastCard(replies)).toBeUndefined();
+    const viaButton = await h.say({ verb: 'startDialog', dialog: 'suspension' }, stranger);
+    expect(texts(viaButton)[0]).toMatch(/^I cannot find you on the staff list/);
+  });
+
+  it('the DT sees the full rationale and records a decided suspension with its statutory steps', async () => {
+    await h.install('dsl');
+    await h.say('suspension', 'dt');
+    await h.say({ verb: 'answer', question: 'pupil', pupilId: 'demo-p02', pupilName: '' }, 'dt');
+    await h.say('After a change of carer he threw a chair; nobody was hurt.', 'dt');
+    await h.say({ verb: 'answer', question: 'tried', tried: 'softStart', triedOther: '', sendConsiderations: '' }, 'dt');
+    let replies = await h.say('yes', 'dt');
+    expect(questionOf(lastCard(replies))).toBe('decision');
+    replies = await h.say({ verb: 'answer', question: 'decision', kind: 'suspension', startDate: '2026-11-24', days: '6' }, 'dt');
+    const shown = cardText(lastCard(replies));
+    expect(shown).toContain('Looked after: section 20 (voluntary agreement with parents), placed by ESSEX');
+    expect(shown).toContain('Why:');
+    expect(shown).toContain('Source: Suspension and permanent exclusion');
+    expect(shown).toContain('virtualschool@essex-vs.example.org');
+    replies = await h.say({ verb: 'answer', question: 'confirm', draftId: draftIdOf(lastCard(replies)) }, 'dt');
+    expect(cardText(lastCard(replies))).toMatch(/Sent: SUS-/);
+    const [summary] = await h.parts.cases.listForPupil('oakfield-demo', 'demo-p02');
+    expect(summary).toMatchObject({ caseType: 'suspension', suspensionStart: '2026-11-24', suspensionDays: 6 });
+    const record = await h.parts.cases.get('oakfield-demo', summary!.caseId);
+    expect(record!.plan.steps.map((s) => s.id)).toEqual(
+      expect.arrayContaining(['suspension.decided.parents', 'suspension.decided.localAuthority', 'suspension.decided.virtualSchool', 'suspension.decided.provisionDaySix']),
+    );
+  });
+
+  it('a teacher who says a suspension is decided is not asked for the dates; the headteacher is told to record it', async () => {
+    await h.say('suspension');
+    await h.say(pickSam);
+    await h.say('Hit another child at lunch.');
+    await h.say({ verb: 'answer', question: 'tried', tried: '', triedOther: '', sendConsiderations: '' });
+    const replies = await h.say({ verb: 'answer', question: 'stage', stage: 'decided' });
+    expect(questionOf(lastCard(replies))).toBe('confirm');
+    expect(cardText(lastCard(replies))).toContain('The headteacher records the decision.');
+  });
+});
+
+describe('pupil type-ahead search (application/search invoke)', () => {
+  it('returns only the caller\'s school\'s children, names and year only, at most 15', async () => {
+    const h = await createHarness();
+    const results = await invokeSearch(h, 'sam', DEMO_STAFF.teacher.aadObjectId);
+    expect(results).toEqual([{ title: 'Sam Thistlewood (Year 4)', value: 'demo-p01' }]);
+    const many = await invokeSearch(h, 'a', DEMO_STAFF.teacher.aadObjectId);
+    expect(many.length).toBeGreaterThan(1);
+    expect(many.length).toBeLessThanOrEqual(15);
+    expect(JSON.stringify(many)).not.toMatch(/CLA|looked|care|CP|CIN/);
+  });
+
+  it('returns nothing to someone who is not on a staff list', async () => {
+    const h = await createHarness();
+    expect(await invokeSearch(h, 'sam', 'not-a-member-of-staff')).toEqual([]);
+  });
+});
+
+async function invokeSearch(h: Harness, queryText: string, aadObjectId: string): Promise<Array<{ title: string; value: string }>> {
+  const body = (await h.invoke('application/search', { kind: 'search', queryText, queryOptions: { skip: 0, top: 15 }, dataset: 'pupils' }, { aadObjectId, name: 'Someone' })) as {
+    type?: string;
+    value?: { results?: Array<{ title: string; value: string }> };
+  };
+  expect(body.type).toBe('application/vnd.microsoft.search.searchResponse');
+  return body.value?.results ?? [];
+}

@@ -20,7 +20,6 @@ export interface AdaptiveCard {
   version: '1.5';
   body: CardElement[];
   actions?: CardAction[];
-  msteams?: { width?: 'Full' };
   refresh?: { action: CardAction; userIds?: string[] };
   fallbackText?: string;
 }
@@ -32,7 +31,6 @@ export function adaptiveCard(body: CardElement[], actions: CardAction[] = [], ex
     version: '1.5',
     body,
     ...(actions.length > 0 ? { actions } : {}),
-    msteams: { width: 'Full' },
     ...extra,
   };
 }

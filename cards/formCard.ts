@@ -1,4 +1,5 @@
 import { adaptiveCard, AdaptiveCard, CardAction, CardElement, paragraph } from './adaptiveCard';
+import { userText } from './text';
 import { FormPayload } from './verbs';
 
 export interface FormCardFrame {
@@ -16,6 +17,8 @@ export interface FormCardFrame {
   canGoBack: boolean;
   /** Extra typed fields on the Next button's payload (the confirm card's draft id). */
   submitData?: Record<string, string>;
+  /** Who the dialog is about, once chosen, so the teacher can see the right child was found. */
+  about?: string;
 }
 
 function submit(title: string, data: FormPayload, validate: boolean, style?: 'positive'): CardAction {
@@ -37,6 +40,7 @@ export function formCard(frame: FormCardFrame, body: CardElement[]): AdaptiveCar
   return adaptiveCard(
     [
       paragraph(`${frame.title}: step ${frame.step} of ${frame.total}`, { isSubtle: true, size: 'Small', spacing: 'None' }),
+      ...(frame.about ? [userText(`About: ${frame.about}`, { spacing: 'None' })] : []),
       ...(frame.error ? [paragraph(frame.error, { color: 'Attention', weight: 'Bolder' })] : []),
       ...body,
     ],

@@ -23,8 +23,10 @@ export class PupilRepository {
       queryOptions: { filter: odata`PartitionKey eq ${schoolId}` },
     });
     for await (const entity of rows) {
+      // Checked again in code: one school's register must never include another school's child.
+      if (entity.partitionKey !== schoolId) continue;
       const parsed = pupilSchema.safeParse(unpackJson(entity));
-      if (parsed.success) out.push(parsed.data);
+      if (parsed.success && parsed.data.schoolId === schoolId) out.push(parsed.data);
     }
     return out;
   }

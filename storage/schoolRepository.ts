@@ -22,7 +22,7 @@ export class SchoolRepository {
   async list(): Promise<SchoolProfile[]> {
     const out: SchoolProfile[] = [];
     const rows = this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${PARTITION}` } });
-    for await (const entity of rows) out.push(loadSchoolProfile(unpackJson(entity)));
+    for await (const entity of rows) if (entity.partitionKey === PARTITION) out.push(loadSchoolProfile(unpackJson(entity)));
     return out;
   }
 

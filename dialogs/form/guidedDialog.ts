@@ -8,6 +8,7 @@ import { Answers, FormContext, FormId, formProgressSchema, FormProgress, FORM_VE
 import { Question } from './question';
 import { PromptOptions, PromptResult, QuestionPrompt } from './questionPrompt';
 import { cardReply } from './replies';
+import { pupilAnswerSchema } from '../questions/pupilQuestion';
 
 export interface GuidedDialogSpec {
   id: FormId;
@@ -80,6 +81,7 @@ export class GuidedDialog extends ComponentDialog {
         total: visible.length,
         canGoBack: position > 1,
         ...(i === this.spec.questions.length - 1 ? { submitData: { draftId: progress.ctx.draftId } } : {}),
+        ...(aboutOf(progress.answers) && q.id !== 'pupil' && q.id !== 'confirm' ? { about: aboutOf(progress.answers) } : {}),
       },
     };
     save(step, progress);
@@ -122,6 +124,11 @@ export class GuidedDialog extends ComponentDialog {
 }
 
 export type { SummaryRow };
+
+function aboutOf(answers: Answers): string | undefined {
+  const pupil = pupilAnswerSchema.safeParse(answers.pupil);
+  return pupil.success ? pupil.data.label : undefined;
+}
 
 /** The waterfall's per-run values (typed `object` by botbuilder). */
 function values(step: WaterfallStepContext): Record<string, unknown> {

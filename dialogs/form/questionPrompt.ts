@@ -20,6 +20,7 @@ const promptStateSchema = z.object({
     total: z.number(),
     canGoBack: z.boolean(),
     submitData: z.record(z.string(), z.string()).optional(),
+    about: z.string().optional(),
   }),
 });
 export type PromptOptions = z.infer<typeof promptStateSchema>;
@@ -68,6 +69,12 @@ export class QuestionPrompt extends Dialog<PromptOptions> {
         return Dialog.EndOfTurn;
     }
 
+    if (reply.value?.verb === 'startDialog' || reply.value?.verb === 'showMenu' || reply.value?.verb === 'showHelp') {
+      // A menu button pressed mid-dialog must not throw away what has been typed so far.
+      await dc.context.sendActivity(`You are in the middle of: ${state.frame.title}. Finish it, or type "cancel" to stop it first. Here is where we are:`);
+      await this.send(dc.context, await this.question.ask(env));
+      return Dialog.EndOfTurn;
+    }
     if (reply.value && reply.value.question !== undefined && reply.value.question !== this.question.id) {
       await dc.context.sendActivity('That card is from an earlier step. Here is where we are now:');
       await this.send(dc.context, await this.question.ask(env));

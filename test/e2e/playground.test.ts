@@ -1,0 +1,133 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BrowserContext, chromium, Locator, Page } from 'playwright-core';
+import { RunningProduct, startProduct } from '../support/launcher';
+
+const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'playground');
+
+/**
+ * A newcomer in the Microsoft 365 Agents Playground (Teams' local stand-in), in Debian's Chromium:
+ * the product started with the README's first command, every guided dialog completed for a demo
+ * pupil by clicking and typing as a person would. Screenshots go to test-output/playground/.
+ */
+describe('the Agents Playground, in a real browser', () => {
+  let product: RunningProduct;
+  let browser: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    product = await startProduct();
+    browser = await chromium.launchPersistentContext(mkdtempSync(path.join(os.tmpdir(), 'swbot-chromium-')), {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      viewport: { width: 1100, height: 1400 },
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.setDefaultTimeout(10_000);
+    await page.goto(product.playgroundUrl, { waitUntil: 'networkidle' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (product) expect(await product.stop()).toBe(0);
+  }, 60_000);
+
+  const cards = () => page.locator('.ac-adaptiveCard');
+  const card = (): Locator => cards().last();
+
+  /** Waits for the bot to answer with a new card and returns it. */
+  async function nextCard(before: number): Promise<Locator> {
+    const deadline = Date.now() + 15_000;
+    while ((await cards().count()) <= before) {
+      if (Date.now() > deadline) throw new Error(`no new card from the bot after ${before} cards`);
+      await page.waitForTimeout(100);
+    }
+    return card();
+  }
+
+  /** Fluent UI draws its own checkbox over the real input: click the option's text, as a person would. */
+  async function tick(c: Locator, option: string): Promise<void> {
+    await c.getByText(option, { exact: true }).click();
+    if (!(await c.getByRole('checkbox', { name: option }).isChecked())) throw new Error(`"${option}" did not tick`);
+  }
+
+  /** The Playground draws Input.Date as a calendar pop-up: pick today's date (the product runs on the real clock). */
+  async function pickToday(dateInput: Locator): Promise<void> {
+    await dateInput.click();
+    const today = new Date();
+    const label = `${today.getDate()}, ${today.toLocaleString('en-GB', { month: 'long' })}, ${today.getFullYear()}`;
+    await page.getByRole('button', { name: label, exact: true }).click();
+  }
+
+  async function type(text: string): Promise<Locator> {
+    const before = await cards().count();
+    await page.locator('[data-lexical-editor="true"]').click();
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+    return nextCard(before);
+  }
+
+  async function press(c: Locator, name: string): Promise<Locator> {
+    const before = await cards().count();
+    await c.getByRole('button', { name, exact: true }).click();
+    return nextCard(before);
+  }
+
+  async function sendAndExpectReceipt(confirm: Locator, shot: string): Promise<string> {
+    await confirm.getByText('Check and send').waitFor({ state: 'visible', timeout: 5_000 });
+    await page.screenshot({ path: path.join(SHOTS, `${shot}-confirm.png`), fullPage: true });
+    const receipt = await press(confirm, 'Send');
+    const heading = await receipt.getByText(/^Sent: [A-Z]{3}-[A-Z2-9]{5}$/).textContent();
+    await page.screenshot({ path: path.join(SHOTS, `${shot}-receipt.png`), fullPage: true });
+    return heading ?? '';
+  }
+
+  it('greets a newcomer with the welcome card', async () => {
+    await card().getByText('Children with a social worker: Oakfield Primary (demo)').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.screenshot({ path: path.join(SHOTS, '0-welcome.png'), fullPage: true });
+  });
+
+  afterEach(async () => {
+    await page.screenshot({ path: path.join(SHOTS, `last-${expect.getState().currentTestName?.slice(0, 40).replace(/\W+/g, '-')}.png`), fullPage: true });
+  });
+
+  it('completes an attendance concern for Sam, a demo child in care', async () => {
+    let c = await press(card(), 'Attendance concern');
+    await c.getByPlaceholder('For example: Sam Thistlewood').fill('Sam');
+    c = await press(c, 'Next');
+    await c.getByText('About: Sam Thistlewood (Year 4)').waitFor({ state: 'visible', timeout: 5_000 });
+    await tick(c, 'Has missed sessions recently (a session is half a day)');
+    await tick(c, 'A move of home or care placement');
+    await c.getByLabel('Attendance so far this school year, if you know it, as a % (optional)').fill('88');
+    await c.getByPlaceholder('For example: spoke to carer at pick-up on Tuesday').fill('Spoke to the foster carer at pick-up.');
+    c = await press(c, 'Next');
+    await c.getByText('Virtual School', { exact: true }).waitFor({ state: 'visible', timeout: 5_000 });
+    expect(await sendAndExpectReceipt(c, '1-attendance')).toMatch(/^Sent: ATT-/);
+  });
+
+  it('completes a worry about a suspension for Amara, typing the answers as messages', async () => {
+    let c = await type('I am worried Amara might be suspended');
+    await c.getByPlaceholder('For example: Sam Thistlewood').fill('Amara');
+    await press(c, 'Next');
+    c = await type('She threw her book and ran out when the supply teacher raised his voice. She looked scared.');
+    await tick(c, 'A soft start to the day');
+    await press(c, 'Next');
+    c = await type('no');
+    expect(await sendAndExpectReceipt(c, '2-suspension')).toMatch(/^Sent: SUS-/);
+  });
+
+  it('completes a new admission for a child not on the register yet (the DSL triages it)', async () => {
+    let c = await type('new starter');
+    await c.getByPlaceholder('For example: Sam Thistlewood').fill('Robin Notyetlisted');
+    c = await press(c, 'Next');
+    await c.getByText('I could not find that child on the register').waitFor({ state: 'visible', timeout: 5_000 });
+    c = await press(c, 'Report anyway');
+    await pickToday(c.getByPlaceholder('Select a date...').first());
+    c = await press(c, 'Next');
+    await c.getByText('Robin Notyetlisted (not on the register)').waitFor({ state: 'visible', timeout: 5_000 });
+    expect(await sendAndExpectReceipt(c, '3-admission')).toMatch(/^Sent: ADM-/);
+  });
+});

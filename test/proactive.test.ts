@@ -1,0 +1,59 @@
+import { DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../bot/demo/demoSchool';
+import { ConversationRefRepository } from '../storage/conversationRefRepository';
+import { TABLES } from '../storage/tableStore';
+import { postActivity, teamsMessage } from './support/activities';
+import { startTestApp, TestApp } from './support/app';
+import { ConnectorStub } from './support/connectorStub';
+
+/**
+ * The real path a DSL's card takes: a teacher's turns over HTTP, the case saved, then a proactive
+ * message through botbuilder's CloudAdapter to the DSL's own conversation at the connector.
+ */
+describe('staff notifications over the real adapter', () => {
+  let connector: ConnectorStub;
+  let app: TestApp;
+  beforeAll(async () => {
+    connector = new ConnectorStub();
+    await connector.start();
+    app = await startTestApp({ ALLOWED_SERVICE_URLS: connector.url });
+  });
+  afterAll(async () => {
+    await app.stop();
+    await connector.stop();
+  });
+
+  it('a confirmed concern reaches the DSL who has the app, in their own chat', async () => {
+    await new ConversationRefRepository(app.store.client(TABLES.conversationRefs)).save({
+      tenantId: PLAYGROUND_TENANT_ID,
+      scope: 'personal',
+      conversationId: 'dsl-personal-chat',
+      serviceUrl: connector.url,
+      channelId: 'msteams',
+      botId: '28:bot-id',
+      aadObjectId: DEMO_STAFF.dsl.aadObjectId,
+      userId: 'dsl-user-id',
+      updatedAt: new Date().toISOString(),
+    });
+    const say = async (input: string | Record<string, unknown>) => {
+      const res = await postActivity(app.url, teamsMessage({ serviceUrl: connector.url, conversationId: 'teacher-chat', ...(typeof input === 'string' ? { text: input } : { value: input }) }));
+      expect(res.status).toBe(200);
+    };
+    await say('attendance');
+    await say({ verb: 'answer', question: 'pupil', pupilName: 'Leo Hazelgrove' });
+    await say({ verb: 'answer', question: 'details', what: 'unexplainedToday', absenceType: 'notKnown', reasons: '' });
+    const confirm = connector.sent.filter((s) => s.conversationId === 'teacher-chat').at(-1)!;
+    const actions = (confirm.body.attachments as Array<{ content: { actions: Array<{ data: { verb: string; draftId?: string } }> } }>)[0]!.content.actions;
+    const draftId = actions.find((a) => a.data.verb === 'answer')!.data.draftId;
+    await say({ verb: 'answer', question: 'confirm', draftId });
+
+    const toDsl = connector.sent.filter((s) => s.conversationId === 'dsl-personal-chat');
+    expect(toDsl).toHaveLength(1);
+    const card = JSON.stringify(toDsl[0]!.body);
+    expect(card).toContain('New attendance concern: ATT-');
+    expect(card).toContain('Leo Hazelgrove (Year 6)');
+    // The DSL sees the confidential status; the teacher's own chat never did.
+    expect(card).toContain('Has a social worker: Child in Need plan');
+    const teacherChat = JSON.stringify(connector.sent.filter((s) => s.conversationId === 'teacher-chat').map((s) => s.body));
+    expect(teacherChat).not.toContain('Child in Need');
+  });
+});

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { createLogger } from './logger';
 import { startApp } from './app';
 import { errorSummary } from './errors';
@@ -8,16 +8,7 @@ import { errorSummary } from './errors';
  * in production the host provides AZURE_TABLES_CONNECTION_STRING.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`Configuration error: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit(process.env);
   const logger = createLogger(config.logLevel);
   if (!config.storageConnectionString) {
     process.stderr.write(

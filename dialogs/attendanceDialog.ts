@@ -3,7 +3,7 @@ import { attendanceDetailsCard } from '../cards/questions/attendanceCards';
 import { absenceReasonSchema, attendanceAnswersSchema } from '../policy/cases';
 import { Answers } from './form/formContext';
 import { GuidedDialogSpec } from './form/guidedDialog';
-import { firstProblem, Question } from './form/question';
+import { parseWith, Question } from './form/question';
 import { csvOf, optionalNumber, optionalText } from './form/inputs';
 import { confirmQuestion } from './questions/confirmQuestion';
 import { pupilOf, pupilQuestion } from './questions/pupilQuestion';
@@ -32,8 +32,7 @@ const detailsQuestion: Question = {
     if (!reply.value) {
       return { ok: false, message: 'Please use the form above to tell me what has been happening (tick at least one box), or type "cancel".' };
     }
-    const parsed = detailsSchema.safeParse(reply.value);
-    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: firstProblem(parsed.error.issues) };
+    return parseWith(detailsSchema, reply.value);
   },
 };
 

@@ -4,7 +4,7 @@ import { ALTERNATIVES, suspensionAnswersSchema } from '../policy/cases';
 import { Role } from '../policy/roles';
 import { Answers, FormContext } from './form/formContext';
 import { GuidedDialogSpec } from './form/guidedDialog';
-import { firstProblem, Question } from './form/question';
+import { parseWith, Question } from './form/question';
 import { csvOf, dateString, optionalNumber, optionalText, requiredText } from './form/inputs';
 import { confirmQuestion } from './questions/confirmQuestion';
 import { pupilOf, pupilQuestion } from './questions/pupilQuestion';
@@ -38,8 +38,7 @@ const whatHappenedQuestion: Question = {
   help: 'Describe what happened in your own words: what you saw, what came before, how the child seemed. You can type it as a message.',
   ask: ({ frame, answers }) => whatHappenedCard(frame, typeof answers.whatHappened === 'string' ? answers.whatHappened : undefined),
   parse: (reply) => {
-    const parsed = whatHappenedSchema.safeParse(reply.value?.whatHappened ?? reply.text);
-    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: firstProblem(parsed.error.issues) };
+    return parseWith(whatHappenedSchema, reply.value?.whatHappened ?? reply.text);
   },
 };
 
@@ -51,8 +50,7 @@ const triedQuestion: Question = {
     return triedCard(frame, prev.success ? prev.data : {});
   },
   parse: (reply) => {
-    const parsed = triedSchema.safeParse(reply.value ?? { triedOther: reply.text });
-    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: firstProblem(parsed.error.issues) };
+    return parseWith(triedSchema, reply.value ?? { triedOther: reply.text });
   },
 };
 
@@ -63,8 +61,7 @@ const stageQuestion: Question = {
   parse: (reply) => {
     const text = (reply.text ?? '').trim().toLowerCase();
     const fromText = /^(yes|y|decided|it has|yes,? it has)\b/.test(text) ? 'decided' : /^(no|n|not yet|worried)\b/.test(text) ? 'atRisk' : undefined;
-    const parsed = stageSchema.safeParse(reply.value?.stage ?? fromText);
-    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: firstProblem(parsed.error.issues) };
+    return parseWith(stageSchema, reply.value?.stage ?? fromText);
   },
 };
 
@@ -78,8 +75,7 @@ const decisionQuestion: Question = {
   },
   parse: (reply) => {
     if (!reply.value) return { ok: false, message: 'Please fill in the form above with the decision, or type "cancel".' };
-    const parsed = decisionSchema.safeParse(reply.value);
-    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: firstProblem(parsed.error.issues) };
+    return parseWith(decisionSchema, reply.value);
   },
 };
 

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../bot/config';
+import { loadConfigOrExit } from '../bot/config';
 import { freePort, startAzuriteProcess, waitForPort } from './azurite';
 
 /**
@@ -34,16 +34,7 @@ function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals, time
 }
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`Configuration error: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit(process.env);
 
   if (config.mode === 'production' || config.storageConnectionString) {
     // Nothing to orchestrate: behave exactly like the bot process.

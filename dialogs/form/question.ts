@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { AdaptiveCard } from '../../cards/adaptiveCard';
 import { FormCardFrame } from '../../cards/formCard';
 import { FormServices } from '../services';
@@ -46,4 +47,10 @@ export function commandOf(reply: Reply): Command | undefined {
 /** Reads a zod error as one plain sentence for the person answering. */
 export function firstProblem(issues: ReadonlyArray<{ message: string }>): string {
   return issues[0]?.message ?? 'Something in that answer was not right.';
+}
+
+/** Validates an answer with its schema: the value, or the first problem in plain words. */
+export function parseWith(schema: z.ZodType, input: unknown): Parsed {
+  const parsed = schema.safeParse(input);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: firstProblem(parsed.error.issues) };
 }

@@ -49,11 +49,12 @@ export class ConversationRefRepository {
   /** Removes every reference to a conversation (uninstall from a team, chat or personal scope). */
   async removeConversation(tenantId: string, conversationId: string): Promise<number> {
     const rows = this.table.listEntities<Record<string, unknown>>({
-      queryOptions: { filter: odata`PartitionKey eq ${tenantId} and conversationId eq ${conversationId}`, select: ['RowKey'] },
+      queryOptions: { filter: odata`PartitionKey eq ${tenantId} and conversationId eq ${conversationId}`, select: ['RowKey', 'conversationId'] },
     });
     let removed = 0;
     for await (const row of rows) {
-      if (typeof row.rowKey === 'string') {
+      // Checked again in code before deleting anything (see CaseRepository.range on the emulator).
+      if (typeof row.rowKey === 'string' && row.partitionKey === tenantId && row.conversationId === conversationId) {
         await this.table.deleteEntity(tenantId, row.rowKey);
         removed++;
       }

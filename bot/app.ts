@@ -3,7 +3,12 @@ import { Config } from './config';
 import { createAdapter } from './adapter';
 import { composeBot } from './composition';
 import { Logger } from './logger';
+import path from 'node:path';
+import { EmlMailer } from './mail/emlMailer';
+import { GraphMailer } from './mail/graphMailer';
+import { Mailer } from './mail/mailer';
 import { AdapterProactiveSender } from './proactive';
+import { RateLimitedSender } from './rateLimitedSender';
 import { BotServer, createBotServer } from './server';
 import { seedDemoSchoolIfEmpty } from './demo/seed';
 import { PupilRepository } from '../storage/pupilRepository';
@@ -25,8 +30,9 @@ export async function startApp(config: Config, logger: Logger, connectionString:
     if (seeded) logger.info({ event: 'demoSeeded', school: seeded }, 'loaded the synthetic demo school into an empty store');
   }
   const adapter = createAdapter(config, logger);
-  const sender = new AdapterProactiveSender(adapter, config.auth.appId, config.allowedServiceUrls);
-  const { bot } = composeBot(store, logger, sender, { demo: config.mode === 'local', allowedTenantIds: config.allowedTenantIds });
+  const sender = new RateLimitedSender(new AdapterProactiveSender(adapter, config.auth.appId, config.allowedServiceUrls));
+  const parts = composeBot(store, logger, sender, { demo: config.mode === 'local', allowedTenantIds: config.allowedTenantIds, mailer: mailerFor(config) });
+  const { bot } = parts;
   const server = createBotServer({
     config,
     adapter,
@@ -35,5 +41,28 @@ export async function startApp(config: Config, logger: Logger, connectionString:
     logger,
   });
   const address = await server.listen();
-  return { server, store, address, stop: () => server.stop() };
+  parts.outbox.start(config.outboxIntervalMs);
+  parts.reminders.start(config.reminderIntervalMs);
+  return {
+    server,
+    store,
+    address,
+    stop: async () => {
+      await server.stop();
+      await parts.approvals.settled();
+      await Promise.all([parts.outbox.stop(), parts.reminders.stop()]);
+    },
+  };
+}
+
+/** Local mode writes emails as .eml files; production sends them with Microsoft Graph as the bot's app registration. */
+function mailerFor(config: Config): Mailer {
+  if (config.mode === 'local') return new EmlMailer(path.join(config.dataDir, 'emails'));
+  return new GraphMailer({
+    tenantId: config.auth.tenantId,
+    clientId: config.auth.appId,
+    clientSecret: config.auth.appPassword,
+    graphBaseUrl: config.graphBaseUrl,
+    authorityHost: config.authorityHost,
+  });
 }

@@ -13,13 +13,14 @@ import { CaseRepository, RefCollisionError } from '../storage/caseRepository';
 import { Logger } from './logger';
 import { PupilDirectory } from './pupilDirectory';
 import { SchoolDirectory } from './schoolDirectory';
-import { StaffNotifier } from './staffNotifier';
+import { OutboxSender } from './jobs/outboxSender';
+import { windowEnd } from '../policy/schoolHours';
 
 export interface CaseServiceDeps {
   directory: SchoolDirectory;
   pupils: PupilDirectory;
   cases: CaseRepository;
-  notifier: StaffNotifier;
+  outbox: OutboxSender;
   logger: Logger;
   clock: () => Date;
 }
@@ -65,7 +66,10 @@ export class CaseService implements FormServices {
       const audit = this.audit(record, prepared);
       const notifications = [...staffNotifications(prepared.profile, record.id, prepared.plan, request.raisedBy), ...externalNotifications(record.id, prepared.plan)];
       try {
-        const saved = await this.deps.cases.create(record, audit, notifications);
+        const approvalDueAt = record.approval.required
+          ? windowEnd(prepared.now, prepared.profile.approvalWindows[record.caseType], new SchoolCalendar(prepared.profile.calendar), prepared.profile.schoolDay).toISOString()
+          : undefined;
+        const saved = await this.deps.cases.create(record, audit, notifications, approvalDueAt);
         if (!saved.created) return this.alreadyRaised(request.schoolId, saved.caseId);
         this.deps.logger.info(
           { event: 'caseRaised', school: record.schoolId, caseId: record.id, caseType: record.caseType, steps: prepared.plan.steps.length, notifications: notifications.length },
@@ -80,7 +84,7 @@ export class CaseService implements FormServices {
   }
 
   deliverStaffNotifications(schoolId: string, caseId: string): Promise<void> {
-    return this.deps.notifier.deliverPending(schoolId, caseId);
+    return this.deps.outbox.deliverCase(schoolId, caseId);
   }
 
   private async alreadyRaised(schoolId: string, caseId: string): Promise<RaisedCase> {
@@ -118,6 +122,7 @@ export class CaseService implements FormServices {
       raisedOn: londonDate(p.now),
       status: 'open',
       draftId: request.draftId,
+      approval: { required: p.plan.steps.some((s) => s.needsApprovalBy !== undefined) },
     };
   }
 

@@ -4,19 +4,27 @@ import { PupilRepository } from '../storage/pupilRepository';
 import { SchoolRepository } from '../storage/schoolRepository';
 import { TableStateStorage } from '../storage/tableStateStorage';
 import { TABLES, TableStore } from '../storage/tableStore';
+import { ApprovalService } from './approvalService';
 import { CaseService } from './caseService';
+import { ApprovalReminders } from './jobs/approvalReminders';
+import { OutboxSender, RetryPolicy } from './jobs/outboxSender';
 import { Logger } from './logger';
+import { Mailer } from './mail/mailer';
 import { OptimisticConversationState } from './optimisticState';
 import { ProactiveSender } from './proactive';
 import { PupilDirectory } from './pupilDirectory';
 import { SchoolDirectory } from './schoolDirectory';
-import { StaffNotifier } from './staffNotifier';
+import { StaffCards } from './staffCards';
 import { SocialWorkerBot } from './teamsBot';
 
 export interface BotOptions {
   demo: boolean;
   allowedTenantIds: readonly string[];
+  mailer: Mailer;
   clock?: () => Date;
+  retry?: RetryPolicy;
+  random?: () => number;
+  instanceId?: string;
 }
 
 /** Everything the bot is made of, wired on one table store. Used by the server and by tests alike. */
@@ -28,8 +36,23 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
   const conversationRefs = new ConversationRefRepository(store.client(TABLES.conversationRefs));
   const directory = new SchoolDirectory(schools);
   const pupils = new PupilDirectory(pupilRepo);
-  const notifier = new StaffNotifier({ cases, directory, pupils, conversationRefs, sender, logger, clock });
-  const services = new CaseService({ directory, pupils, cases, notifier, logger, clock });
+  const cards = new StaffCards({ cases, pupils, conversationRefs });
+  const outbox = new OutboxSender({
+    cases,
+    directory,
+    conversationRefs,
+    cards,
+    sender,
+    mailer: options.mailer,
+    logger,
+    clock,
+    retry: options.retry,
+    random: options.random,
+    instanceId: options.instanceId,
+  });
+  const services = new CaseService({ directory, pupils, cases, outbox, logger, clock });
+  const approvals = new ApprovalService({ cases, cards, sender, outbox, logger, clock });
+  const reminders = new ApprovalReminders({ cases, schools: () => directory.all(), outbox, logger, clock });
   const conversationState = new OptimisticConversationState(new TableStateStorage(store.client(TABLES.botState)));
   const bot = new SocialWorkerBot({
     conversationState,
@@ -37,9 +60,10 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
     directory,
     services,
     cases,
+    approvals,
     logger,
     demo: options.demo,
     allowedTenantIds: options.allowedTenantIds,
   });
-  return { bot, services, cases, schools, pupilRepo, pupils, directory, conversationRefs, conversationState };
+  return { bot, services, cases, schools, pupilRepo, pupils, directory, conversationRefs, conversationState, outbox, approvals, reminders, cards };
 }

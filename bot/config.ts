@@ -58,6 +58,10 @@ const envSchema = z.object({
   ALLOWED_TENANT_IDS: listOf(z.string().min(1).max(64)),
   LOAD_DEMO_SCHOOL: optionalText.pipe(z.enum(['true', 'false']).optional()),
   SHUTDOWN_GRACE_MS: optionalInt(0, 120_000),
+  OUTBOX_INTERVAL_MS: optionalInt(200, 3_600_000),
+  REMINDER_INTERVAL_MS: optionalInt(200, 3_600_000),
+  GRAPH_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  AUTHORITY_HOST: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
 });
 
 export interface Config {
@@ -82,6 +86,12 @@ export interface Config {
   readonly allowedTenantIds: readonly string[];
   readonly loadDemoSchool: boolean;
   readonly shutdownGraceMs: number;
+  /** How often each instance looks for notifications to send, and for approvals to chase. */
+  readonly outboxIntervalMs: number;
+  readonly reminderIntervalMs: number;
+  /** Microsoft Graph and Entra ID endpoints (overridable for national clouds and for tests). */
+  readonly graphBaseUrl: string;
+  readonly authorityHost: string;
 }
 
 /** Teams' public service URLs (Bot Framework docs: Teams uses smba.trafficmanager.net). */
@@ -134,6 +144,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     allowedTenantIds: e.ALLOWED_TENANT_IDS,
     loadDemoSchool: mode === 'local' && e.LOAD_DEMO_SCHOOL !== 'false',
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? 10_000,
+    outboxIntervalMs: e.OUTBOX_INTERVAL_MS ?? 15_000,
+    reminderIntervalMs: e.REMINDER_INTERVAL_MS ?? 60_000,
+    graphBaseUrl: e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com',
+    authorityHost: e.AUTHORITY_HOST ?? 'https://login.microsoftonline.com',
   };
   if (mode === 'local' && !isLoopback(config.host)) {
     throw new ConfigError(`HOST: local mode has no authentication, so it listens on loopback only (got "${config.host}")`);

@@ -4,7 +4,10 @@ import { isAllowedServiceUrl } from './serviceUrls';
 
 /** Sends a message into a conversation the bot was not asked about in this turn. */
 export interface ProactiveSender {
-  send(ref: ConversationRef, activity: Partial<Activity>): Promise<void>;
+  /** Returns the id of the message posted, so it can be updated in place later. */
+  send(ref: ConversationRef, activity: Partial<Activity>): Promise<string | undefined>;
+  /** Replaces a message the bot posted earlier (an approval card, once decided). */
+  update(ref: ConversationRef, activityId: string, activity: Partial<Activity>): Promise<void>;
 }
 
 export class ServiceUrlNotAllowedError extends Error {
@@ -32,10 +35,19 @@ export class AdapterProactiveSender implements ProactiveSender {
     private readonly allowedServiceUrls: readonly string[],
   ) {}
 
-  async send(ref: ConversationRef, activity: Partial<Activity>): Promise<void> {
+  async send(ref: ConversationRef, activity: Partial<Activity>): Promise<string | undefined> {
+    if (!isAllowedServiceUrl(ref.serviceUrl, this.allowedServiceUrls)) throw new ServiceUrlNotAllowedError();
+    let id: string | undefined;
+    await this.adapter.continueConversationAsync(this.appId, toConversationReference(ref), async (context) => {
+      id = (await context.sendActivity(activity))?.id;
+    });
+    return id;
+  }
+
+  async update(ref: ConversationRef, activityId: string, activity: Partial<Activity>): Promise<void> {
     if (!isAllowedServiceUrl(ref.serviceUrl, this.allowedServiceUrls)) throw new ServiceUrlNotAllowedError();
     await this.adapter.continueConversationAsync(this.appId, toConversationReference(ref), async (context) => {
-      await context.sendActivity(activity);
+      await context.updateActivity({ ...activity, id: activityId, type: 'message' });
     });
   }
 }

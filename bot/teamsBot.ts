@@ -1,11 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { Activity, CardFactory, SearchInvokeResponse, SearchInvokeValue, StatePropertyAccessor, TeamsActivityHandler, TurnContext } from 'botbuilder';
+import {
+  Activity,
+  AdaptiveCardInvokeResponse,
+  AdaptiveCardInvokeValue,
+  CardFactory,
+  SearchInvokeResponse,
+  SearchInvokeValue,
+  StatePropertyAccessor,
+  TeamsActivityHandler,
+  TurnContext,
+} from 'botbuilder';
 import { DialogSet, DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
 import { AdaptiveCard } from '../cards/adaptiveCard';
 import { helpCard } from '../cards/helpCard';
 import { receiptCard } from '../cards/planCards';
 import { PUPIL_DATASET } from '../cards/questions/pupilCards';
 import { DialogKind, formPayloadSchema, menuPayloadSchema } from '../cards/verbs';
+import { APPROVAL_VERBS, ApprovalVerb } from '../cards/approvalCard';
 import { welcomeCard } from '../cards/welcomeCard';
 import { FORM_VERSION, FormContext, isStaleDialogState } from '../dialogs/form/formContext';
 import { recogniseIntent } from '../dialogs/intents';
@@ -17,6 +28,8 @@ import { CaseRepository } from '../storage/caseRepository';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
 import { StateConflictError } from '../storage/tableStateStorage';
 import { tenantOf } from './activityFacts';
+import { ACTIONS } from './actions';
+import { ApprovalService } from './approvalService';
 import { captureReference } from './conversationReferences';
 import { errorSummary } from './errors';
 import { Logger } from './logger';
@@ -30,6 +43,7 @@ export interface BotDependencies {
   directory: SchoolDirectory;
   services: FormServices;
   cases: CaseRepository;
+  approvals: ApprovalService;
   logger: Logger;
   demo: boolean;
   /** Tenants served; empty means the tenants of the schools in the store. */
@@ -40,6 +54,10 @@ const AVAILABLE_DIALOGS: readonly DialogKind[] = ['attendance', 'suspension', 'a
 const NOT_STAFF =
   'I cannot find you on the staff list of a school that uses this app, so I cannot take a concern from you here. ' +
   'If a child is at risk, speak to your Designated Safeguarding Lead (DSL) now. To be added, ask your DSL or IT team.';
+
+function invokeError(statusCode: number, code: string, message: string): AdaptiveCardInvokeResponse {
+  return { statusCode, type: 'application/vnd.microsoft.error', value: { code, message } };
+}
 
 export function cardActivity(card: AdaptiveCard): Partial<Activity> {
   return { attachments: [CardFactory.adaptiveCard(card)] };
@@ -125,6 +143,32 @@ export class SocialWorkerBot extends TeamsActivityHandler {
       type: 'application/vnd.microsoft.search.searchResponse',
       value: { results: results.map((r) => ({ title: r.label, value: r.id })) },
     };
+  }
+
+  /**
+   * Universal Actions (Action.Execute) from an approval card: one handler per verb in bot/actions/.
+   * Answered within the invoke's few seconds; deny by default.
+   */
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const log = turnLogger(this.deps.logger, context);
+    const verb = invokeValue?.action?.verb;
+    if (typeof verb !== 'string' || !(APPROVAL_VERBS as readonly string[]).includes(verb)) {
+      log.warn({ event: 'unknownVerb' }, 'card action with an unknown verb');
+      return invokeError(400, 'BadRequest', 'That button is not recognised.');
+    }
+    const membership = await this.membership(context);
+    const aadObjectId = context.activity.from.aadObjectId;
+    if (!membership || !aadObjectId) {
+      log.warn({ event: 'actionRefused', verb }, 'card action from someone not on a staff list');
+      return invokeError(403, 'Forbidden', NOT_STAFF);
+    }
+    const result = await ACTIONS[verb as ApprovalVerb].run(
+      { membership, actor: { aadObjectId, name: context.activity.from.name ?? 'A member of staff' }, approvals: this.deps.approvals },
+      invokeValue.action.data,
+    );
+    if (!result.ok) return invokeError(400, 'BadRequest', result.message);
+    if (!result.card) return invokeError(404, 'NotFound', 'That case could not be found.');
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: { ...result.card } };
   }
 
   private async tenantAllowed(context: TurnContext): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CaseAnswers, CaseType } from './cases';
 import { IsoDate } from './dates';
-import { Role } from './roles';
+import { APPROVER_ROLES, Role } from './roles';
 import { EXTERNAL_RECIPIENTS, Recipient, RoutingPlan } from './routing/step';
 import { SchoolProfile, StaffMember } from './schoolProfile';
 
@@ -32,9 +32,36 @@ export interface CaseRecord {
   status: 'open' | 'closed';
   /** The dialog's draft id: a confirm retried after a lost reply finds the case already saved. */
   draftId: string;
+  /** Whether steps leaving the school wait for a DSL, and what the DSL decided. */
+  approval: { required: boolean; decision?: ApprovalDecision };
 }
 
-export type AuditAction = 'raised' | 'routed' | 'notified' | 'notificationPending' | 'delivered' | 'deliveryFailed' | 'viewed';
+export interface ApprovalDecision {
+  outcome: 'approved' | 'amended' | 'declined';
+  by: Actor;
+  at: string;
+  /** Required to amend or decline (KCSIE: decisions and their reasons are recorded). */
+  reason?: string;
+  /** The external notifications to send; the others are not sent. */
+  sendNotificationIds: string[];
+  /** The DSL's own words for the emails, the only free text that leaves the school. */
+  note?: string;
+}
+
+export type AuditAction =
+  | 'raised'
+  | 'routed'
+  | 'notified'
+  | 'notificationPending'
+  | 'approved'
+  | 'amended'
+  | 'declined'
+  | 'delivered'
+  | 'deliveryRetry'
+  | 'deliveryFailed'
+  | 'reminded'
+  | 'escalated'
+  | 'viewed';
 
 export interface AuditEntry {
   caseId: string;
@@ -47,7 +74,19 @@ export interface AuditEntry {
   detail: Record<string, string | number | boolean>;
 }
 
-export type NotificationStatus = 'pending' | 'awaitingApproval' | 'delivered' | 'failed';
+export type NotificationStatus = 'pending' | 'awaitingApproval' | 'delivered' | 'failed' | 'notSent';
+
+/** Where a notification is in its delivery: attempts so far, when to try next, who holds it now. */
+export interface DeliveryState {
+  attempts: number;
+  nextAttemptAt?: string;
+  /** An instance that is sending it holds a short lease, so two instances do not both send. */
+  leaseUntil?: string;
+  leaseOwner?: string;
+  lastError?: string;
+  /** The recipient has not installed the app; tried again later, listed in the digest. */
+  waitingForInstall?: boolean;
+}
 
 export interface StaffNotification {
   id: string;
@@ -56,8 +95,15 @@ export interface StaffNotification {
   to: { aadObjectId: string; name: string; roles: Role[] };
   /** The lead view for the DSL, deputies, DT and headteacher; the staff view for anyone else. */
   view: 'lead' | 'staff';
+  /** What the card is: the case, a request to approve it, or an alert that something failed. */
+  kind: 'case' | 'approval' | 'alert';
   stepIds: string[];
   status: NotificationStatus;
+  delivery?: DeliveryState;
+  /** For an alert: the notification that could not be delivered. */
+  about?: string;
+  /** An approval not acted on in time: sent again to the DSL, then to the deputy and headteacher. */
+  reminder?: 'reminder' | 'escalation';
 }
 
 export interface ExternalNotification {
@@ -67,6 +113,7 @@ export interface ExternalNotification {
   to: { recipient: Recipient; name: string; email?: string };
   stepIds: string[];
   status: NotificationStatus;
+  delivery?: DeliveryState;
 }
 
 export type Notification = StaffNotification | ExternalNotification;
@@ -105,8 +152,12 @@ export function staffNotifications(profile: SchoolProfile, caseId: string, plan:
       }
     }
   }
-  // The DSL hears about every concern, even one whose plan names no DSL step.
-  for (const member of holders('DSL')) if (!byPerson.has(member.aadObjectId)) byPerson.set(member.aadObjectId, { member, stepIds: new Set() });
+  // The DSL hears about every concern, even one whose plan names no DSL step; deputies too when
+  // something waits for approval, since either may decide.
+  const needsApproval = plan.steps.filter((s) => s.needsApprovalBy).map((s) => s.id);
+  for (const member of [...holders('DSL'), ...(needsApproval.length ? profile.staff.filter((s) => s.roles.includes('deputyDSL')) : [])]) {
+    if (!byPerson.has(member.aadObjectId)) byPerson.set(member.aadObjectId, { member, stepIds: new Set(needsApproval) });
+  }
   byPerson.delete(raisedBy.aadObjectId);
   return [...byPerson.values()].map(({ member, stepIds }, i) => ({
     id: `${caseId}.s${i}`,
@@ -114,6 +165,7 @@ export function staffNotifications(profile: SchoolProfile, caseId: string, plan:
     channel: 'teams' as const,
     to: { aadObjectId: member.aadObjectId, name: member.name, roles: member.roles },
     view: member.roles.some((r) => LEAD_ROLES.has(r)) ? ('lead' as const) : ('staff' as const),
+    kind: plan.steps.some((s) => s.needsApprovalBy) && member.roles.some((r) => APPROVER_ROLES.has(r)) ? ('approval' as const) : ('case' as const),
     stepIds: [...stepIds],
     status: 'pending' as const,
   }));
@@ -133,3 +185,8 @@ export function externalNotifications(caseId: string, plan: RoutingPlan): Extern
     }));
 }
 
+
+/** A notification with its delivery state replaced (keeps the channel's own type). */
+export function withDelivery(n: Notification, delivery: DeliveryState): Notification {
+  return n.channel === 'teams' ? { ...n, delivery } : { ...n, delivery };
+}

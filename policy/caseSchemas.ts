@@ -66,6 +66,21 @@ export const caseRecordSchema: z.ZodType<CaseRecord, unknown> = z.object({
   raisedOn: isoDateSchema,
   status: z.enum(['open', 'closed']),
   draftId: z.string(),
+  approval: z
+    .object({
+      required: z.boolean(),
+      decision: z
+        .object({
+          outcome: z.enum(['approved', 'amended', 'declined']),
+          by: actorSchema,
+          at: z.string(),
+          reason: z.string().optional(),
+          sendNotificationIds: z.array(z.string()),
+          note: z.string().optional(),
+        })
+        .optional(),
+    })
+    .default({ required: false }),
 });
 
 export const auditEntrySchema: z.ZodType<AuditEntry, unknown> = z.object({
@@ -73,11 +88,33 @@ export const auditEntrySchema: z.ZodType<AuditEntry, unknown> = z.object({
   seq: z.number().int().min(0),
   at: z.string(),
   actor: z.union([actorSchema, z.object({ system: z.literal(true) })]),
-  action: z.enum(['raised', 'routed', 'notified', 'notificationPending', 'delivered', 'deliveryFailed', 'viewed']),
+  action: z.enum([
+    'raised',
+    'routed',
+    'notified',
+    'notificationPending',
+    'approved',
+    'amended',
+    'declined',
+    'delivered',
+    'deliveryRetry',
+    'deliveryFailed',
+    'reminded',
+    'escalated',
+    'viewed',
+  ]),
   detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
 });
 
-const statusSchema = z.enum(['pending', 'awaitingApproval', 'delivered', 'failed']);
+const statusSchema = z.enum(['pending', 'awaitingApproval', 'delivered', 'failed', 'notSent']);
+const deliverySchema = z.object({
+  attempts: z.number().int().min(0),
+  nextAttemptAt: z.string().optional(),
+  leaseUntil: z.string().optional(),
+  leaseOwner: z.string().optional(),
+  lastError: z.string().optional(),
+  waitingForInstall: z.boolean().optional(),
+});
 export const notificationSchema: z.ZodType<Notification, unknown> = z.discriminatedUnion('channel', [
   z.object({
     id: z.string(),
@@ -85,8 +122,12 @@ export const notificationSchema: z.ZodType<Notification, unknown> = z.discrimina
     channel: z.literal('teams'),
     to: z.object({ aadObjectId: z.string(), name: z.string(), roles: z.array(roleSchema) }),
     view: z.enum(['lead', 'staff']),
+    kind: z.enum(['case', 'approval', 'alert']).default('case'),
     stepIds: z.array(z.string()),
     status: statusSchema,
+    delivery: deliverySchema.optional(),
+    about: z.string().optional(),
+    reminder: z.enum(['reminder', 'escalation']).optional(),
   }),
   z.object({
     id: z.string(),
@@ -95,5 +136,6 @@ export const notificationSchema: z.ZodType<Notification, unknown> = z.discrimina
     to: z.object({ recipient: recipientSchema, name: z.string(), email: z.string().optional() }),
     stepIds: z.array(z.string()),
     status: statusSchema,
+    delivery: deliverySchema.optional(),
   }),
 ]);

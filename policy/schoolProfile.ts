@@ -64,6 +64,26 @@ export const thresholdsSchema = z.object({
 });
 export type Thresholds = z.infer<typeof thresholdsSchema>;
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time written HH:MM (24-hour)');
+
+export const schoolDaySchema = z
+  .object({ start: hhmm.default('08:30'), end: hhmm.default('15:30') })
+  .refine((d) => d.start < d.end, { message: 'the school day must start before it ends' });
+export type SchoolDay = z.infer<typeof schoolDaySchema>;
+
+/** "2 school hours" for a suspension risk and "the same school day" for attendance (issue defaults). */
+export const approvalWindowSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('schoolHours'), hours: z.number().min(0.25).max(40) }),
+  z.object({ kind: z.literal('sameDay') }),
+]);
+export type ApprovalWindow = z.infer<typeof approvalWindowSchema>;
+
+export const approvalWindowsSchema = z.object({
+  attendance: approvalWindowSchema.default({ kind: 'sameDay' }),
+  suspension: approvalWindowSchema.default({ kind: 'schoolHours', hours: 2 }),
+  admission: approvalWindowSchema.default({ kind: 'sameDay' }),
+});
+
 export const schoolProfileSchema = z
   .object({
     id: schoolIdSchema,
@@ -79,6 +99,12 @@ export const schoolProfileSchema = z
     thresholds: thresholdsSchema.default(thresholdsSchema.parse({})),
     /** Steps that leave the school need a DSL's approval before they are sent unless this is false. */
     externalStepsNeedApproval: z.boolean().default(true),
+    /** The school day, for "school hours" windows (London time, 24-hour "HH:MM"). */
+    schoolDay: schoolDaySchema.default(schoolDaySchema.parse({})),
+    /** How long an approval may wait before the DSL is reminded, then the deputy and headteacher told. */
+    approvalWindows: approvalWindowsSchema.default(approvalWindowsSchema.parse({})),
+    /** The mailbox external emails are sent from (Microsoft Graph sendMail); a shared safeguarding mailbox. */
+    senderMailbox: z.email().max(254).optional(),
     /** Marks the demo school and test fixtures. */
     synthetic: z.boolean().optional(),
   })

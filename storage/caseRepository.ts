@@ -15,8 +15,10 @@ import { statusOf } from './tableStore';
  *   draft|{draftId}               dialog draft -> case id (a retried confirm finds the saved case)
  *   pupil|{pupilId}|{caseId}      a pupil's cases, with a summary for suspension totals
  *   audit|{caseId}|{seq}          the case's chronology, in order
- *   outbox|{notificationId}       every notification and its status
+ *   outbox|{notificationId}       every notification and its status (ids start with the case id)
  *   pending|{notificationId}      present only while a notification waits to be sent
+ *   approval|{caseId}             present only while a case waits for a DSL's decision
+ *   approvalcard|{caseId}|{aad}   where each approver's card was posted, to update it in place
  */
 export class RefCollisionError extends Error {
   constructor(readonly ref: string) {
@@ -54,7 +56,12 @@ export class CaseRepository {
    * Saves a case with its audit entries and notifications, all or nothing. A second save of the
    * same draft returns the case saved the first time instead of a duplicate.
    */
-  async create(record: CaseRecord, audit: AuditEntry[], notifications: Notification[]): Promise<{ created: boolean; caseId: string; ref: string }> {
+  async create(
+    record: CaseRecord,
+    audit: AuditEntry[],
+    notifications: Notification[],
+    approvalDueAt?: string,
+  ): Promise<{ created: boolean; caseId: string; ref: string }> {
     const pk = record.schoolId;
     const actions: TransactionAction[] = [
       ['create', { partitionKey: pk, rowKey: `case|${record.id}`, ref: record.ref, caseType: record.caseType, status: record.status, raisedOn: record.raisedOn, ...packJson(`case ${record.ref}`, record) }],
@@ -64,6 +71,9 @@ export class CaseRepository {
       ...notifications.map((n): TransactionAction => ['create', outboxEntity(pk, n)]),
       ...notifications.filter((n) => n.status === 'pending').map((n): TransactionAction => ['create', { partitionKey: pk, rowKey: `pending|${n.id}`, caseId: n.caseId }]),
     ];
+    if (record.approval.required && approvalDueAt) {
+      actions.push(['create', { partitionKey: pk, rowKey: `approval|${record.id}`, caseId: record.id, dueAt: approvalDueAt, stage: 0 }]);
+    }
     if (record.subject.kind === 'onRegister') {
       const decision = record.answers.caseType === 'suspension' && record.answers.stage === 'decided' ? record.answers.decision : undefined;
       actions.push([
@@ -105,11 +115,42 @@ export class CaseRepository {
   }
 
   async get(schoolId: string, caseId: string): Promise<CaseRecord | undefined> {
+    return (await this.getWithEtag(schoolId, caseId))?.record;
+  }
+
+  /** The case and its ETag: a decision is written only if the case has not changed since. */
+  async getWithEtag(schoolId: string, caseId: string): Promise<{ record: CaseRecord; etag: string } | undefined> {
     try {
       const entity = await this.table.getEntity<Record<string, unknown>>(schoolId, `case|${caseId}`);
-      return caseRecordSchema.parse(unpackJson(entity));
+      return { record: caseRecordSchema.parse(unpackJson(entity)), etag: String(entity.etag) };
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Writes a DSL's decision: the case (only if unchanged since it was read), its audit entry, and
+   * each external notification released to the sender or marked not sent, all in one transaction.
+   * A 412 means someone else decided first: `DecisionConflictError`.
+   */
+  async recordDecision(record: CaseRecord, etag: string, entry: AuditEntry, release: Notification[], withhold: Notification[]): Promise<void> {
+    const pk = record.schoolId;
+    const actions: TransactionAction[] = [
+      ['update', { partitionKey: pk, rowKey: `case|${record.id}`, ref: record.ref, caseType: record.caseType, status: record.status, raisedOn: record.raisedOn, ...packJson(`case ${record.ref}`, record) }, 'Replace', { etag }],
+      auditAction(pk, entry),
+      ...release.map((n): TransactionAction => ['update', outboxEntity(pk, { ...n, status: 'pending' }), 'Replace']),
+      ...release.map((n): TransactionAction => ['upsert', { partitionKey: pk, rowKey: `pending|${n.id}`, caseId: n.caseId }, 'Replace']),
+      ...withhold.map((n): TransactionAction => ['update', outboxEntity(pk, { ...n, status: 'notSent' }), 'Replace']),
+      ['delete', { partitionKey: pk, rowKey: `approval|${record.id}` }],
+    ];
+    try {
+      await this.table.submitTransaction(actions);
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 412) throw new DecisionConflictError(record.id);
+      // 409 here is the audit sequence taken by another writer at the same moment.
+      if (status === 409) throw new AuditSequenceTakenError(record.id);
       throw err;
     }
   }
@@ -145,6 +186,90 @@ export class CaseRepository {
     return out;
   }
 
+  async getNotification(schoolId: string, id: string): Promise<(Notification & { etag: string }) | undefined> {
+    try {
+      const row = await this.table.getEntity<Record<string, unknown>>(schoolId, `outbox|${id}`);
+      return { ...notificationSchema.parse(unpackJson(row)), etag: String(row.etag) };
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Replaces a notification if it has not changed since it was read; returns the new ETag (412 if it had). */
+  async updateNotification(schoolId: string, n: Notification, etag: string): Promise<string> {
+    const res = await this.table.updateEntity(outboxEntity(schoolId, n), 'Replace', { etag });
+    return String(res.etag);
+  }
+
+  /** Ids of the notifications waiting to be sent: the pending index, never the whole outbox. */
+  async pendingNotificationIds(schoolId: string): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const row of this.range(schoolId, 'pending|')) ids.push(String(row.rowKey).slice('pending|'.length));
+    return ids;
+  }
+
+  async removePendingIndex(schoolId: string, id: string): Promise<void> {
+    try {
+      await this.table.deleteEntity(schoolId, `pending|${id}`);
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+    }
+  }
+
+  /** Cases waiting for a DSL's decision, with when the next reminder is due. */
+  async pendingApprovals(schoolId: string): Promise<Array<{ caseId: string; dueAt: string; stage: number; etag: string }>> {
+    const out: Array<{ caseId: string; dueAt: string; stage: number; etag: string }> = [];
+    for await (const row of this.range(schoolId, 'approval|')) {
+      out.push({ caseId: String(row.caseId), dueAt: String(row.dueAt), stage: Number(row.stage), etag: String(row.etag) });
+    }
+    return out;
+  }
+
+  /** Moves an approval to its next reminder stage; 412 if another instance already did. */
+  async advanceApproval(schoolId: string, caseId: string, etag: string, stage: number, dueAt: string): Promise<void> {
+    await this.table.updateEntity({ partitionKey: schoolId, rowKey: `approval|${caseId}`, caseId, dueAt, stage }, 'Replace', { etag });
+  }
+
+  /**
+   * A reminder or escalation: the approval moves to its next stage (only if no other instance
+   * moved it first), with its new notifications and audit entry, in one transaction.
+   */
+  async remind(schoolId: string, caseId: string, approvalEtag: string, stage: number, dueAt: string, notifications: Notification[], entry: AuditEntry): Promise<void> {
+    const actions: TransactionAction[] = [
+      ['update', { partitionKey: schoolId, rowKey: `approval|${caseId}`, caseId, dueAt, stage }, 'Replace', { etag: approvalEtag }],
+      auditAction(schoolId, entry),
+      ...notifications.map((n): TransactionAction => ['create', outboxEntity(schoolId, n)]),
+      ...notifications.map((n): TransactionAction => ['create', { partitionKey: schoolId, rowKey: `pending|${n.id}`, caseId: n.caseId }]),
+    ];
+    await this.table.submitTransaction(actions);
+  }
+
+  async saveApprovalCard(schoolId: string, caseId: string, aadObjectId: string, card: { conversationRef: string; activityId: string }): Promise<void> {
+    await this.table.upsertEntity({ partitionKey: schoolId, rowKey: `approvalcard|${caseId}|${aadObjectId}`, caseId, aadObjectId, ...card }, 'Replace');
+  }
+
+  async approvalCards(schoolId: string, caseId: string): Promise<Array<{ aadObjectId: string; conversationRef: string; activityId: string }>> {
+    const out: Array<{ aadObjectId: string; conversationRef: string; activityId: string }> = [];
+    for await (const row of this.range(schoolId, `approvalcard|${caseId}|`)) {
+      out.push({ aadObjectId: String(row.aadObjectId), conversationRef: String(row.conversationRef), activityId: String(row.activityId) });
+    }
+    return out;
+  }
+
+  /** Appends to a case's chronology on its own (a reminder, a retry), taking the next free sequence number. */
+  async appendAudit(schoolId: string, build: (seq: number) => AuditEntry, extra: TransactionAction[] = []): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const entry = build(await this.nextAuditSeq(schoolId, build(0).caseId));
+      try {
+        await this.table.submitTransaction([auditAction(schoolId, entry), ...extra]);
+        return;
+      } catch (err) {
+        if (statusOf(err) !== 409 || attempt >= 4) throw err;
+      }
+    }
+  }
+
   /**
    * Rows whose key starts with `prefix`, as a key range. The prefix is checked again here: Azurite
    * 3.35 was seen (intermittently, in the full test run) answering a range query with the whole
@@ -161,12 +286,24 @@ export class CaseRepository {
    * Records what happened to a notification, with its audit entry, in one transaction. The ETag
    * makes two senders racing on one notification produce one outcome.
    */
-  async settleNotification(schoolId: string, n: Notification & { etag: string }, status: NotificationStatus, entry: AuditEntry): Promise<void> {
-    const updated: Notification = n.channel === 'teams' ? { ...stripEtag(n), status } : { ...stripEtag(n), status };
+  async settleNotification(
+    schoolId: string,
+    n: Notification & { etag: string },
+    status: NotificationStatus,
+    entry: AuditEntry,
+    alsoCreate: Notification[] = [],
+  ): Promise<void> {
+    const { etag, ...plain } = n;
+    const delivery = { ...(plain.delivery ?? { attempts: 0 }), leaseUntil: undefined, leaseOwner: undefined };
+    const updated: Notification = plain.channel === 'teams' ? { ...plain, status, delivery } : { ...plain, status, delivery };
     const tx = new TableTransaction();
-    tx.updateEntity(outboxEntity(schoolId, updated), 'Replace', { etag: n.etag });
+    tx.updateEntity(outboxEntity(schoolId, updated), 'Replace', { etag });
     if (n.status === 'pending' && status !== 'pending') tx.deleteEntity(schoolId, `pending|${n.id}`);
     tx.createEntity({ partitionKey: schoolId, rowKey: auditKey(entry.caseId, entry.seq), action: entry.action, at: entry.at, ...packJson('audit entry', entry) });
+    for (const extra of alsoCreate) {
+      tx.createEntity(outboxEntity(schoolId, extra));
+      if (extra.status === 'pending') tx.createEntity({ partitionKey: schoolId, rowKey: `pending|${extra.id}`, caseId: extra.caseId });
+    }
     await this.table.submitTransaction(tx.actions);
   }
 
@@ -187,7 +324,16 @@ export class CaseRepository {
   }
 }
 
-function stripEtag<T extends { etag: string }>(n: T): Omit<T, 'etag'> {
-  const { etag: _etag, ...rest } = n;
-  return rest;
+export class DecisionConflictError extends Error {
+  constructor(readonly caseId: string) {
+    super(`case ${caseId} changed while a decision was being recorded`);
+    this.name = 'DecisionConflictError';
+  }
+}
+
+export class AuditSequenceTakenError extends Error {
+  constructor(readonly caseId: string) {
+    super(`another entry took the next audit sequence number of case ${caseId}`);
+    this.name = 'AuditSequenceTakenError';
+  }
 }

@@ -80,13 +80,14 @@ describe('conversation state with optimistic concurrency', () => {
       },
     };
     const state = new OptimisticConversationState(racing);
-    const parts = composeBot(store, pino({ level: 'silent' }), { send: async () => undefined }, { demo: true, allowedTenantIds: ['tenant-1'] });
+    const parts = composeBot(store, pino({ level: 'silent' }), { send: async () => undefined, update: async () => undefined }, { demo: true, allowedTenantIds: ['tenant-1'], mailer: { send: async () => undefined } });
     const bot = new SocialWorkerBot({
       conversationState: state,
       conversationRefs: parts.conversationRefs,
       directory: parts.directory,
       services: parts.services,
       cases: parts.cases,
+      approvals: parts.approvals,
       logger: pino({ level: 'silent' }),
       demo: true,
       allowedTenantIds: ['tenant-1'],

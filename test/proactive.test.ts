@@ -49,7 +49,9 @@ describe('staff notifications over the real adapter', () => {
     const toDsl = connector.sent.filter((s) => s.conversationId === 'dsl-personal-chat');
     expect(toDsl).toHaveLength(1);
     const card = JSON.stringify(toDsl[0]!.body);
-    expect(card).toContain('New attendance concern: ATT-');
+    // A social worker is to be told, so the DSL gets the card with the approval buttons.
+    expect(card).toContain('Decision needed: attendance concern ATT-');
+    expect(card).toContain('"verb":"approveCase"');
     expect(card).toContain('Leo Hazelgrove (Year 6)');
     // The DSL sees the confidential status; the teacher's own chat never did.
     expect(card).toContain('Has a social worker: Child in Need plan');

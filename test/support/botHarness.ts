@@ -3,7 +3,10 @@ import pino from 'pino';
 import { composeBot } from '../../bot/composition';
 import { DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../../bot/demo/demoSchool';
 import { seedDemoSchoolIfEmpty } from '../../bot/demo/seed';
+import { RetryPolicy } from '../../bot/jobs/outboxSender';
+import { Mailer } from '../../bot/mail/mailer';
 import { ProactiveSender } from '../../bot/proactive';
+import { OutgoingEmail } from '../../policy/email';
 import { ConversationRef } from '../../storage/conversationRefRepository';
 import { TableStore } from '../../storage/tableStore';
 import { createTestStore } from './store';
@@ -14,13 +17,20 @@ export const MONDAY_9AM = new Date('2026-11-23T09:00:00Z');
 export interface Sent {
   ref: ConversationRef;
   activity: Partial<Activity>;
+  id: string;
 }
 
 /** Records proactive messages instead of calling a connector (the HTTP path has its own test). */
 export class RecordingSender implements ProactiveSender {
   readonly sent: Sent[] = [];
-  async send(ref: ConversationRef, activity: Partial<Activity>): Promise<void> {
-    this.sent.push({ ref, activity });
+  readonly updates: Array<{ ref: ConversationRef; activityId: string; activity: Partial<Activity> }> = [];
+  async send(ref: ConversationRef, activity: Partial<Activity>): Promise<string> {
+    const id = `sent-${this.sent.length + 1}`;
+    this.sent.push({ ref, activity, id });
+    return id;
+  }
+  async update(ref: ConversationRef, activityId: string, activity: Partial<Activity>): Promise<void> {
+    this.updates.push({ ref, activityId, activity });
   }
 }
 
@@ -44,11 +54,20 @@ export interface Harness {
   restart(): void;
 }
 
-export async function createHarness(options: { clock?: () => Date; store?: TableStore } = {}): Promise<Harness> {
+/** Keeps the emails it is given, as a mail server would. */
+export class RecordingMailer implements Mailer {
+  readonly sent: Array<{ email: OutgoingEmail; key: string }> = [];
+  async send(email: OutgoingEmail, key: string): Promise<void> {
+    this.sent.push({ email, key });
+  }
+}
+
+export async function createHarness(options: { clock?: () => Date; store?: TableStore; mailer?: Mailer; retry?: RetryPolicy } = {}): Promise<Harness> {
   const store = options.store ?? (await createTestStore());
   const sender = new RecordingSender();
   const clock = options.clock ?? (() => MONDAY_9AM);
-  const make = () => composeBot(store, pino({ level: 'silent' }), sender, { demo: true, allowedTenantIds: [], clock });
+  const mailer = options.mailer ?? new RecordingMailer();
+  const make = () => composeBot(store, pino({ level: 'silent' }), sender, { demo: true, allowedTenantIds: [], clock, mailer, retry: options.retry, random: () => 0.5 });
   let parts = make();
   await seedDemoSchoolIfEmpty(parts.schools, parts.pupilRepo);
   let adapter = new TestAdapter((context) => parts.bot.run(context));
@@ -64,7 +83,7 @@ export async function createHarness(options: { clock?: () => Date; store?: Table
       channelId: 'msteams',
       serviceUrl: 'http://127.0.0.1/',
       locale: 'en-GB',
-      from: { id: `user-${staff.aadObjectId}`, name: staff.name, aadObjectId: staff.aadObjectId },
+      from: { id: `29:${staff.aadObjectId}`, name: staff.name, aadObjectId: staff.aadObjectId },
       recipient: { id: 'bot', name: 'Bot' },
       conversation: { id: conversationId, isGroup: false, conversationType: 'personal', tenantId: PLAYGROUND_TENANT_ID, name: '' },
       channelData: { tenant: { id: PLAYGROUND_TENANT_ID } },
@@ -99,7 +118,7 @@ export async function createHarness(options: { clock?: () => Date; store?: Table
         channelId: 'msteams',
         botId: 'bot',
         aadObjectId: staff.aadObjectId,
-        userId: `user-${who}`,
+        userId: `29:${staff.aadObjectId}`,
         updatedAt: MONDAY_9AM.toISOString(),
       });
     },

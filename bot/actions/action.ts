@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { AdaptiveCard } from '../../cards/adaptiveCard';
+import { ApprovalVerb } from '../../cards/approvalCard';
+import { Actor } from '../../policy/caseRecord';
+import { ApprovalService } from '../approvalService';
+import { Membership } from '../schoolDirectory';
+
+export interface ActionContext {
+  membership: Membership;
+  actor: Actor;
+  approvals: ApprovalService;
+}
+
+/** One Universal Action verb: its data schema (parsed at the edge) and what it does. */
+export interface ActionHandler<T> {
+  verb: ApprovalVerb;
+  schema: z.ZodType<T>;
+  handle(ctx: ActionContext, data: T): Promise<AdaptiveCard | undefined>;
+}
+
+export const caseIdSchema = z.string().regex(/^[0-9TZ]{16}-[A-Z0-9]{6}$/, 'not a case id');
+const optionalText = (max: number) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(max).optional());
+export const reasonSchema = optionalText(1000);
+export const noteSchema = optionalText(1000);
+
+export function defineAction<T>(handler: ActionHandler<T>): ActionHandler<T> {
+  return handler;
+}
+
+export type ActionResult = { ok: true; card: AdaptiveCard | undefined } | { ok: false; message: string };
+
+/** A verb's handler behind one untyped entry point: the data is parsed with the verb's own schema first. */
+export interface ActionRunner {
+  verb: ApprovalVerb;
+  run(ctx: ActionContext, raw: unknown): Promise<ActionResult>;
+}
+
+export function runner<T>(handler: ActionHandler<T>): ActionRunner {
+  return {
+    verb: handler.verb,
+    run: async (ctx, raw) => {
+      const parsed = handler.schema.safeParse(raw);
+      if (!parsed.success) return { ok: false, message: 'That button sent something this version of the app does not understand.' };
+      return { ok: true, card: await handler.handle(ctx, parsed.data) };
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import { AdaptiveCard } from '../cards/adaptiveCard';
+import { cardReply } from '../dialogs/form/replies';
+import { decide, DecisionRequest } from '../policy/approval';
+import { Actor, AuditEntry, CaseRecord, ExternalNotification } from '../policy/caseRecord';
+import { formatLondonDateTime } from '../policy/dates';
+import { canApprove } from '../policy/roles';
+import { AuditSequenceTakenError, CaseRepository, DecisionConflictError } from '../storage/caseRepository';
+import { conversationRefSchema } from '../storage/conversationRefRepository';
+import { errorSummary } from './errors';
+import { OutboxSender } from './jobs/outboxSender';
+import { Logger } from './logger';
+import { ProactiveSender } from './proactive';
+import { Membership } from './schoolDirectory';
+import { StaffCards } from './staffCards';
+
+const OUTCOME_WORD = { approved: 'approved', amended: 'amended', declined: 'declined' } as const;
+
+/**
+ * The DSL's decision on a case's external steps. Answers the invoke quickly with the updated card;
+ * the sending (outbox) and the update of other approvers' copies happen after the answer.
+ * Exactly one decision per case: the case row's ETag makes a second, concurrent one fail, and its
+ * author is told who decided.
+ */
+export class ApprovalService {
+  private readonly background = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly deps: {
+      cases: CaseRepository;
+      cards: StaffCards;
+      sender: ProactiveSender;
+      outbox: OutboxSender;
+      logger: Logger;
+      clock: () => Date;
+    },
+  ) {}
+
+  /** The card as the caller should see it now (Universal Actions refresh). */
+  async view(membership: Membership, caseId: string): Promise<AdaptiveCard | undefined> {
+    const record = await this.deps.cases.get(membership.school.id, caseId);
+    if (!record) return undefined;
+    return this.deps.cards.approval(record, membership.school, { forApprover: canApprove(membership.roles) });
+  }
+
+  async decide(membership: Membership, actor: Actor, caseId: string, request: DecisionRequest): Promise<AdaptiveCard | undefined> {
+    const { cases, cards, logger } = this.deps;
+    const school = membership.school;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      // The case is looked up in the caller's own school's partition: another school's case is simply not found.
+      const loaded = await cases.getWithEtag(school.id, caseId);
+      if (!loaded) return undefined;
+      const { record, etag } = loaded;
+      const notifications = await cases.notifications(school.id, caseId);
+      const awaiting = notifications.filter((n): n is ExternalNotification & { etag: string } => n.channel === 'email' && n.status === 'awaitingApproval');
+      const outcome = decide(record, awaiting, request, actor, membership.roles, this.deps.clock());
+
+      if (!outcome.ok) {
+        switch (outcome.problem) {
+          case 'notApprover':
+            logger.warn({ event: 'approvalRefused', school: school.id, caseId }, 'a non-approver pressed an approval button');
+            return cards.approval(record, school, { forApprover: false, notifications, banner: 'Only the Designated Safeguarding Lead (DSL) or a deputy can decide this. Nothing has changed.' });
+          case 'alreadyDecided': {
+            const d = outcome.decision;
+            return cards.approval(record, school, { forApprover: false, notifications, banner: `Already ${OUTCOME_WORD[d.outcome]} by ${d.by.name} at ${formatLondonDateTime(new Date(d.at))}.` });
+          }
+          case 'reasonRequired':
+            return cards.approval(record, school, { forApprover: true, notifications, error: 'Please give a reason (a few words at least): decisions and their reasons are recorded.' });
+          case 'unknownStep':
+            return cards.approval(record, school, { forApprover: true, notifications, error: 'That choice no longer matches this case. Please choose again.' });
+          case 'nothingToApprove':
+            return cards.approval(record, school, { forApprover: false, notifications, banner: 'Nothing in this case is waiting for approval.' });
+        }
+      }
+
+      const decision = outcome.decision;
+      const decided: CaseRecord = { ...record, approval: { ...record.approval, decision } };
+      const release = awaiting.filter((n) => decision.sendNotificationIds.includes(n.id)).map(({ etag: _e, ...n }) => n);
+      const withhold = awaiting.filter((n) => !decision.sendNotificationIds.includes(n.id)).map(({ etag: _e, ...n }) => n);
+      const entry: AuditEntry = {
+        caseId,
+        seq: await cases.nextAuditSeq(school.id, caseId),
+        at: decision.at,
+        actor,
+        action: decision.outcome,
+        detail: { send: release.length, withheld: withhold.length, ...(decision.reason ? { reason: decision.reason } : {}), ...(decision.note ? { noteForEmails: true } : {}) },
+      };
+      try {
+        await cases.recordDecision(decided, etag, entry, release, withhold);
+      } catch (err) {
+        if (err instanceof DecisionConflictError || err instanceof AuditSequenceTakenError) continue;
+        throw err;
+      }
+      logger.info({ event: 'approvalDecided', school: school.id, caseId, outcome: decision.outcome, send: release.length, withheld: withhold.length }, 'approval decided');
+      this.afterAnswer(() => this.afterDecision(decided, membership));
+      return cards.approval(decided, school, { forApprover: false });
+    }
+    throw new Error(`could not record a decision on case ${caseId} after 5 tries`);
+  }
+
+  /** Slow work after the invoke has been answered: send, and update every approver's copy of the card. */
+  private async afterDecision(record: CaseRecord, membership: Membership): Promise<void> {
+    this.deps.outbox.kick();
+    const card = await this.deps.cards.approval(record, membership.school, { forApprover: false });
+    for (const copy of await this.deps.cases.approvalCards(record.schoolId, record.id)) {
+      const ref = conversationRefSchema.safeParse(JSON.parse(copy.conversationRef));
+      if (!ref.success) continue;
+      try {
+        await this.deps.sender.update(ref.data, copy.activityId, cardReply(card));
+      } catch (err) {
+        this.deps.logger.warn({ event: 'approvalCardUpdateFailed', caseId: record.id, err: errorSummary(err) }, 'could not update an approver\'s copy of the card');
+      }
+    }
+  }
+
+  private afterAnswer(work: () => Promise<void>): void {
+    const task = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(work)
+      .catch((err) => this.deps.logger.error({ event: 'afterDecisionFailed', err: errorSummary(err) }, 'work after a decision failed'))
+      .finally(() => this.background.delete(task));
+    this.background.add(task);
+  }
+
+  /** Waits for work started after answers (used on shutdown and by tests). */
+  async settled(): Promise<void> {
+    while (this.background.size > 0) await Promise.all([...this.background]);
+  }
+}

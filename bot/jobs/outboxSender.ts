@@ -1,0 +1,276 @@
+import { randomUUID } from 'node:crypto';
+import { cardReply } from '../../dialogs/form/replies';
+import { AuditEntry, CaseRecord, Notification, StaffNotification, withDelivery } from '../../policy/caseRecord';
+import { composeEmail } from '../../policy/email';
+import { SchoolProfile } from '../../policy/schoolProfile';
+import { CaseRepository } from '../../storage/caseRepository';
+import { ConversationRefRepository } from '../../storage/conversationRefRepository';
+import { statusOf } from '../../storage/tableStore';
+import { errorSummary } from '../errors';
+import { Logger } from '../logger';
+import { Mailer, MailError } from '../mail/mailer';
+import { ProactiveSender } from '../proactive';
+import { SchoolDirectory } from '../schoolDirectory';
+import { StaffCards } from '../staffCards';
+
+export interface RetryPolicy {
+  baseMs: number;
+  maxMs: number;
+  maxAttempts: number;
+  /** How long a claimed notification is held by one instance before another may take it over. */
+  leaseMs: number;
+  /** How long to wait before trying again someone who has not installed the app. */
+  notInstalledRetryMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { baseMs: 30_000, maxMs: 30 * 60_000, maxAttempts: 8, leaseMs: 2 * 60_000, notInstalledRetryMs: 60 * 60_000 };
+
+export interface OutboxDeps {
+  cases: CaseRepository;
+  directory: SchoolDirectory;
+  conversationRefs: ConversationRefRepository;
+  cards: StaffCards;
+  sender: ProactiveSender;
+  mailer: Mailer;
+  logger: Logger;
+  clock: () => Date;
+  retry?: RetryPolicy;
+  random?: () => number;
+  instanceId?: string;
+}
+
+export type Outcome = 'delivered' | 'retrying' | 'failed' | 'waiting' | 'skipped';
+
+/** Exponential backoff with jitter: half the delay fixed, half random, so retries spread out. */
+export function backoffMs(attempt: number, policy: RetryPolicy, random: () => number): number {
+  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+class NotInstalledError extends Error {}
+
+/**
+ * Delivers notifications from the transactional outbox: Teams cards to staff and emails to people
+ * outside school. At least once: a notification is claimed with a short lease (ETag), sent, then
+ * settled with its audit entry; a crash in between leaves it pending for the next pass. Transient
+ * failures are retried with backoff (honouring Retry-After); one that keeps failing is marked
+ * failed and the DSL is told, never dropped.
+ */
+export class OutboxSender {
+  private readonly retry: RetryPolicy;
+  private readonly random: () => number;
+  private readonly instanceId: string;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private kicked = false;
+
+  constructor(private readonly deps: OutboxDeps) {
+    this.retry = deps.retry ?? DEFAULT_RETRY;
+    this.random = deps.random ?? Math.random;
+    this.instanceId = deps.instanceId ?? randomUUID();
+  }
+
+  /** One pass over every school's pending notifications. */
+  async runOnce(): Promise<Record<Outcome, number>> {
+    const totals: Record<Outcome, number> = { delivered: 0, retrying: 0, failed: 0, waiting: 0, skipped: 0 };
+    for (const school of await this.deps.directory.all()) {
+      for (const id of await this.deps.cases.pendingNotificationIds(school.id)) {
+        totals[await this.deliver(school, id)]++;
+      }
+    }
+    return totals;
+  }
+
+  /** Sends a case's pending notifications now (right after it is saved), without waiting for a pass. */
+  async deliverCase(schoolId: string, caseId: string): Promise<void> {
+    const school = await this.deps.directory.school(schoolId);
+    for (const n of await this.deps.cases.notifications(schoolId, caseId)) {
+      if (n.status === 'pending') await this.deliver(school, n.id);
+    }
+  }
+
+  async deliver(profile: SchoolProfile, id: string): Promise<Outcome> {
+    const { cases, logger } = this.deps;
+    const now = this.deps.clock();
+    const found = await cases.getNotification(profile.id, id);
+    if (!found || found.status !== 'pending') {
+      await cases.removePendingIndex(profile.id, id);
+      return 'skipped';
+    }
+    const { etag, ...n } = found;
+    const delivery = n.delivery ?? { attempts: 0 };
+    if (delivery.nextAttemptAt && Date.parse(delivery.nextAttemptAt) > now.getTime()) return 'skipped';
+    if (delivery.leaseUntil && Date.parse(delivery.leaseUntil) > now.getTime() && delivery.leaseOwner !== this.instanceId) return 'skipped';
+
+    // Claim it: if another instance claimed it first, the ETag no longer matches and we leave it.
+    let claimEtag: string;
+    const claimed = withDelivery(n, { ...delivery, leaseUntil: new Date(now.getTime() + this.retry.leaseMs).toISOString(), leaseOwner: this.instanceId });
+    try {
+      claimEtag = await cases.updateNotification(profile.id, claimed, etag);
+    } catch (err) {
+      if (statusOf(err) === 412) return 'skipped';
+      throw err;
+    }
+    const record = await cases.get(profile.id, n.caseId);
+    if (!record) return 'skipped';
+
+    try {
+      if (claimed.channel === 'teams') await this.sendCard(profile, record, claimed);
+      else {
+        const { pupil } = await this.deps.cards.subject(record);
+        await this.deps.mailer.send(composeEmail(claimed, record, pupil, profile, record.approval.decision), claimed.id);
+      }
+    } catch (err) {
+      return this.failed(profile, record, { ...claimed, etag: claimEtag }, err);
+    }
+
+    const detail: AuditEntry['detail'] =
+      claimed.channel === 'teams'
+        ? { notification: claimed.id, to: claimed.to.aadObjectId, via: 'teams', kind: claimed.kind }
+        : { notification: claimed.id, to: claimed.to.recipient, via: 'email', attempts: delivery.attempts + 1 };
+    await this.settle(profile.id, { ...claimed, etag: claimEtag }, 'delivered', (seq) => ({
+      caseId: record.id,
+      seq,
+      at: this.deps.clock().toISOString(),
+      actor: { system: true },
+      action: claimed.channel === 'teams' ? 'notified' : 'delivered',
+      detail,
+    }));
+    logger.info({ event: 'notificationDelivered', school: profile.id, caseId: record.id, notification: claimed.id, channel: claimed.channel }, 'notification delivered');
+    return 'delivered';
+  }
+
+  private async sendCard(profile: SchoolProfile, record: CaseRecord, n: StaffNotification): Promise<void> {
+    const ref = await this.deps.conversationRefs.findPersonal(profile.tenantId, n.to.aadObjectId);
+    if (!ref) throw new NotInstalledError();
+    const all = await this.deps.cases.notifications(profile.id, record.id);
+    const card = await this.deps.cards.build(record, n, profile, all);
+    const activityId = await this.deps.sender.send(ref, cardReply(card));
+    if (n.kind === 'approval' && activityId) {
+      await this.deps.cases.saveApprovalCard(profile.id, record.id, n.to.aadObjectId, { conversationRef: JSON.stringify(ref), activityId });
+    }
+  }
+
+  private async failed(profile: SchoolProfile, record: CaseRecord, n: Notification & { etag: string }, err: unknown): Promise<Outcome> {
+    const { cases, logger } = this.deps;
+    const now = this.deps.clock();
+    const { etag, ...plain } = n;
+    const attempts = (plain.delivery?.attempts ?? 0) + 1;
+
+    if (err instanceof NotInstalledError) {
+      // Not a failure of the message: the person has not installed the app. Try later; the digest lists it.
+      const next = withDelivery(plain, {
+        attempts: plain.delivery?.attempts ?? 0,
+        waitingForInstall: true,
+        nextAttemptAt: new Date(now.getTime() + this.retry.notInstalledRetryMs).toISOString(),
+      });
+      await cases.updateNotification(profile.id, next, etag).catch(() => undefined);
+      logger.info({ event: 'recipientNotInstalled', school: profile.id, caseId: record.id, notification: plain.id }, 'recipient has not installed the app; notification stays pending');
+      return 'waiting';
+    }
+
+    const transient = err instanceof MailError ? err.transient : isTransient(err);
+    const status = err instanceof MailError ? err.status : statusOf(err);
+    const problem = err instanceof MailError ? err.message : errorSummary(err).message;
+    if (!transient || attempts >= this.retry.maxAttempts) {
+      const failed = withDelivery(plain, { attempts, lastError: problem });
+      const alerts = this.alertsFor(profile, record, failed);
+      await this.settle(profile.id, { ...failed, etag }, 'failed', (seq) => ({
+        caseId: record.id,
+        seq,
+        at: now.toISOString(),
+        actor: { system: true },
+        action: 'deliveryFailed',
+        detail: { notification: plain.id, attempts, ...(status ? { status } : {}), surfacedTo: alerts.length },
+      }), alerts);
+      logger.warn({ event: 'notificationFailed', school: profile.id, caseId: record.id, notification: plain.id, attempts, status }, 'notification failed for good; the DSL is told');
+      return 'failed';
+    }
+
+    const retryAfter = err instanceof MailError ? err.retryAfterMs : undefined;
+    const delay = retryAfter ?? backoffMs(attempts, this.retry, this.random);
+    const next = withDelivery(plain, { attempts, lastError: problem, nextAttemptAt: new Date(now.getTime() + delay).toISOString() });
+    await this.withAudit(profile.id, record.id, (seq) => ({
+      caseId: record.id,
+      seq,
+      at: now.toISOString(),
+      actor: { system: true },
+      action: 'deliveryRetry',
+      detail: { notification: plain.id, attempt: attempts, ...(status ? { status } : {}), retryInMs: delay, retryAfterHonoured: retryAfter !== undefined },
+    }));
+    await cases.updateNotification(profile.id, next, etag);
+    logger.warn({ event: 'notificationRetry', school: profile.id, caseId: record.id, notification: plain.id, attempts, status, delayMs: delay }, 'notification will be retried');
+    return 'retrying';
+  }
+
+  /** An alert card to each DSL, itself a pending notification so it is delivered the same reliable way. */
+  private alertsFor(profile: SchoolProfile, record: CaseRecord, failed: Notification): StaffNotification[] {
+    if (failed.channel === 'teams' && failed.kind === 'alert') return [];
+    return profile.staff
+      .filter((s) => s.roles.includes('DSL'))
+      .map((s, i) => ({
+        id: `${record.id}.a${Date.now().toString(36)}${i}`,
+        caseId: record.id,
+        channel: 'teams' as const,
+        to: { aadObjectId: s.aadObjectId, name: s.name, roles: s.roles },
+        view: 'lead' as const,
+        kind: 'alert' as const,
+        stepIds: failed.stepIds,
+        status: 'pending' as const,
+        about: failed.id,
+      }));
+  }
+
+  private async settle(schoolId: string, n: Notification & { etag: string }, status: 'delivered' | 'failed', entry: (seq: number) => AuditEntry, alsoCreate: Notification[] = []): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const seq = await this.deps.cases.nextAuditSeq(schoolId, n.caseId);
+      try {
+        await this.deps.cases.settleNotification(schoolId, n, status, entry(seq), alsoCreate);
+        return;
+      } catch (err) {
+        // 412: another instance settled it after our lease ran out; its record stands.
+        if (statusOf(err) === 412) return;
+        if (statusOf(err) !== 409 || attempt >= 4) throw err;
+      }
+    }
+  }
+
+  private async withAudit(schoolId: string, caseId: string, entry: (seq: number) => AuditEntry): Promise<void> {
+    await this.deps.cases.appendAudit(schoolId, (seq) => ({ ...entry(seq), caseId }));
+  }
+
+  /** Runs a pass every `intervalMs`, and soon after `kick()`. */
+  start(intervalMs: number): void {
+    const tick = () => {
+      if (this.running) {
+        this.kicked = true;
+        return;
+      }
+      this.running = this.runOnce()
+        .catch((err) => this.deps.logger.error({ event: 'outboxPassFailed', err: errorSummary(err) }, 'outbox pass failed'))
+        .finally(() => {
+          this.running = undefined;
+          if (this.kicked) {
+            this.kicked = false;
+            setImmediate(tick);
+          }
+        });
+    };
+    this.timer = setInterval(tick, intervalMs);
+    this.timer.unref();
+    this.kick = () => setImmediate(tick);
+  }
+
+  kick: () => void = () => undefined;
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.kick = () => undefined;
+    await this.running;
+  }
+}
+
+function isTransient(err: unknown): boolean {
+  const status = statusOf(err);
+  return status === undefined || status === 429 || status === 412 || status >= 500;
+}

@@ -1,0 +1,129 @@
+import { deliveryAlertCard } from '../cards/alertCard';
+import { AdaptiveCard } from '../cards/adaptiveCard';
+import { approvalCard, ExternalStepLine } from '../cards/approvalCard';
+import { caseSummaryRows } from '../cards/caseSummary';
+import { caseNotificationCard } from '../cards/planCards';
+import { pupilLabel } from '../dialogs/questions/pupilQuestion';
+import { CaseRecord, ExternalNotification, Notification, StaffNotification } from '../policy/caseRecord';
+import { formatLondonDateTime } from '../policy/dates';
+import { Pupil } from '../policy/pupil';
+import { APPROVER_ROLES } from '../policy/roles';
+import { RoutingPlan } from '../policy/routing/step';
+import { SchoolProfile } from '../policy/schoolProfile';
+import { leadView, staffView, whenLabel } from '../policy/views';
+import { CaseRepository } from '../storage/caseRepository';
+import { ConversationRefRepository } from '../storage/conversationRefRepository';
+import { PupilDirectory } from './pupilDirectory';
+
+export const CASE_TITLES: Record<CaseRecord['caseType'], string> = { attendance: 'Attendance concern', suspension: 'Worry about a suspension', admission: 'Child joining us' };
+
+/** Builds the cards staff receive about a case: what they may see, and nothing more. */
+export class StaffCards {
+  constructor(
+    private readonly deps: {
+      cases: CaseRepository;
+      pupils: PupilDirectory;
+      conversationRefs: ConversationRefRepository;
+    },
+  ) {}
+
+  async subject(record: CaseRecord): Promise<{ label: string; pupil?: Pupil }> {
+    if (record.subject.kind === 'notOnRegister') return { label: `${record.subject.description} (not on the register)` };
+    const pupil = await this.deps.pupils.get(record.schoolId, record.subject.pupilId);
+    return pupil ? { label: pupilLabel(pupil), pupil } : { label: 'A child no longer on the register' };
+  }
+
+  /** Teams ids (MRIs) of the approvers who have the app: they get the buttons when the card refreshes. */
+  async approverMris(profile: SchoolProfile): Promise<string[]> {
+    const approvers = profile.staff.filter((s) => s.roles.some((r) => APPROVER_ROLES.has(r)));
+    const refs = await Promise.all(approvers.map((a) => this.deps.conversationRefs.findPersonal(profile.tenantId, a.aadObjectId)));
+    return refs.map((r) => r?.userId).filter((id): id is string => Boolean(id));
+  }
+
+  async build(record: CaseRecord, n: StaffNotification, profile: SchoolProfile, all: readonly Notification[]): Promise<AdaptiveCard> {
+    if (n.kind === 'alert') {
+      const failed = all.find((x) => x.id === n.about);
+      return deliveryAlertCard({
+        ref: record.ref,
+        recipient: failed ? failed.to.name : 'someone outside school',
+        attempts: failed?.delivery?.attempts ?? 0,
+        problem: failed?.delivery?.lastError ?? 'unknown',
+      });
+    }
+    const banner =
+      n.reminder === 'reminder'
+        ? `Reminder: this has been waiting for a decision since ${formatLondonDateTime(new Date(record.raisedAt))}.`
+        : n.reminder === 'escalation'
+          ? 'Escalated: the DSL has not yet decided on this. Please act on it if you can.'
+          : undefined;
+    if (n.kind === 'approval') {
+      const forApprover = n.to.roles.some((r) => APPROVER_ROLES.has(r));
+      return this.approval(record, profile, { forApprover, notifications: all, ...(banner ? { banner } : {}) });
+    }
+    const { label } = await this.subject(record);
+    return caseNotificationCard({
+      ref: record.ref,
+      title: CASE_TITLES[record.caseType],
+      subject: label,
+      raisedBy: record.raisedBy.name,
+      raisedAt: formatLondonDateTime(new Date(record.raisedAt)),
+      summary: caseSummaryRows(record.answers),
+      view: n.view === 'lead' ? leadView(record.plan) : staffView(onlySteps(record.plan, n.stepIds)),
+      externalAwaitingApproval: n.view === 'lead' ? all.filter((x) => x.channel === 'email' && x.status === 'awaitingApproval').length : 0,
+    });
+  }
+
+  /** The approval card as a given reader should see it now (buttons only for an undecided approver copy). */
+  async approval(
+    record: CaseRecord,
+    profile: SchoolProfile,
+    o: { forApprover: boolean; notifications?: readonly Notification[]; error?: string; banner?: string },
+  ): Promise<AdaptiveCard> {
+    const notifications = o.notifications ?? (await this.deps.cases.notifications(record.schoolId, record.id));
+    const external = notifications.filter((n): n is ExternalNotification => n.channel === 'email');
+    const decision = record.approval.decision;
+    const { label } = await this.subject(record);
+    return approvalCard({
+      caseId: record.id,
+      ref: record.ref,
+      title: CASE_TITLES[record.caseType],
+      subject: label,
+      raisedBy: record.raisedBy.name,
+      raisedAt: formatLondonDateTime(new Date(record.raisedAt)),
+      summary: caseSummaryRows(record.answers),
+      view: leadView(record.plan),
+      external: external.map((n) => externalLine(record, n)),
+      approverMris: await this.approverMris(profile),
+      forApprover: o.forApprover,
+      ...(o.error ? { error: o.error } : {}),
+      ...(o.banner ? { banner: o.banner } : {}),
+      ...(decision
+        ? {
+            decided: {
+              outcome: decision.outcome,
+              by: decision.by.name,
+              at: formatLondonDateTime(new Date(decision.at)),
+              ...(decision.reason ? { reason: decision.reason } : {}),
+              sent: decision.sendNotificationIds.length,
+              withheld: external.length - decision.sendNotificationIds.length,
+            },
+          }
+        : {}),
+    });
+  }
+}
+
+function externalLine(record: CaseRecord, n: ExternalNotification): ExternalStepLine {
+  const step = record.plan.steps.find((s) => s.id === n.stepIds[0]);
+  const when = step ? whenLabel(step.timing, step.deadline, record.plan.today) : '';
+  return {
+    notificationId: n.id,
+    recipient: `${n.to.name}${n.to.email ? ` <${n.to.email}>` : ' (no email address on record)'}`,
+    summary: step ? `${step.staffWhat} ${when ? `(${when})` : ''}`.trim() : 'A message',
+  };
+}
+
+function onlySteps(plan: RoutingPlan, ids: readonly string[]): RoutingPlan {
+  const wanted = new Set(ids);
+  return { ...plan, steps: plan.steps.filter((s) => wanted.has(s.id)) };
+}

@@ -1,0 +1,107 @@
+import { AdaptiveCard, adaptiveCard, CardAction, CardElement, heading, paragraph } from './adaptiveCard';
+import { choiceInput, textInput } from './formCard';
+import { planElements, PlanView, SummaryRow } from './planCards';
+import { labelledUserText, userText } from './text';
+
+/** Universal Actions verbs on the approval card; each has its own handler in bot/actions/. */
+export const APPROVAL_VERBS = ['approveCase', 'amendCase', 'declineCase', 'refreshApproval'] as const;
+export type ApprovalVerb = (typeof APPROVAL_VERBS)[number];
+
+export interface ExternalStepLine {
+  notificationId: string;
+  /** "Essex Virtual School (demo)". */
+  recipient: string;
+  /** What the email asks, and by when. */
+  summary: string;
+}
+
+export interface ApprovalCardInput {
+  caseId: string;
+  ref: string;
+  title: string;
+  subject: string;
+  raisedBy: string;
+  raisedAt: string;
+  summary: readonly SummaryRow[];
+  view: PlanView;
+  external: readonly ExternalStepLine[];
+  /** Set once decided: the card then shows the outcome to everyone and has no buttons. */
+  decided?: { outcome: 'approved' | 'amended' | 'declined'; by: string; at: string; reason?: string; sent: number; withheld: number };
+  /** Teams user ids (MRIs, "29:...") who get the buttons on refresh; at most 60. */
+  approverMris: readonly string[];
+  /** Whether this copy is for an approver (buttons) or read-only. */
+  forApprover: boolean;
+  /** A message above the buttons, for example a reason that was missing. */
+  error?: string;
+  /** "Reminder" or "Escalated" banner. */
+  banner?: string;
+}
+
+/** Teams accepts at most 60 user ids in refresh.userIds. */
+export const MAX_REFRESH_USERS = 60;
+
+function execute(title: string, verb: ApprovalVerb, caseId: string, style?: 'positive' | 'destructive'): CardAction {
+  return { type: 'Action.Execute', title, verb, data: { caseId }, ...(style ? { style } : {}) };
+}
+
+/**
+ * The DSL's approval card (Universal Actions, schema 1.5). Approvers get Approve, Amend and
+ * Decline; everyone else in the conversation sees the status only. After a decision every copy
+ * shows who decided, when, and why.
+ */
+export function approvalCard(input: ApprovalCardInput): AdaptiveCard {
+  const body: CardElement[] = [];
+  if (input.banner) body.push(paragraph(input.banner, { color: 'Attention', weight: 'Bolder' }));
+  body.push(heading(input.decided ? `${input.title}: ${input.ref}` : `Decision needed: ${input.title.toLowerCase()} ${input.ref}`), labelledUserText('Child', input.subject), labelledUserText('Raised by', `${input.raisedBy}, ${input.raisedAt}`));
+  body.push(...input.summary.map(([label, value]) => labelledUserText(label, value)));
+  body.push(paragraph('To go outside school', { weight: 'Bolder', size: 'Medium', spacing: 'Large' }));
+  for (const e of input.external) {
+    body.push({ type: 'Container', separator: true, spacing: 'Small', items: [userText(e.recipient, { spacing: 'None' }), paragraph(e.summary, { spacing: 'None', isSubtle: true })] });
+  }
+
+  const actions: CardAction[] = [];
+  if (input.decided) {
+    const d = input.decided;
+    const verb = d.outcome === 'approved' ? 'Approved' : d.outcome === 'amended' ? 'Amended' : 'Declined';
+    body.push(paragraph(`${verb} by ${d.by} at ${d.at}`, { weight: 'Bolder', color: d.outcome === 'declined' ? 'Attention' : 'Good', spacing: 'Medium' }));
+    if (d.reason) body.push(labelledUserText('Reason', d.reason));
+    body.push(paragraph(`${d.sent} message${d.sent === 1 ? '' : 's'} sent outside school; ${d.withheld} not sent.`, { isSubtle: true }));
+  } else if (input.forApprover) {
+    if (input.error) body.push(paragraph(input.error, { color: 'Attention', weight: 'Bolder' }));
+    body.push(paragraph('Approve to send these now. Amend to send only some of them, or to add a note; Decline to send none. Amend and Decline need a reason: decisions and their reasons are recorded.', { isSubtle: true }));
+    actions.push(
+      execute('Approve and send', 'approveCase', input.caseId, 'positive'),
+      {
+        type: 'Action.ShowCard',
+        title: 'Amend',
+        card: {
+          type: 'AdaptiveCard',
+          body: [
+            choiceInput('amendSend', 'Send these', input.external.map((e) => [e.notificationId, e.recipient] as const), { multi: true, value: input.external.map((e) => e.notificationId) }),
+            textInput('amendNote', 'A note to add to the emails (optional; it leaves the school)', { multiline: true, maxLength: 1000 }),
+            textInput('amendReason', 'Reason for the change (recorded)', { multiline: true, required: true, maxLength: 1000 }),
+          ],
+          actions: [execute('Send as amended', 'amendCase', input.caseId)],
+        },
+      },
+      {
+        type: 'Action.ShowCard',
+        title: 'Decline',
+        card: {
+          type: 'AdaptiveCard',
+          body: [textInput('declineReason', 'Reason for declining (recorded)', { multiline: true, required: true, maxLength: 1000 })],
+          actions: [execute('Decline: send nothing', 'declineCase', input.caseId, 'destructive')],
+        },
+      },
+    );
+  } else {
+    body.push(paragraph('Waiting for the Designated Safeguarding Lead (DSL) to decide. Only the DSL and deputies can approve.', { isSubtle: true, spacing: 'Medium' }));
+  }
+  body.push(paragraph('The plan', { weight: 'Bolder', size: 'Medium', spacing: 'Large' }), ...planElements(input.view));
+
+  const userIds = input.approverMris.slice(0, MAX_REFRESH_USERS);
+  return adaptiveCard(body, actions, {
+    ...(input.decided ? {} : { refresh: { action: { type: 'Action.Execute', title: 'Refresh', verb: 'refreshApproval', data: { caseId: input.caseId } }, userIds } }),
+    fallbackText: `${input.title} ${input.ref}: open Teams to approve or decline.`,
+  });
+}

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { EmlMailer } from './mail/emlMailer';
 import { GraphMailer } from './mail/graphMailer';
 import { Mailer } from './mail/mailer';
+import { DEFAULT_RETRY } from './jobs/outboxSender';
 import { AdapterProactiveSender } from './proactive';
 import { RateLimitedSender } from './rateLimitedSender';
 import { BotServer, createBotServer } from './server';
@@ -31,7 +32,12 @@ export async function startApp(config: Config, logger: Logger, connectionString:
   }
   const adapter = createAdapter(config, logger);
   const sender = new RateLimitedSender(new AdapterProactiveSender(adapter, config.auth.appId, config.allowedServiceUrls));
-  const parts = composeBot(store, logger, sender, { demo: config.mode === 'local', allowedTenantIds: config.allowedTenantIds, mailer: mailerFor(config) });
+  const parts = composeBot(store, logger, sender, {
+    demo: config.mode === 'local',
+    allowedTenantIds: config.allowedTenantIds,
+    mailer: mailerFor(config),
+    retry: { ...DEFAULT_RETRY, leaseMs: config.outboxLeaseMs },
+  });
   const { bot } = parts;
   const server = createBotServer({
     config,

@@ -54,6 +54,8 @@ export class ApprovalService {
       const awaiting = notifications.filter((n): n is ExternalNotification & { etag: string } => n.channel === 'email' && n.status === 'awaitingApproval');
       const outcome = decide(record, awaiting, request, actor, membership.roles, this.deps.clock());
 
+      // Read between another approver's decision and its notifications: look again.
+      if (!outcome.ok && outcome.problem === 'nothingToApprove' && record.approval.required && attempt < 4) continue;
       if (!outcome.ok) {
         switch (outcome.problem) {
           case 'notApprover':

@@ -60,6 +60,7 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_MS: optionalInt(0, 120_000),
   OUTBOX_INTERVAL_MS: optionalInt(200, 3_600_000),
   REMINDER_INTERVAL_MS: optionalInt(200, 3_600_000),
+  OUTBOX_LEASE_MS: optionalInt(500, 3_600_000),
   GRAPH_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   AUTHORITY_HOST: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
 });
@@ -89,6 +90,8 @@ export interface Config {
   /** How often each instance looks for notifications to send, and for approvals to chase. */
   readonly outboxIntervalMs: number;
   readonly reminderIntervalMs: number;
+  /** How long one instance holds a notification it is sending before another may take it over. */
+  readonly outboxLeaseMs: number;
   /** Microsoft Graph and Entra ID endpoints (overridable for national clouds and for tests). */
   readonly graphBaseUrl: string;
   readonly authorityHost: string;
@@ -146,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? 10_000,
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS ?? 15_000,
     reminderIntervalMs: e.REMINDER_INTERVAL_MS ?? 60_000,
+    outboxLeaseMs: e.OUTBOX_LEASE_MS ?? 120_000,
     graphBaseUrl: e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com',
     authorityHost: e.AUTHORITY_HOST ?? 'https://login.microsoftonline.com',
   };

@@ -1,10 +1,12 @@
 import { Role } from '../policy/roles';
-import { rolesOf, SchoolProfile } from '../policy/schoolProfile';
+import { rolesOf, SchoolProfile, StaffMember } from '../policy/schoolProfile';
 import { SchoolRepository } from '../storage/schoolRepository';
 
 export interface Membership {
   school: SchoolProfile;
   roles: Role[];
+  /** The staff list's own entry: its name is the one recorded, whatever Teams displays. */
+  member: StaffMember;
 }
 
 /**
@@ -45,7 +47,8 @@ export class SchoolDirectory {
     // then they get no access rather than the wrong school's children.
     if (matches.length !== 1) return undefined;
     const school = matches[0]!;
-    return { school, roles: rolesOf(school, aadObjectId) };
+    const member = school.staff.find((m) => m.aadObjectId === aadObjectId)!;
+    return { school, roles: rolesOf(school, aadObjectId), member };
   }
 
   async tenants(): Promise<Set<string>> {

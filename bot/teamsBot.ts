@@ -163,7 +163,7 @@ export class SocialWorkerBot extends TeamsActivityHandler {
       return invokeError(403, 'Forbidden', NOT_STAFF);
     }
     const result = await ACTIONS[verb as ApprovalVerb].run(
-      { membership, actor: { aadObjectId, name: context.activity.from.name ?? 'A member of staff' }, approvals: this.deps.approvals },
+      { membership, actor: { aadObjectId, name: membership.member.name }, approvals: this.deps.approvals },
       invokeValue.action.data,
     );
     if (!result.ok) return invokeError(400, 'BadRequest', result.message);
@@ -263,7 +263,7 @@ export class SocialWorkerBot extends TeamsActivityHandler {
       version: FORM_VERSION,
       schoolId: membership.school.id,
       tenantId: membership.school.tenantId,
-      user: { aadObjectId: context.activity.from.aadObjectId!, name: context.activity.from.name ?? 'A member of staff' },
+      user: { aadObjectId: membership.member.aadObjectId, name: membership.member.name },
       roles: membership.roles,
       today: londonDate(this.deps.services.now()),
       demo: this.deps.demo,

@@ -15,6 +15,10 @@ export class ConnectorStub {
   readonly sent: SentActivity[] = [];
   /** Delay before answering, to hold a bot turn in flight. */
   delayMs = 0;
+  /** Conversations whose messages are received but never answered (a connector that hangs). */
+  readonly hangFor = new Set<string>();
+  /** Every request that arrived, answered or not. */
+  readonly received: SentActivity[] = [];
   private server = http.createServer((req, res) => this.handle(req, res));
   private waiters: Array<{ count: number; resolve: () => void }> = [];
 
@@ -52,6 +56,9 @@ export class ConnectorStub {
         return;
       }
       const body = JSON.parse(data || '{}') as Record<string, unknown>;
+      const conversationId = decodeURIComponent(m[1]!);
+      this.received.push({ conversationId, body });
+      if (this.hangFor.has(conversationId)) return;
       setTimeout(() => this.record(m, body, res), this.delayMs);
     });
   }

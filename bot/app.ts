@@ -55,7 +55,7 @@ export async function startApp(config: Config, logger: Logger, connectionString:
     address,
     stop: async () => {
       await server.stop();
-      await parts.approvals.settled();
+      await parts.background.settled();
       await Promise.all([parts.outbox.stop(), parts.reminders.stop()]);
     },
   };

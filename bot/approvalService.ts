@@ -6,6 +6,7 @@ import { formatLondonDateTime } from '../policy/dates';
 import { canApprove } from '../policy/roles';
 import { AuditSequenceTakenError, CaseRepository, DecisionConflictError } from '../storage/caseRepository';
 import { conversationRefSchema } from '../storage/conversationRefRepository';
+import { BackgroundWork } from './backgroundWork';
 import { errorSummary } from './errors';
 import { OutboxSender } from './jobs/outboxSender';
 import { Logger } from './logger';
@@ -22,14 +23,13 @@ const OUTCOME_WORD = { approved: 'approved', amended: 'amended', declined: 'decl
  * author is told who decided.
  */
 export class ApprovalService {
-  private readonly background = new Set<Promise<unknown>>();
-
   constructor(
     private readonly deps: {
       cases: CaseRepository;
       cards: StaffCards;
       sender: ProactiveSender;
       outbox: OutboxSender;
+      background: BackgroundWork;
       logger: Logger;
       clock: () => Date;
     },
@@ -93,7 +93,7 @@ export class ApprovalService {
         throw err;
       }
       logger.info({ event: 'approvalDecided', school: school.id, caseId, outcome: decision.outcome, send: release.length, withheld: withhold.length }, 'approval decided');
-      this.afterAnswer(() => this.afterDecision(decided, membership));
+      this.deps.background.run('afterDecision', () => this.afterDecision(decided, membership));
       return cards.approval(decided, school, { forApprover: false });
     }
     throw new Error(`could not record a decision on case ${caseId} after 5 tries`);
@@ -112,18 +112,5 @@ export class ApprovalService {
         this.deps.logger.warn({ event: 'approvalCardUpdateFailed', caseId: record.id, err: errorSummary(err) }, 'could not update an approver\'s copy of the card');
       }
     }
-  }
-
-  private afterAnswer(work: () => Promise<void>): void {
-    const task = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(work)
-      .catch((err) => this.deps.logger.error({ event: 'afterDecisionFailed', err: errorSummary(err) }, 'work after a decision failed'))
-      .finally(() => this.background.delete(task));
-    this.background.add(task);
-  }
-
-  /** Waits for work started after answers (used on shutdown and by tests). */
-  async settled(): Promise<void> {
-    while (this.background.size > 0) await Promise.all([...this.background]);
   }
 }

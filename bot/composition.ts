@@ -5,6 +5,7 @@ import { SchoolRepository } from '../storage/schoolRepository';
 import { TableStateStorage } from '../storage/tableStateStorage';
 import { TABLES, TableStore } from '../storage/tableStore';
 import { ApprovalService } from './approvalService';
+import { BackgroundWork } from './backgroundWork';
 import { CaseService } from './caseService';
 import { ApprovalReminders } from './jobs/approvalReminders';
 import { OutboxSender, RetryPolicy } from './jobs/outboxSender';
@@ -51,7 +52,8 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
     instanceId: options.instanceId,
   });
   const services = new CaseService({ directory, pupils, cases, outbox, logger, clock });
-  const approvals = new ApprovalService({ cases, cards, sender, outbox, logger, clock });
+  const background = new BackgroundWork(logger);
+  const approvals = new ApprovalService({ cases, cards, sender, outbox, background, logger, clock });
   const reminders = new ApprovalReminders({ cases, schools: () => directory.all(), outbox, logger, clock });
   const conversationState = new OptimisticConversationState(new TableStateStorage(store.client(TABLES.botState)));
   const bot = new SocialWorkerBot({
@@ -61,9 +63,11 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
     services,
     cases,
     approvals,
+    afterTurn: (work) => background.run('afterTurn', work),
+    releaseWaitingFor: (tenantId, aad) => outbox.releaseWaitingFor(tenantId, aad),
     logger,
     demo: options.demo,
     allowedTenantIds: options.allowedTenantIds,
   });
-  return { bot, services, cases, schools, pupilRepo, pupils, directory, conversationRefs, conversationState, outbox, approvals, reminders, cards };
+  return { bot, services, cases, schools, pupilRepo, pupils, directory, conversationRefs, conversationState, outbox, approvals, reminders, cards, background };
 }

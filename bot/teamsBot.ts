@@ -44,6 +44,9 @@ export interface BotDependencies {
   services: FormServices;
   cases: CaseRepository;
   approvals: ApprovalService;
+  /** Runs work after the turn has been answered (errors are logged, not thrown). */
+  afterTurn: (work: () => Promise<unknown>) => void;
+  releaseWaitingFor: (tenantId: string, aadObjectId: string) => Promise<unknown>;
   logger: Logger;
   demo: boolean;
   /** Tenants served; empty means the tenants of the schools in the store. */
@@ -290,6 +293,12 @@ export class SocialWorkerBot extends TeamsActivityHandler {
   private async capture(context: TurnContext): Promise<void> {
     try {
       await captureReference(context, this.deps.conversationRefs);
+      const tenantId = tenantOf(context);
+      const aadObjectId = context.activity.from.aadObjectId;
+      if (tenantId && aadObjectId && context.activity.conversation.conversationType !== 'channel') {
+        // Cards that waited for this person to install the app go now, after this turn's reply.
+        this.deps.afterTurn(() => this.deps.releaseWaitingFor(tenantId, aadObjectId));
+      }
     } catch (err) {
       // A failed capture must not stop the user's turn; the next turn tries again.
       turnLogger(this.deps.logger, context).warn({ event: 'captureFailed', err: errorSummary(err) }, 'could not save conversation reference');

@@ -1,7 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { loadConfigOrExit } from '../bot/config';
+import { DEMO_STAFF } from '../bot/demo/demoSchool';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { freePort, startAzuriteProcess, waitForPort } from './azurite';
+import { PLAYGROUND_USERS, PlaygroundUser, playgroundConfig } from './playgroundConfig';
 
 /**
  * `npm start`. With a storage connection string (or in production) it runs the bot alone. In
@@ -41,6 +44,16 @@ async function main(): Promise<void> {
     require(BOT_ENTRY);
     return;
   }
+
+  const as = (process.env.PLAYGROUND_AS ?? 'teacher') as PlaygroundUser;
+  if (!PLAYGROUND_USERS.includes(as)) {
+    process.stderr.write(`Configuration error: PLAYGROUND_AS must be one of ${PLAYGROUND_USERS.join(', ')} (got "${as}")\n`);
+    process.exit(2);
+  }
+  // The Playground reads its users from .m365agentsplayground.yml in the folder it starts in.
+  const playgroundDir = path.join(config.dataDir, 'playground', as);
+  mkdirSync(playgroundDir, { recursive: true });
+  writeFileSync(path.join(playgroundDir, '.m365agentsplayground.yml'), playgroundConfig(as));
 
   say('Starting the local set-up: Azurite (Azure Tables emulator), the bot, and the Microsoft 365 Agents Playground...');
   const azurite = await startAzuriteProcess(path.join(config.dataDir, 'azurite'));
@@ -89,7 +102,7 @@ async function main(): Promise<void> {
         '--disable-telemetry',
       ],
       // Without TEAMSAPPTESTER_BROWSER=none the Playground exits trying to open a browser.
-      { cwd: ROOT, env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none' }, stdio: ['ignore', 'ignore', 'inherit'], detached: true },
+      { cwd: playgroundDir, env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none' }, stdio: ['ignore', 'ignore', 'inherit'], detached: true },
     );
     playground.once('exit', (code) => {
       if (!stopping) {
@@ -98,7 +111,9 @@ async function main(): Promise<void> {
       }
     });
     await waitForPort(playgroundPort, 30_000);
-    say(`Ready. Open http://localhost:${playgroundPort} in your browser and say "hello" to the bot (demo school, synthetic pupils). Ctrl-C stops everything.`);
+    say(
+      `Ready. Open http://localhost:${playgroundPort} in your browser and say "hello" to the bot, as ${DEMO_STAFF[as].name} (${as}) at the demo school (synthetic pupils). Ctrl-C stops everything.`,
+    );
   } catch (err) {
     process.stderr.write(`Could not start the local set-up: ${err instanceof Error ? err.message : String(err)}\n`);
     await stopAll(1);

@@ -39,7 +39,7 @@ describe('DSL approvals (Action.Execute)', () => {
     expect(cardText(res.value)).toContain('Approved by Megan Bowen at Mon 23 Nov 2026, 09:00');
     expect(JSON.stringify(res.value)).not.toContain('approveCase');
     expect((await externals(h, caseId)).map((n) => n.status)).toEqual(['pending', 'pending']);
-    await h.parts.approvals.settled();
+    await h.parts.background.settled();
     const pass = await h.parts.outbox.runOnce();
     expect(pass.delivered).toBe(2);
     expect(mailer.sent.map((m) => m.email.to.address).sort()).toEqual(['priya.castell@essex-socialcare.example.org', 'virtualschool@essex-vs.example.org']);
@@ -54,7 +54,7 @@ describe('DSL approvals (Action.Execute)', () => {
 
   it('the email carries only what its recipient needs: never the teacher\'s words or the child\'s other statuses', async () => {
     await act(h, 'amendCase', { caseId, amendSend: (await externals(h, caseId)).map((n) => n.id).join(','), amendReason: 'Adding context for the Virtual School', amendNote: 'Please call Adele before Wednesday.' }, 'dsl');
-    await h.parts.approvals.settled();
+    await h.parts.background.settled();
     await h.parts.outbox.runOnce();
     const vs = mailer.sent.find((m) => m.email.to.address === 'virtualschool@essex-vs.example.org')!.email;
     expect(vs.text).toContain('Kai Marchbank, born 22/01/2015, Year 6');
@@ -89,7 +89,7 @@ describe('DSL approvals (Action.Execute)', () => {
     const res = await act(h, 'declineCase', { caseId, declineReason: 'Already discussed with the Virtual School by phone today.' }, 'dsl');
     expect(cardText(res.value)).toContain('Declined by Megan Bowen');
     expect((await externals(h, caseId)).map((n) => n.status)).toEqual(['notSent', 'notSent']);
-    await h.parts.approvals.settled();
+    await h.parts.background.settled();
     await h.parts.outbox.runOnce();
     expect(mailer.sent).toEqual([]);
     expect(await actions(h, caseId)).toContain('declined');
@@ -121,7 +121,7 @@ describe('DSL approvals (Action.Execute)', () => {
 
   it('after a decision every approver\'s copy of the card is updated in place', async () => {
     await act(h, 'approveCase', { caseId }, 'deputyDsl');
-    await h.parts.approvals.settled();
+    await h.parts.background.settled();
     const updated = h.sender.updates.map((u) => u.ref.aadObjectId).sort();
     expect(updated).toEqual(['00000000-0000-0000-0000-0000000000021', '00000000-0000-0000-0000-0000000000023']);
     for (const u of h.sender.updates) expect(cardText(u.activity.attachments![0]!.content)).toContain('Approved by Isaiah Langer');

@@ -56,7 +56,7 @@ async function setUp(script: Array<{ status: number; retryAfter?: string }>, ret
   // Isla: a child who had a social worker; in the Hertfordshire pack one email goes to the Virtual School.
   const caseId = await raiseSuspensionRisk(h, 'demo-p09');
   await act(h, 'approveCase', { caseId }, 'dsl');
-  await h.parts.approvals.settled();
+  await h.parts.background.settled();
   return { stub, h, caseId, clock };
 }
 

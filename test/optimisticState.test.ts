@@ -88,6 +88,8 @@ describe('conversation state with optimistic concurrency', () => {
       services: parts.services,
       cases: parts.cases,
       approvals: parts.approvals,
+      afterTurn: () => undefined,
+      releaseWaitingFor: async () => 0,
       logger: pino({ level: 'silent' }),
       demo: true,
       allowedTenantIds: ['tenant-1'],

@@ -89,6 +89,29 @@ export class OutboxSender {
     }
   }
 
+  /**
+   * Someone has just installed the app (or spoken to it for the first time): cards that were
+   * waiting for them are sent now rather than at the next hourly retry.
+   */
+  async releaseWaitingFor(tenantId: string, aadObjectId: string): Promise<number> {
+    let released = 0;
+    for (const school of (await this.deps.directory.all()).filter((s) => s.tenantId === tenantId)) {
+      for (const id of await this.deps.cases.pendingNotificationIds(school.id)) {
+        const found = await this.deps.cases.getNotification(school.id, id);
+        if (!found || found.channel !== 'teams' || found.to.aadObjectId !== aadObjectId || !found.delivery?.waitingForInstall) continue;
+        const { etag, ...n } = found;
+        try {
+          await this.deps.cases.updateNotification(school.id, withDelivery(n, { attempts: n.delivery?.attempts ?? 0 }), etag);
+        } catch (err) {
+          if (statusOf(err) === 412) continue;
+          throw err;
+        }
+        if ((await this.deliver(school, id)) === 'delivered') released++;
+      }
+    }
+    return released;
+  }
+
   async deliver(profile: SchoolProfile, id: string): Promise<Outcome> {
     const { cases, logger } = this.deps;
     const now = this.deps.clock();

@@ -16,8 +16,8 @@ export interface RunningProduct {
 }
 
 /** Runs the README's first command (the built launcher) on a fresh data folder. */
-export async function startProduct(env: Record<string, string> = {}): Promise<RunningProduct> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'swbot-product-'));
+export async function startProduct(env: Record<string, string> = {}, o: { dataDir?: string; keepData?: boolean } = {}): Promise<RunningProduct> {
+  const dataDir = o.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'swbot-product-'));
   const botPort = await freePort();
   let output = '';
   const child: ChildProcess = spawn(process.execPath, [LAUNCHER], {
@@ -45,7 +45,7 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Ru
       if (child.exitCode === null) child.kill('SIGINT');
       const code = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 30_000).unref())]);
       if (child.exitCode === null) child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!o.keepData) rmSync(dataDir, { recursive: true, force: true });
       return code;
     },
   };

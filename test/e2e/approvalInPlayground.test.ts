@@ -1,0 +1,113 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BrowserContext, chromium, Locator, Page } from 'playwright-core';
+import { RunningProduct, startProduct } from '../support/launcher';
+
+const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'playground');
+
+/** Opens the Playground in Chromium and returns helpers to drive it. */
+async function openPlayground(url: string): Promise<{ browser: BrowserContext; page: Page }> {
+  const browser = await chromium.launchPersistentContext(mkdtempSync(path.join(os.tmpdir(), 'swbot-chromium-')), {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    viewport: { width: 1100, height: 1400 },
+  });
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(10_000);
+  await page.goto(url, { waitUntil: 'networkidle' });
+  return { browser, page };
+}
+
+async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * The approval story in the Agents Playground: Alex (a class teacher) raises a worry about a
+ * suspension for Sam, a demo child in care; the product is restarted as Megan (the DSL) with
+ * PLAYGROUND_AS=dsl on the same data; her approval card is waiting; she approves; the email to the
+ * Virtual School appears as an .eml file.
+ */
+describe('raise as a teacher, approve as the DSL, in the Playground', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'swbot-approval-'));
+  let product: RunningProduct | undefined;
+  let browser: BrowserContext | undefined;
+
+  beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
+  afterAll(async () => {
+    await browser?.close();
+    await product?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('the DSL approves in Teams and the Virtual School email is written', async () => {
+    product = await startProduct({}, { dataDir, keepData: true });
+    ({ browser } = await (async () => {
+      const opened = await openPlayground(product!.playgroundUrl);
+      return { browser: opened.browser, page: opened.page };
+    })());
+    let page = browser.pages()[0]!;
+    const card = (): Locator => page.locator('.ac-adaptiveCard').last();
+    const nextCard = async (before: number) => until('a new card', async () => (await page.locator('.ac-adaptiveCard').count()) > before);
+    const press = async (name: string) => {
+      const before = await page.locator('.ac-adaptiveCard').count();
+      await card().getByRole('button', { name, exact: true }).click();
+      await nextCard(before);
+    };
+    const type = async (text: string) => {
+      const before = await page.locator('.ac-adaptiveCard').count();
+      await page.locator('[data-lexical-editor="true"]').click();
+      await page.keyboard.type(text);
+      await page.keyboard.press('Enter');
+      await nextCard(before);
+    };
+
+    await card().getByText('Children with a social worker').first().waitFor({ state: 'visible', timeout: 15_000 });
+    await press('Worried a child may be suspended');
+    await card().getByPlaceholder('For example: Sam Thistlewood').fill('Sam Thistlewood');
+    await press('Next');
+    await type('He became very upset after contact and pushed over a chair. He calmed with his key adult.');
+    await press('Next');
+    await type('no');
+    await press('Send');
+    await card().getByText(/^Sent: SUS-/).waitFor({ state: 'visible' });
+    await page.screenshot({ path: path.join(SHOTS, 'approval-1-teacher-sent.png'), fullPage: true });
+    await browser.close();
+    browser = undefined;
+    expect(await product.stop()).toBe(0);
+
+    // Switch user: the same data, with the Playground's current user set to the DSL.
+    product = await startProduct({ PLAYGROUND_AS: 'dsl' }, { dataDir, keepData: true });
+    expect(product.output()).toContain('as Megan Bowen (dsl)');
+    const opened = await openPlayground(product.playgroundUrl);
+    browser = opened.browser;
+    page = opened.page;
+    // Installing the app releases the approval card that was waiting for her.
+    const approval = page.locator('.ac-adaptiveCard', { hasText: 'Decision needed: worry about a suspension' });
+    await approval.waitFor({ state: 'visible', timeout: 15_000 });
+    await page.screenshot({ path: path.join(SHOTS, 'approval-2-dsl-card.png'), fullPage: true });
+    await approval.getByRole('button', { name: 'Approve and send', exact: true }).click();
+    await page.getByText(/^Approved by Megan Bowen at /).waitFor({ state: 'visible', timeout: 15_000 });
+    await page.screenshot({ path: path.join(SHOTS, 'approval-3-approved.png'), fullPage: true });
+
+    const emails = path.join(dataDir, 'emails');
+    await until('the Virtual School email', () => {
+      try {
+        return readdirSync(emails).some((f) => f.endsWith('.eml'));
+      } catch {
+        return false;
+      }
+    });
+    const eml = readdirSync(emails).filter((f) => f.endsWith('.eml')).map((f) => readFileSync(path.join(emails, f), 'utf8'));
+    const toVs = eml.find((e) => e.includes('To: Hertfordshire Virtual School (demo) <virtualschool@herts-vs.example.org>'));
+    expect(toVs).toBeDefined();
+    expect(toVs).toContain('Child: Sam Thistlewood, born 14/03/2017, Year 4');
+    expect(toVs).not.toContain('pushed over a chair');
+  }, 180_000);
+});

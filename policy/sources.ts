@@ -1,6 +1,6 @@
 /**
- * Where each rule comes from. Seed policies (../shared/policies/) are quoted verbatim, and a test
- * checks every quote against the file. Statutory guidance is not in the repository, so it is cited
+ * Where each rule comes from. Seed policies (copied into policy/seeds/ from ../shared/policies/) are
+ * quoted verbatim, and a test checks every quote against the file. Statutory guidance is not in the repository, so it is cited
  * by title and section with a summary in our words, never a made-up quotation.
  */
 export type SeedPolicy = 'leys' | 'busheyHeath' | 'holyFamily' | 'offord' | 'providerTemplate';

@@ -49,6 +49,7 @@ export async function startApp(config: Config, logger: Logger, connectionString:
   const address = await server.listen();
   parts.outbox.start(config.outboxIntervalMs);
   parts.reminders.start(config.reminderIntervalMs);
+  parts.deadlines.start(config.reminderIntervalMs);
   return {
     server,
     store,
@@ -56,7 +57,7 @@ export async function startApp(config: Config, logger: Logger, connectionString:
     stop: async () => {
       await server.stop();
       await parts.background.settled();
-      await Promise.all([parts.outbox.stop(), parts.reminders.stop()]);
+      await Promise.all([parts.outbox.stop(), parts.reminders.stop(), parts.deadlines.stop()]);
     },
   };
 }

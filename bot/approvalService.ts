@@ -86,8 +86,10 @@ export class ApprovalService {
         action: decision.outcome,
         detail: { send: release.length, withheld: withhold.length, ...(decision.reason ? { reason: decision.reason } : {}), ...(decision.note ? { noteForEmails: true } : {}) },
       };
+      const withheldSteps = new Set(withhold.flatMap((n) => n.stepIds));
+      const notNeeded = withheldSteps.size ? (await cases.actions(school.id, caseId)).filter((a) => a.status === 'open' && withheldSteps.has(a.stepId)) : [];
       try {
-        await cases.recordDecision(decided, etag, entry, release, withhold);
+        await cases.recordDecision(decided, etag, entry, release, withhold, notNeeded);
       } catch (err) {
         if (err instanceof DecisionConflictError || err instanceof AuditSequenceTakenError) continue;
         throw err;

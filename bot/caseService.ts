@@ -2,6 +2,7 @@ import { CaseRequest, FormServices, RaisedCase } from '../dialogs/services';
 import { SchoolCalendar } from '../policy/calendar';
 import { newCaseId, newCaseRef } from '../policy/caseIds';
 import { AuditEntry, CaseRecord, externalNotifications, staffNotifications } from '../policy/caseRecord';
+import { trackedActions } from '../policy/actions';
 import { CaseAnswers } from '../policy/cases';
 import { londonDate } from '../policy/dates';
 import { Pupil } from '../policy/pupil';
@@ -69,7 +70,7 @@ export class CaseService implements FormServices {
         const approvalDueAt = record.approval.required
           ? windowEnd(prepared.now, prepared.profile.approvalWindows[record.caseType], new SchoolCalendar(prepared.profile.calendar), prepared.profile.schoolDay).toISOString()
           : undefined;
-        const saved = await this.deps.cases.create(record, audit, notifications, approvalDueAt);
+        const saved = await this.deps.cases.create(record, audit, notifications, approvalDueAt, trackedActions(record));
         if (!saved.created) return this.alreadyRaised(request.schoolId, saved.caseId);
         this.deps.logger.info(
           { event: 'caseRaised', school: record.schoolId, caseId: record.id, caseType: record.caseType, steps: prepared.plan.steps.length, notifications: notifications.length },

@@ -4,10 +4,12 @@ import { PupilRepository } from '../storage/pupilRepository';
 import { SchoolRepository } from '../storage/schoolRepository';
 import { TableStateStorage } from '../storage/tableStateStorage';
 import { TABLES, TableStore } from '../storage/tableStore';
+import { ActionTracker } from './actionTracker';
 import { ApprovalService } from './approvalService';
 import { BackgroundWork } from './backgroundWork';
 import { CaseService } from './caseService';
 import { ApprovalReminders } from './jobs/approvalReminders';
+import { DeadlineReminders } from './jobs/deadlineReminders';
 import { OutboxSender, RetryPolicy } from './jobs/outboxSender';
 import { Logger } from './logger';
 import { Mailer } from './mail/mailer';
@@ -55,6 +57,7 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
   const background = new BackgroundWork(logger);
   const approvals = new ApprovalService({ cases, cards, sender, outbox, background, logger, clock });
   const reminders = new ApprovalReminders({ cases, schools: () => directory.all(), outbox, logger, clock });
+  const deadlines = new DeadlineReminders({ cases, schools: () => directory.all(), outbox, logger, clock });
   const conversationState = new OptimisticConversationState(new TableStateStorage(store.client(TABLES.botState)));
   const bot = new SocialWorkerBot({
     conversationState,
@@ -63,11 +66,12 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
     services,
     cases,
     approvals,
+    tracker: new ActionTracker({ cases, clock }),
     afterTurn: (work) => background.run('afterTurn', work),
     releaseWaitingFor: (tenantId, aad) => outbox.releaseWaitingFor(tenantId, aad),
     logger,
     demo: options.demo,
     allowedTenantIds: options.allowedTenantIds,
   });
-  return { bot, services, cases, schools, pupilRepo, pupils, directory, conversationRefs, conversationState, outbox, approvals, reminders, cards, background };
+  return { bot, services, cases, schools, pupilRepo, pupils, directory, conversationRefs, conversationState, outbox, approvals, reminders, deadlines, cards, background };
 }

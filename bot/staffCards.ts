@@ -13,6 +13,7 @@ import { SchoolProfile } from '../policy/schoolProfile';
 import { leadView, staffView, whenLabel } from '../policy/views';
 import { CaseRepository } from '../storage/caseRepository';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
+import { actionCard } from './actionTracker';
 import { PupilDirectory } from './pupilDirectory';
 
 export const CASE_TITLES: Record<CaseRecord['caseType'], string> = { attendance: 'Attendance concern', suspension: 'Worry about a suspension', admission: 'Child joining us' };
@@ -41,6 +42,10 @@ export class StaffCards {
   }
 
   async build(record: CaseRecord, n: StaffNotification, profile: SchoolProfile, all: readonly Notification[]): Promise<AdaptiveCard> {
+    if (n.kind === 'deadline' && n.about) {
+      const found = await this.deps.cases.getAction(record.schoolId, record.id, n.about);
+      if (found) return actionCard(found.action, found.action.status === 'open' ? (n.deadlineState ?? 'dueToday') : 'done');
+    }
     if (n.kind === 'alert') {
       const failed = all.find((x) => x.id === n.about);
       return deliveryAlertCard({

@@ -29,6 +29,7 @@ import { ConversationRefRepository } from '../storage/conversationRefRepository'
 import { StateConflictError } from '../storage/tableStateStorage';
 import { tenantOf } from './activityFacts';
 import { ACTIONS } from './actions';
+import { ActionTracker } from './actionTracker';
 import { ApprovalService } from './approvalService';
 import { captureReference } from './conversationReferences';
 import { errorSummary } from './errors';
@@ -44,6 +45,7 @@ export interface BotDependencies {
   services: FormServices;
   cases: CaseRepository;
   approvals: ApprovalService;
+  tracker: ActionTracker;
   /** Runs work after the turn has been answered (errors are logged, not thrown). */
   afterTurn: (work: () => Promise<unknown>) => void;
   releaseWaitingFor: (tenantId: string, aadObjectId: string) => Promise<unknown>;
@@ -166,7 +168,7 @@ export class SocialWorkerBot extends TeamsActivityHandler {
       return invokeError(403, 'Forbidden', NOT_STAFF);
     }
     const result = await ACTIONS[verb as ApprovalVerb].run(
-      { membership, actor: { aadObjectId, name: membership.member.name }, approvals: this.deps.approvals },
+      { membership, actor: { aadObjectId, name: membership.member.name }, approvals: this.deps.approvals, tracker: this.deps.tracker },
       invokeValue.action.data,
     );
     if (!result.ok) return invokeError(400, 'BadRequest', result.message);

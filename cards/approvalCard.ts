@@ -3,8 +3,8 @@ import { choiceInput, textInput } from './formCard';
 import { planElements, PlanView, SummaryRow } from './planCards';
 import { labelledUserText, userText } from './text';
 
-/** Universal Actions verbs on the approval card; each has its own handler in bot/actions/. */
-export const APPROVAL_VERBS = ['approveCase', 'amendCase', 'declineCase', 'refreshApproval'] as const;
+/** Universal Actions verbs on the product's cards; each has its own handler in bot/actions/. */
+export const APPROVAL_VERBS = ['approveCase', 'amendCase', 'declineCase', 'refreshApproval', 'completeAction'] as const;
 export type ApprovalVerb = (typeof APPROVAL_VERBS)[number];
 
 export interface ExternalStepLine {

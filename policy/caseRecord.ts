@@ -61,6 +61,9 @@ export type AuditAction =
   | 'deliveryFailed'
   | 'reminded'
   | 'escalated'
+  | 'actionDone'
+  | 'deadlineReminder'
+  | 'overdue'
   | 'viewed';
 
 export interface AuditEntry {
@@ -96,7 +99,7 @@ export interface StaffNotification {
   /** The lead view for the DSL, deputies, DT and headteacher; the staff view for anyone else. */
   view: 'lead' | 'staff';
   /** What the card is: the case, a request to approve it, or an alert that something failed. */
-  kind: 'case' | 'approval' | 'alert';
+  kind: 'case' | 'approval' | 'alert' | 'deadline' | 'pep';
   stepIds: string[];
   status: NotificationStatus;
   delivery?: DeliveryState;
@@ -104,6 +107,8 @@ export interface StaffNotification {
   about?: string;
   /** An approval not acted on in time: sent again to the DSL, then to the deputy and headteacher. */
   reminder?: 'reminder' | 'escalation';
+  /** For a deadline reminder: which stage it is (the action is named by `about`, its step id). */
+  deadlineState?: 'dueTomorrow' | 'dueToday' | 'overdue';
 }
 
 export interface ExternalNotification {

@@ -84,6 +84,15 @@ export const approvalWindowsSchema = z.object({
   admission: approvalWindowSchema.default({ kind: 'sameDay' }),
 });
 
+export const digestSettingsSchema = z.object({
+  /** 1 = Monday ... 5 = Friday. */
+  weekday: z.number().int().min(1).max(5).default(1),
+  time: hhmm.default('08:00'),
+  /** The SLT channel's Teams conversation id; the digest is not posted until it is set. */
+  channelConversationId: z.string().trim().min(1).max(512).optional(),
+});
+export type DigestSettings = z.infer<typeof digestSettingsSchema>;
+
 export const schoolProfileSchema = z
   .object({
     id: schoolIdSchema,
@@ -105,6 +114,10 @@ export const schoolProfileSchema = z
     approvalWindows: approvalWindowsSchema.default(approvalWindowsSchema.parse({})),
     /** The mailbox external emails are sent from (Microsoft Graph sendMail); a shared safeguarding mailbox. */
     senderMailbox: z.email().max(254).optional(),
+    /** The weekly digest for the senior leadership team: when (London time) and into which channel. */
+    digest: digestSettingsSchema.default(digestSettingsSchema.parse({})),
+    /** The DT's notes on how Pupil Premium Plus is used, for the governors' report. */
+    ppPlusNotes: z.string().trim().max(2000).optional(),
     /** Marks the demo school and test fixtures. */
     synthetic: z.boolean().optional(),
   })

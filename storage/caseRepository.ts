@@ -1,4 +1,5 @@
 import { odata, TableClient, TableTransaction, TransactionAction } from '@azure/data-tables';
+import { TrackedAction, trackedActionSchema } from '../policy/actions';
 import { AuditEntry, CaseRecord, Notification, NotificationStatus } from '../policy/caseRecord';
 import { caseTypeSchema } from '../policy/cases';
 import { auditEntrySchema, caseRecordSchema, notificationSchema } from '../policy/caseSchemas';
@@ -19,6 +20,9 @@ import { statusOf } from './tableStore';
  *   pending|{notificationId}      present only while a notification waits to be sent
  *   approval|{caseId}             present only while a case waits for a DSL's decision
  *   approvalcard|{caseId}|{aad}   where each approver's card was posted, to update it in place
+ *   action|{caseId}|{stepId}      every tracked action of a case, open or closed
+ *   open|{deadline}|{caseId}|{stepId}  present only while an action is open: the deadline list is a
+ *                                 range of open items ordered by date, never a scan of history
  */
 export class RefCollisionError extends Error {
   constructor(readonly ref: string) {
@@ -45,6 +49,25 @@ function auditAction(schoolId: string, entry: AuditEntry): TransactionAction {
   return ['create', { partitionKey: schoolId, rowKey: auditKey(entry.caseId, entry.seq), action: entry.action, at: entry.at, ...packJson('audit entry', entry) }];
 }
 
+const actionKey = (a: Pick<TrackedAction, 'caseId' | 'stepId'>) => `action|${a.caseId}|${a.stepId}`;
+const openKey = (a: Pick<TrackedAction, 'caseId' | 'stepId' | 'deadline'>) => `open|${a.deadline}|${a.caseId}|${a.stepId}`;
+
+function actionEntity(schoolId: string, a: TrackedAction) {
+  return { partitionKey: schoolId, rowKey: actionKey(a), ...a };
+}
+
+function openEntity(schoolId: string, a: TrackedAction) {
+  return { partitionKey: schoolId, rowKey: openKey(a), caseId: a.caseId, stepId: a.stepId, deadline: a.deadline };
+}
+
+/** Closing actions inside another transaction: the action row updated, its open-index row removed. */
+function closeActions(schoolId: string, actions: readonly TrackedAction[], closedBy: TrackedAction['closedBy'], status: TrackedAction['status'], at: string): TransactionAction[] {
+  return actions.flatMap((a): TransactionAction[] => [
+    ['update', actionEntity(schoolId, { ...a, status, closedBy, doneAt: at }), 'Replace'],
+    ['delete', { partitionKey: schoolId, rowKey: openKey(a) }],
+  ]);
+}
+
 function outboxEntity(schoolId: string, n: Notification) {
   return { partitionKey: schoolId, rowKey: `outbox|${n.id}`, caseId: n.caseId, status: n.status, channel: n.channel, ...packJson('notification', n) };
 }
@@ -61,6 +84,7 @@ export class CaseRepository {
     audit: AuditEntry[],
     notifications: Notification[],
     approvalDueAt?: string,
+    tracked: TrackedAction[] = [],
   ): Promise<{ created: boolean; caseId: string; ref: string }> {
     const pk = record.schoolId;
     const actions: TransactionAction[] = [
@@ -71,6 +95,9 @@ export class CaseRepository {
       ...notifications.map((n): TransactionAction => ['create', outboxEntity(pk, n)]),
       ...notifications.filter((n) => n.status === 'pending').map((n): TransactionAction => ['create', { partitionKey: pk, rowKey: `pending|${n.id}`, caseId: n.caseId }]),
     ];
+    for (const a of tracked) {
+      actions.push(['create', actionEntity(pk, a)], ['create', openEntity(pk, a)]);
+    }
     if (record.approval.required && approvalDueAt) {
       actions.push(['create', { partitionKey: pk, rowKey: `approval|${record.id}`, caseId: record.id, dueAt: approvalDueAt, stage: 0 }]);
     }
@@ -134,7 +161,7 @@ export class CaseRepository {
    * each external notification released to the sender or marked not sent, all in one transaction.
    * A 412 means someone else decided first: `DecisionConflictError`.
    */
-  async recordDecision(record: CaseRecord, etag: string, entry: AuditEntry, release: Notification[], withhold: Notification[]): Promise<void> {
+  async recordDecision(record: CaseRecord, etag: string, entry: AuditEntry, release: Notification[], withhold: Notification[], notNeeded: TrackedAction[] = []): Promise<void> {
     const pk = record.schoolId;
     const actions: TransactionAction[] = [
       ['update', { partitionKey: pk, rowKey: `case|${record.id}`, ref: record.ref, caseType: record.caseType, status: record.status, raisedOn: record.raisedOn, ...packJson(`case ${record.ref}`, record) }, 'Replace', { etag }],
@@ -143,6 +170,7 @@ export class CaseRepository {
       ...release.map((n): TransactionAction => ['upsert', { partitionKey: pk, rowKey: `pending|${n.id}`, caseId: n.caseId }, 'Replace']),
       ...withhold.map((n): TransactionAction => ['update', outboxEntity(pk, { ...n, status: 'notSent' }), 'Replace']),
       ['delete', { partitionKey: pk, rowKey: `approval|${record.id}` }],
+      ...closeActions(pk, notNeeded, 'decision', 'notNeeded', entry.at),
     ];
     try {
       await this.table.submitTransaction(actions);
@@ -257,6 +285,54 @@ export class CaseRepository {
     return out;
   }
 
+  async actions(schoolId: string, caseId: string): Promise<TrackedAction[]> {
+    const out: TrackedAction[] = [];
+    for await (const row of this.range(schoolId, `action|${caseId}|`)) out.push(trackedActionSchema.parse(row));
+    return out;
+  }
+
+  async getAction(schoolId: string, caseId: string, stepId: string): Promise<{ action: TrackedAction; etag: string } | undefined> {
+    try {
+      const row = await this.table.getEntity<Record<string, unknown>>(schoolId, actionKey({ caseId, stepId }));
+      return { action: trackedActionSchema.parse(row), etag: String(row.etag) };
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Open actions due on or before `until`, oldest first: a range of the open index, bounded by open items. */
+  async openActionsDueBy(schoolId: string, until: string): Promise<Array<{ caseId: string; stepId: string; deadline: string }>> {
+    const out: Array<{ caseId: string; stepId: string; deadline: string }> = [];
+    const rows = this.table.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${schoolId} and RowKey ge ${'open|'} and RowKey lt ${`open|${until}|\uffff`}` },
+    });
+    for await (const row of rows) {
+      if (typeof row.rowKey !== 'string' || !row.rowKey.startsWith('open|')) continue;
+      out.push({ caseId: String(row.caseId), stepId: String(row.stepId), deadline: String(row.deadline) });
+    }
+    return out;
+  }
+
+  /** Moves an action to its next reminder stage with its notifications and audit entry; 412 if another instance did. */
+  async advanceAction(schoolId: string, action: TrackedAction, etag: string, stage: number, notifications: Notification[], entry: AuditEntry): Promise<void> {
+    await this.table.submitTransaction([
+      ['update', actionEntity(schoolId, { ...action, stage }), 'Replace', { etag }],
+      auditAction(schoolId, entry),
+      ...notifications.map((n): TransactionAction => ['create', outboxEntity(schoolId, n)]),
+      ...notifications.map((n): TransactionAction => ['create', { partitionKey: schoolId, rowKey: `pending|${n.id}`, caseId: n.caseId }]),
+    ]);
+  }
+
+  /** A person marks an action done: only if it is still open as read (ETag), with its audit entry. */
+  async completeAction(schoolId: string, action: TrackedAction, etag: string, by: string, entry: AuditEntry): Promise<void> {
+    await this.table.submitTransaction([
+      ['update', actionEntity(schoolId, { ...action, status: 'done', closedBy: 'person', doneByName: by, doneAt: entry.at }), 'Replace', { etag }],
+      ['delete', { partitionKey: schoolId, rowKey: openKey(action) }],
+      auditAction(schoolId, entry),
+    ]);
+  }
+
   /** Appends to a case's chronology on its own (a reminder, a retry), taking the next free sequence number. */
   async appendAudit(schoolId: string, build: (seq: number) => AuditEntry, extra: TransactionAction[] = []): Promise<void> {
     for (let attempt = 0; ; attempt++) {
@@ -292,6 +368,7 @@ export class CaseRepository {
     status: NotificationStatus,
     entry: AuditEntry,
     alsoCreate: Notification[] = [],
+    completes: TrackedAction[] = [],
   ): Promise<void> {
     const { etag, ...plain } = n;
     const delivery = { ...(plain.delivery ?? { attempts: 0 }), leaseUntil: undefined, leaseOwner: undefined };
@@ -304,7 +381,7 @@ export class CaseRepository {
       tx.createEntity(outboxEntity(schoolId, extra));
       if (extra.status === 'pending') tx.createEntity({ partitionKey: schoolId, rowKey: `pending|${extra.id}`, caseId: extra.caseId });
     }
-    await this.table.submitTransaction(tx.actions);
+    await this.table.submitTransaction([...tx.actions, ...closeActions(schoolId, completes, 'email', 'done', entry.at)]);
   }
 
   /** The next free sequence number in a case's audit trail. */

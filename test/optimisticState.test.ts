@@ -1,6 +1,7 @@
 import { Activity, TestAdapter, TurnContext } from 'botbuilder';
 import pino from 'pino';
 import { OptimisticConversationState } from '../bot/optimisticState';
+import { ActionTracker } from '../bot/actionTracker';
 import { composeBot } from '../bot/composition';
 import { SocialWorkerBot } from '../bot/teamsBot';
 import { StateConflictError, StateItems, TableStateStorage } from '../storage/tableStateStorage';
@@ -88,6 +89,7 @@ describe('conversation state with optimistic concurrency', () => {
       services: parts.services,
       cases: parts.cases,
       approvals: parts.approvals,
+      tracker: new ActionTracker({ cases: parts.cases, clock: () => new Date() }),
       afterTurn: () => undefined,
       releaseWaitingFor: async () => 0,
       logger: pino({ level: 'silent' }),

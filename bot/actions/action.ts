@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AdaptiveCard } from '../../cards/adaptiveCard';
 import { ApprovalVerb } from '../../cards/approvalCard';
 import { Actor } from '../../policy/caseRecord';
+import { ActionTracker } from '../actionTracker';
 import { ApprovalService } from '../approvalService';
 import { Membership } from '../schoolDirectory';
 
@@ -9,6 +10,7 @@ export interface ActionContext {
   membership: Membership;
   actor: Actor;
   approvals: ApprovalService;
+  tracker: ActionTracker;
 }
 
 /** One Universal Action verb: its data schema (parsed at the edge) and what it does. */

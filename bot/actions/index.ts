@@ -1,6 +1,7 @@
 import { ApprovalVerb } from '../../cards/approvalCard';
 import { ActionRunner, runner } from './action';
 import { amendCase } from './amendCase';
+import { completeAction } from './completeAction';
 import { approveCase } from './approveCase';
 import { declineCase } from './declineCase';
 import { refreshApproval } from './refreshApproval';
@@ -11,4 +12,5 @@ export const ACTIONS: Record<ApprovalVerb, ActionRunner> = {
   amendCase: runner(amendCase),
   declineCase: runner(declineCase),
   refreshApproval: runner(refreshApproval),
+  completeAction: runner(completeAction),
 };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { cardReply } from '../../dialogs/form/replies';
+import { TrackedAction } from '../../policy/actions';
 import { AuditEntry, CaseRecord, Notification, StaffNotification, withDelivery } from '../../policy/caseRecord';
 import { composeEmail } from '../../policy/email';
 import { SchoolProfile } from '../../policy/schoolProfile';
@@ -151,6 +152,8 @@ export class OutboxSender {
       claimed.channel === 'teams'
         ? { notification: claimed.id, to: claimed.to.aadObjectId, via: 'teams', kind: claimed.kind }
         : { notification: claimed.id, to: claimed.to.recipient, via: 'email', attempts: delivery.attempts + 1 };
+    // An email that stood for a step closes that step's action.
+    const completes = claimed.channel === 'email' ? (await this.deps.cases.actions(profile.id, record.id)).filter((a) => a.status === 'open' && claimed.stepIds.includes(a.stepId)) : [];
     await this.settle(profile.id, { ...claimed, etag: claimEtag }, 'delivered', (seq) => ({
       caseId: record.id,
       seq,
@@ -158,7 +161,7 @@ export class OutboxSender {
       actor: { system: true },
       action: claimed.channel === 'teams' ? 'notified' : 'delivered',
       detail,
-    }));
+    }), [], completes);
     logger.info({ event: 'notificationDelivered', school: profile.id, caseId: record.id, notification: claimed.id, channel: claimed.channel }, 'notification delivered');
     return 'delivered';
   }
@@ -244,11 +247,18 @@ export class OutboxSender {
       }));
   }
 
-  private async settle(schoolId: string, n: Notification & { etag: string }, status: 'delivered' | 'failed', entry: (seq: number) => AuditEntry, alsoCreate: Notification[] = []): Promise<void> {
+  private async settle(
+    schoolId: string,
+    n: Notification & { etag: string },
+    status: 'delivered' | 'failed',
+    entry: (seq: number) => AuditEntry,
+    alsoCreate: Notification[] = [],
+    completes: TrackedAction[] = [],
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const seq = await this.deps.cases.nextAuditSeq(schoolId, n.caseId);
       try {
-        await this.deps.cases.settleNotification(schoolId, n, status, entry(seq), alsoCreate);
+        await this.deps.cases.settleNotification(schoolId, n, status, entry(seq), alsoCreate, completes);
         return;
       } catch (err) {
         // 412: another instance settled it after our lease ran out; its record stands.

@@ -1,0 +1,124 @@
+import { SchoolCalendar } from '../../policy/calendar';
+import { StaffNotification } from '../../policy/caseRecord';
+import { londonDate, londonMinutesOfDay } from '../../policy/dates';
+import { Role } from '../../policy/roles';
+import { SchoolProfile, StaffMember } from '../../policy/schoolProfile';
+import { CaseRepository } from '../../storage/caseRepository';
+import { statusOf } from '../../storage/tableStore';
+import { errorSummary } from '../errors';
+import { Logger } from '../logger';
+import { OutboxSender } from './outboxSender';
+
+const STAGE = { dueTomorrow: 1, dueToday: 2, overdue: 3 } as const;
+type State = keyof typeof STAGE;
+
+/**
+ * Tracked actions: the owner is reminded the school day before and on the day; once overdue the
+ * DSL is told. Only in school hours on school days (a reminder at 3am helps nobody). Each move is
+ * one transaction on the action row (ETag), so with several instances exactly one acts.
+ */
+export class DeadlineReminders {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly deps: {
+      cases: CaseRepository;
+      schools: () => Promise<SchoolProfile[]>;
+      outbox: OutboxSender;
+      logger: Logger;
+      clock: () => Date;
+    },
+  ) {}
+
+  async runOnce(): Promise<number> {
+    let acted = 0;
+    for (const school of await this.deps.schools()) acted += await this.forSchool(school);
+    if (acted > 0) this.deps.outbox.kick();
+    return acted;
+  }
+
+  private async forSchool(school: SchoolProfile): Promise<number> {
+    const now = this.deps.clock();
+    const today = londonDate(now);
+    const calendar = new SchoolCalendar(school.calendar);
+    const minutes = londonMinutesOfDay(now);
+    const opens = Number(school.schoolDay.start.slice(0, 2)) * 60 + Number(school.schoolDay.start.slice(3));
+    if (!calendar.isSchoolDay(today) || minutes < opens) return 0;
+    const tomorrow = calendar.addSchoolDays(today, 1);
+    let acted = 0;
+    for (const item of await this.deps.cases.openActionsDueBy(school.id, tomorrow)) {
+      const state: State = item.deadline < today ? 'overdue' : item.deadline === today ? 'dueToday' : 'dueTomorrow';
+      if (await this.advance(school, item.caseId, item.stepId, state)) acted++;
+    }
+    return acted;
+  }
+
+  private async advance(school: SchoolProfile, caseId: string, stepId: string, state: State): Promise<boolean> {
+    const { cases } = this.deps;
+    const found = await cases.getAction(school.id, caseId, stepId);
+    if (!found || found.action.status !== 'open' || found.action.stage >= STAGE[state]) return false;
+    const { action, etag } = found;
+    const record = await cases.get(school.id, caseId);
+    if (!record) return false;
+    const to = state === 'overdue' ? holders(school, 'DSL') : action.owner === 'teacher' ? raiser(school, record.raisedBy.aadObjectId) : holders(school, action.owner);
+    const now = this.deps.clock();
+    const notifications: StaffNotification[] = to.map((m, i) => ({
+      id: `${caseId}.d${STAGE[state]}${now.getTime().toString(36)}${i}${stepId.length}`,
+      caseId,
+      channel: 'teams',
+      to: { aadObjectId: m.aadObjectId, name: m.name, roles: m.roles },
+      view: 'staff',
+      kind: 'deadline',
+      about: stepId,
+      deadlineState: state,
+      stepIds: [stepId],
+      status: 'pending',
+    }));
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        await cases.advanceAction(school.id, action, etag, STAGE[state], notifications, {
+          caseId,
+          seq: await cases.nextAuditSeq(school.id, caseId),
+          at: now.toISOString(),
+          actor: { system: true },
+          action: state === 'overdue' ? 'overdue' : 'deadlineReminder',
+          detail: { step: stepId, deadline: action.deadline, state, recipients: to.length },
+        });
+        return true;
+      } catch (err) {
+        const status = statusOf(err);
+        if (status === 412) return false;
+        if (status !== 409) throw err;
+      }
+    }
+    return false;
+  }
+
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.runOnce()
+        .catch((err) => this.deps.logger.error({ event: 'deadlinePassFailed', err: errorSummary(err) }, 'deadline reminder pass failed'))
+        .finally(() => (this.running = undefined));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}
+
+/** Holders of a role; the DSL when nobody holds it (someone must). */
+function holders(school: SchoolProfile, role: Role): StaffMember[] {
+  const found = school.staff.filter((s) => s.roles.includes(role));
+  return found.length > 0 ? found : school.staff.filter((s) => s.roles.includes('DSL'));
+}
+
+/** "A trusted adult" steps belong to whoever raised the concern. */
+function raiser(school: SchoolProfile, aadObjectId: string): StaffMember[] {
+  const member = school.staff.find((s) => s.aadObjectId === aadObjectId);
+  return member ? [member] : holders(school, 'DSL');
+}

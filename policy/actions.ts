@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { CaseRecord } from './caseRecord';
+import { isoDateSchema } from './dates';
+import { roleSchema } from './roles';
+import { EXTERNAL_RECIPIENTS, RECIPIENT_LABEL, Recipient } from './routing/step';
+import { SOURCES } from './sources';
+
+/**
+ * Every step of a plan with a deadline becomes an action someone owns, tracked until it is done.
+ * Steps that are only "the DSL (or DT) is told" are done when their card is delivered, so they are
+ * not tracked; steps that are emails outside school close themselves when the email is delivered
+ * (or when the DSL decides not to send it).
+ */
+export const trackedActionSchema = z.object({
+  caseId: z.string(),
+  ref: z.string(),
+  stepId: z.string(),
+  owner: roleSchema,
+  who: z.enum(Object.keys(RECIPIENT_LABEL) as [Recipient, ...Recipient[]]),
+  deadline: isoDateSchema,
+  /** A duty in law or statutory guidance rather than good practice from a school policy. */
+  statutory: z.boolean(),
+  /** What it is, in words safe for any member of staff (the step's staff wording). */
+  label: z.string(),
+  status: z.enum(['open', 'done', 'notNeeded']),
+  /** 0 none, 1 reminded the day before, 2 reminded on the day, 3 overdue and the DSL told. */
+  stage: z.number().int().min(0).max(3),
+  /** Closed by the system when the email it stands for was delivered. */
+  closedBy: z.enum(['person', 'email', 'decision']).optional(),
+  doneByName: z.string().optional(),
+  doneAt: z.string().optional(),
+});
+export type TrackedAction = z.infer<typeof trackedActionSchema>;
+
+export function trackedActions(record: CaseRecord): TrackedAction[] {
+  return record.plan.steps
+    .filter((s) => !s.id.startsWith('lead.'))
+    .map((s) => ({
+      caseId: record.id,
+      ref: record.ref,
+      stepId: s.id,
+      owner: s.owner,
+      who: s.who,
+      deadline: s.deadline,
+      statutory: SOURCES[s.source].kind === 'guidance' || s.flag === 'statutoryLimit',
+      label: s.staffWhat,
+      status: 'open' as const,
+      stage: 0,
+    }));
+}
+
+export function isExternal(action: Pick<TrackedAction, 'who'>): boolean {
+  return EXTERNAL_RECIPIENTS.has(action.who);
+}

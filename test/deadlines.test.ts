@@ -1,0 +1,101 @@
+import { cardText, createHarness, draftIdOf, Harness, lastCard } from './support/botHarness';
+import { act, raiseSuspensionRisk } from './support/flows';
+
+/** Kai (in care, placed by Essex) joins on Monday 30 November 2026. */
+async function raiseAdmission(h: Harness): Promise<string> {
+  await h.say('new starter', 'dt');
+  await h.say({ verb: 'answer', question: 'pupil', pupilId: 'demo-p02', pupilName: '' }, 'dt');
+  const confirm = lastCard(
+    await h.say({ verb: 'answer', question: 'details', startDate: '2026-11-30', previousSchool: '', transitionMeetingDate: '2026-11-27', keyAdult: 'Mrs Example', peerBuddy: 'A classmate', send: 'none', statusEvidenceSeen: 'true' }, 'dt'),
+  );
+  await h.say({ verb: 'answer', question: 'confirm', draftId: draftIdOf(confirm) }, 'dt');
+  return (await h.parts.cases.findByDraft('oakfield-demo', draftIdOf(confirm)!))!.caseId;
+}
+
+describe('tracked actions and their deadlines (fixed clock, school days)', () => {
+  let now = Date.parse('2026-11-23T09:00:00Z');
+  let h: Harness;
+  let caseId: string;
+  const at = (iso: string) => (now = Date.parse(iso));
+  const cardsTo = (aad: string) => h.sender.sent.filter((s) => s.ref.aadObjectId === aad).map((s) => cardText(s.activity.attachments?.[0]?.content));
+
+  beforeAll(async () => {
+    h = await createHarness({ clock: () => new Date(now) });
+    for (const who of ['dsl', 'dt'] as const) await h.install(who);
+    caseId = await raiseAdmission(h);
+  });
+
+  it('every step with a deadline is tracked with its owner; "told" steps are not', async () => {
+    const actions = await h.parts.cases.actions('oakfield-demo', caseId);
+    const byStep = Object.fromEntries(actions.map((a) => [a.stepId, a]));
+    expect(byStep['admission.cpFileFiveDays']).toMatchObject({ owner: 'DSL', deadline: '2026-12-07', statutory: true, status: 'open' });
+    expect(byStep['admission.cla.pepTenDays']).toMatchObject({ owner: 'DT', deadline: '2026-12-14', statutory: true });
+    // Fifteen school days from 30 November skip the Christmas holiday and the INSET day on 4 January.
+    expect(byStep['admission.recordsFifteenDays']).toMatchObject({ deadline: '2027-01-05' });
+    expect(actions.some((a) => a.stepId.startsWith('lead.'))).toBe(false);
+  });
+
+  it('reminds the owner the school day before and on the day, then tells the DSL once it is overdue', async () => {
+    at('2026-12-03T09:00:00Z'); // Thursday: the CP file is due Monday, not tomorrow
+    await h.parts.deadlines.runOnce();
+    expect((await h.parts.cases.getAction('oakfield-demo', caseId, 'admission.cpFileFiveDays'))!.action.stage).toBe(0);
+    at('2026-12-04T09:00:00Z'); // Friday: the next school day is Monday 7th
+    expect(await h.parts.deadlines.runOnce()).toBeGreaterThanOrEqual(1);
+    await h.parts.outbox.runOnce();
+    expect(cardsTo('00000000-0000-0000-0000-0000000000021').some((c) => c.startsWith('Due tomorrow: ADM-'))).toBe(true);
+    at('2026-12-05T10:00:00Z'); // Saturday: no reminders at weekends
+    expect(await h.parts.deadlines.runOnce()).toBe(0);
+    at('2026-12-07T08:00:00Z'); // Monday before school opens
+    expect(await h.parts.deadlines.runOnce()).toBe(0);
+    at('2026-12-07T09:00:00Z');
+    await h.parts.deadlines.runOnce();
+    at('2026-12-08T09:00:00Z');
+    await h.parts.deadlines.runOnce();
+    await h.parts.outbox.runOnce();
+    const dsl = cardsTo('00000000-0000-0000-0000-0000000000021');
+    expect(dsl.some((c) => c.startsWith('Due today: ADM-'))).toBe(true);
+    expect(dsl.some((c) => c.startsWith('Overdue: ADM-'))).toBe(true);
+    const trail = (await h.parts.cases.auditTrail('oakfield-demo', caseId)).filter((e) => e.detail.step === 'admission.cpFileFiveDays');
+    expect(trail.map((e) => [e.action, e.detail.state])).toEqual([
+      ['deadlineReminder', 'dueTomorrow'],
+      ['deadlineReminder', 'dueToday'],
+      ['overdue', 'overdue'],
+    ]);
+    // A second pass the same day changes nothing.
+    await h.parts.deadlines.runOnce();
+    expect((await h.parts.cases.auditTrail('oakfield-demo', caseId)).filter((e) => e.detail.step === 'admission.cpFileFiveDays')).toHaveLength(3);
+  });
+
+  it('"Mark done" closes the action for good (the DT may, a class teacher may not)', async () => {
+    const refused = await act(h, 'completeAction', { caseId, stepId: 'admission.cpFileFiveDays' }, 'teacher');
+    expect(cardText(refused.value)).toMatch(/^Due today/);
+    expect((await h.parts.cases.getAction('oakfield-demo', caseId, 'admission.cpFileFiveDays'))!.action.status).toBe('open');
+    const res = await act(h, 'completeAction', { caseId, stepId: 'admission.cpFileFiveDays' }, 'dt');
+    expect(cardText(res.value)).toContain('Marked done by');
+    expect(cardText(res.value)).toContain('Adele Vance');
+    expect((await h.parts.cases.getAction('oakfield-demo', caseId, 'admission.cpFileFiveDays'))!.action).toMatchObject({ status: 'done', closedBy: 'person' });
+    const open = await h.parts.cases.openActionsDueBy('oakfield-demo', '2027-12-31');
+    expect(open.some((o) => o.stepId === 'admission.cpFileFiveDays')).toBe(false);
+    expect((await h.parts.cases.auditTrail('oakfield-demo', caseId)).some((e) => e.action === 'actionDone')).toBe(true);
+  });
+
+  it('the end of term respects the holiday: on the last day of term, "tomorrow" is 5 January', async () => {
+    at('2026-12-18T09:00:00Z');
+    await h.parts.deadlines.runOnce();
+    expect((await h.parts.cases.getAction('oakfield-demo', caseId, 'admission.recordsFifteenDays'))!.action.stage).toBe(1);
+  });
+});
+
+describe('actions for emails close themselves', () => {
+  it('a delivered email closes its step; a withheld one is recorded as not needed', async () => {
+    const h = await createHarness();
+    const caseId = await raiseSuspensionRisk(h);
+    const [vs, sw] = (await h.parts.cases.notifications('oakfield-demo', caseId)).filter((n) => n.channel === 'email');
+    await act(h, 'amendCase', { caseId, amendSend: vs!.id, amendReason: 'Social worker already informed by phone.' }, 'dsl');
+    await h.parts.background.settled();
+    await h.parts.outbox.runOnce();
+    const step = (id: string) => h.parts.cases.getAction('oakfield-demo', caseId, id).then((f) => f!.action);
+    expect(await step(vs!.stepIds[0]!)).toMatchObject({ status: 'done', closedBy: 'email' });
+    expect(await step(sw!.stepIds[0]!)).toMatchObject({ status: 'notNeeded', closedBy: 'decision' });
+  });
+});

@@ -304,11 +304,7 @@ export class CaseRepository {
   /** Open actions due on or before `until`, oldest first: a range of the open index, bounded by open items. */
   async openActionsDueBy(schoolId: string, until: string): Promise<Array<{ caseId: string; stepId: string; deadline: string }>> {
     const out: Array<{ caseId: string; stepId: string; deadline: string }> = [];
-    const rows = this.table.listEntities<Record<string, unknown>>({
-      queryOptions: { filter: odata`PartitionKey eq ${schoolId} and RowKey ge ${'open|'} and RowKey lt ${`open|${until}|\uffff`}` },
-    });
-    for await (const row of rows) {
-      if (typeof row.rowKey !== 'string' || !row.rowKey.startsWith('open|')) continue;
+    for await (const row of this.between(schoolId, 'open|', `open|${until}|\uffff`)) {
       out.push({ caseId: String(row.caseId), stepId: String(row.stepId), deadline: String(row.deadline) });
     }
     return out;
@@ -351,11 +347,18 @@ export class CaseRepository {
    * 3.35 was seen (intermittently, in the full test run) answering a range query with the whole
    * partition, and a row of one kind must never be read as another.
    */
-  private async *range(schoolId: string, prefix: string): AsyncGenerator<Record<string, unknown>> {
+  private range(schoolId: string, prefix: string): AsyncGenerator<Record<string, unknown>> {
+    return this.between(schoolId, prefix, `${prefix}\uffff`);
+  }
+
+  /** Rows with lower <= RowKey < upper, the bounds checked again in code (see `range`). */
+  private async *between(schoolId: string, lower: string, upper: string): AsyncGenerator<Record<string, unknown>> {
     const rows = this.table.listEntities<Record<string, unknown>>({
-      queryOptions: { filter: odata`PartitionKey eq ${schoolId} and RowKey ge ${prefix} and RowKey lt ${`${prefix}\uffff`}` },
+      queryOptions: { filter: odata`PartitionKey eq ${schoolId} and RowKey ge ${lower} and RowKey lt ${upper}` },
     });
-    for await (const row of rows) if (typeof row.rowKey === 'string' && row.rowKey.startsWith(prefix)) yield row;
+    for await (const row of rows) {
+      if (row.partitionKey === schoolId && typeof row.rowKey === 'string' && row.rowKey >= lower && row.rowKey < upper) yield row;
+    }
   }
 
   /**

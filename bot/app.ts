@@ -8,6 +8,7 @@ import { EmlMailer } from './mail/emlMailer';
 import { GraphMailer } from './mail/graphMailer';
 import { Mailer } from './mail/mailer';
 import { DEFAULT_RETRY } from './jobs/outboxSender';
+import { Periodic } from './jobs/periodic';
 import { AdapterProactiveSender } from './proactive';
 import { RateLimitedSender } from './rateLimitedSender';
 import { BotServer, createBotServer } from './server';
@@ -48,8 +49,12 @@ export async function startApp(config: Config, logger: Logger, connectionString:
   });
   const address = await server.listen();
   parts.outbox.start(config.outboxIntervalMs);
-  parts.reminders.start(config.reminderIntervalMs);
-  parts.deadlines.start(config.reminderIntervalMs);
+  const jobs = [
+    new Periodic('approvalReminders', () => parts.reminders.runOnce(), logger),
+    new Periodic('deadlineReminders', () => parts.deadlines.runOnce(), logger),
+    new Periodic('pepReminders', () => parts.pepReminders.runOnce(), logger),
+  ];
+  for (const job of jobs) job.start(config.reminderIntervalMs);
   return {
     server,
     store,
@@ -57,7 +62,7 @@ export async function startApp(config: Config, logger: Logger, connectionString:
     stop: async () => {
       await server.stop();
       await parts.background.settled();
-      await Promise.all([parts.outbox.stop(), parts.reminders.stop(), parts.deadlines.stop()]);
+      await Promise.all([parts.outbox.stop(), ...jobs.map((j) => j.stop())]);
     },
   };
 }

@@ -4,7 +4,9 @@ import { newCaseId, newCaseRef } from '../policy/caseIds';
 import { AuditEntry, CaseRecord, externalNotifications, staffNotifications } from '../policy/caseRecord';
 import { trackedActions } from '../policy/actions';
 import { CaseAnswers } from '../policy/cases';
-import { londonDate } from '../policy/dates';
+import { formatDate, isoDate, londonDate } from '../policy/dates';
+import { latestPep, pepStatus } from '../policy/pep';
+import { PepRepository } from '../storage/pepRepository';
 import { Pupil } from '../policy/pupil';
 import { routingPlan } from '../policy/routingPlan';
 import { RoutingPlan } from '../policy/routing/step';
@@ -22,6 +24,7 @@ export interface CaseServiceDeps {
   pupils: PupilDirectory;
   cases: CaseRepository;
   outbox: OutboxSender;
+  peps: PepRepository;
   logger: Logger;
   clock: () => Date;
 }
@@ -86,6 +89,17 @@ export class CaseService implements FormServices {
 
   deliverStaffNotifications(schoolId: string, caseId: string): Promise<void> {
     return this.deps.outbox.deliverCase(schoolId, caseId);
+  }
+
+  async recordPep(schoolId: string, pupilId: string, date: string, by: { aadObjectId: string; name: string }, note?: string): Promise<string> {
+    const now = this.deps.clock();
+    await this.deps.peps.record(schoolId, pupilId, isoDate(date), by.name, now.toISOString(), note);
+    this.deps.logger.info({ event: 'pepRecorded', school: schoolId, pupil: pupilId }, 'PEP meeting recorded');
+    const profile = await this.deps.directory.school(schoolId);
+    const pupil = await this.deps.pupils.get(schoolId, pupilId);
+    const recorded = (await this.deps.peps.status(schoolId, pupilId))?.lastPep;
+    const status = pupil ? pepStatus(pupil, latestPep(pupil, recorded), new SchoolCalendar(profile.calendar), londonDate(now), profile.thresholds.pepReminderSchoolDays) : undefined;
+    return status?.state === 'ok' ? `The next one is due next term.` : status ? `The next PEP meeting is due by ${formatDate(status.dueBy)}.` : '';
   }
 
   private async alreadyRaised(schoolId: string, caseId: string): Promise<RaisedCase> {

@@ -1,5 +1,6 @@
 import { CaseRepository } from '../storage/caseRepository';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
+import { PepRepository } from '../storage/pepRepository';
 import { PupilRepository } from '../storage/pupilRepository';
 import { SchoolRepository } from '../storage/schoolRepository';
 import { TableStateStorage } from '../storage/tableStateStorage';
@@ -10,6 +11,7 @@ import { BackgroundWork } from './backgroundWork';
 import { CaseService } from './caseService';
 import { ApprovalReminders } from './jobs/approvalReminders';
 import { DeadlineReminders } from './jobs/deadlineReminders';
+import { PepReminders } from './jobs/pepReminders';
 import { OutboxSender, RetryPolicy } from './jobs/outboxSender';
 import { Logger } from './logger';
 import { Mailer } from './mail/mailer';
@@ -53,7 +55,9 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
     random: options.random,
     instanceId: options.instanceId,
   });
-  const services = new CaseService({ directory, pupils, cases, outbox, logger, clock });
+  const peps = new PepRepository(store.client(TABLES.cases));
+  const services = new CaseService({ directory, pupils, cases, outbox, peps, logger, clock });
+  const pepReminders = new PepReminders({ schools: () => directory.all(), pupils, peps, conversationRefs, sender, logger, clock });
   const background = new BackgroundWork(logger);
   const approvals = new ApprovalService({ cases, cards, sender, outbox, background, logger, clock });
   const reminders = new ApprovalReminders({ cases, schools: () => directory.all(), outbox, logger, clock });
@@ -73,5 +77,5 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
     demo: options.demo,
     allowedTenantIds: options.allowedTenantIds,
   });
-  return { bot, services, cases, schools, pupilRepo, pupils, directory, conversationRefs, conversationState, outbox, approvals, reminders, deadlines, cards, background };
+  return { bot, services, cases, schools, pupilRepo, pupils, directory, conversationRefs, conversationState, outbox, approvals, reminders, deadlines, cards, background, peps, pepReminders };
 }

@@ -39,6 +39,10 @@ export class PupilDirectory {
     return index;
   }
 
+  async all(schoolId: string): Promise<Pupil[]> {
+    return (await this.index(schoolId)).map((e) => e.pupil);
+  }
+
   async get(schoolId: string, pupilId: string): Promise<Pupil | undefined> {
     return (await this.index(schoolId)).find((e) => e.pupil.id === pupilId)?.pupil ?? (await this.repo.get(schoolId, pupilId));
   }

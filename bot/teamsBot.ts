@@ -55,7 +55,14 @@ export interface BotDependencies {
   allowedTenantIds: readonly string[];
 }
 
-const AVAILABLE_DIALOGS: readonly DialogKind[] = ['attendance', 'suspension', 'admission'];
+const STAFF_DIALOGS: readonly DialogKind[] = ['attendance', 'suspension', 'admission'];
+/** Recording a PEP meeting is for the Designated Teacher and the leads, not all staff. */
+const PEP_ROLES = new Set(['DT', 'DSL', 'deputyDSL', 'headteacher']);
+
+function dialogsFor(membership: Membership | undefined): DialogKind[] {
+  if (!membership) return [...STAFF_DIALOGS];
+  return membership.roles.some((r) => PEP_ROLES.has(r)) ? [...STAFF_DIALOGS, 'pep'] : [...STAFF_DIALOGS];
+}
 const NOT_STAFF =
   'I cannot find you on the staff list of a school that uses this app, so I cannot take a concern from you here. ' +
   'If a child is at risk, speak to your Designated Safeguarding Lead (DSL) now. To be added, ask your DSL or IT team.';
@@ -262,6 +269,10 @@ export class SocialWorkerBot extends TeamsActivityHandler {
       await context.sendActivity(NOT_STAFF);
       return;
     }
+    if (!dialogsFor(membership).includes(kind)) {
+      await context.sendActivity('Recording a PEP meeting is for the Designated Teacher, the DSL or the headteacher. If a PEP meeting has happened, please let the Designated Teacher know.');
+      return;
+    }
     await this.capture(context);
     const ctx: FormContext = {
       formId: kind,
@@ -283,7 +294,7 @@ export class SocialWorkerBot extends TeamsActivityHandler {
   private async sendWelcome(context: TurnContext): Promise<void> {
     await this.capture(context);
     const membership = await this.membership(context);
-    await context.sendActivity(cardActivity(welcomeCard({ schoolName: membership?.school.name, demo: this.deps.demo, available: AVAILABLE_DIALOGS })));
+    await context.sendActivity(cardActivity(welcomeCard({ schoolName: membership?.school.name, demo: this.deps.demo, available: dialogsFor(membership) })));
     await this.welcomed.set(context, true);
   }
 

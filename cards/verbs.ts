@@ -4,7 +4,7 @@ import { z } from 'zod';
  * Every card button sends a payload with a `verb` from this union, validated with zod at the
  * edge. Data travels as typed fields, never packed into the verb string.
  */
-export const dialogKindSchema = z.enum(['attendance', 'suspension', 'admission']);
+export const dialogKindSchema = z.enum(['attendance', 'suspension', 'admission', 'pep']);
 export type DialogKind = z.infer<typeof dialogKindSchema>;
 
 export const startDialogPayload = z.object({ verb: z.literal('startDialog'), dialog: dialogKindSchema });

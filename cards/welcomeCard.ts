@@ -14,13 +14,17 @@ export const DIALOG_TITLES: Record<DialogKind, string> = {
   attendance: 'Attendance concern',
   suspension: 'Worried a child may be suspended',
   admission: 'A child is joining us',
+  pep: 'Record a PEP meeting',
 };
 
 const DIALOG_HINTS: Record<DialogKind, string> = {
   attendance: 'missed sessions, lateness, an absence nobody has explained',
   suspension: 'behaviour that might lead to a suspension, or one already decided',
   admission: 'a new starter who is in care, was in care, or has a social worker',
+  pep: 'a personal education plan (PEP) meeting for a child in care has taken place',
 };
+
+const KINDS: readonly DialogKind[] = ['attendance', 'suspension', 'admission', 'pep'];
 
 function submit(title: string, data: MenuPayload): CardAction {
   return { type: 'Action.Submit', title, data };
@@ -35,7 +39,7 @@ export function welcomeCard(input: WelcomeCardInput): AdaptiveCard {
         'Tell me what is worrying you and I will work out who needs to know, by when, and send it to them.',
     ),
     paragraph('What would you like to do?', { weight: 'Bolder', spacing: 'Medium' }),
-    ...(['attendance', 'suspension', 'admission'] as const).map((kind) =>
+    ...KINDS.filter((kind) => kind !== 'pep' || input.available.includes('pep')).map((kind) =>
       paragraph(`**${DIALOG_TITLES[kind]}**: ${DIALOG_HINTS[kind]}${input.available.includes(kind) ? '' : ' _(coming soon)_'}`, { spacing: 'Small' }),
     ),
     paragraph('You can also just type, for example "attendance", "suspension" or "new starter". Type "help" at any time.', {
@@ -47,7 +51,7 @@ export function welcomeCard(input: WelcomeCardInput): AdaptiveCard {
       : []),
   ];
   const actions: CardAction[] = [
-    ...(['attendance', 'suspension', 'admission'] as const).map((kind) => submit(DIALOG_TITLES[kind], { verb: 'startDialog', dialog: kind })),
+    ...KINDS.filter((kind) => kind !== 'pep' || input.available.includes('pep')).map((kind) => submit(DIALOG_TITLES[kind], { verb: 'startDialog', dialog: kind })),
     submit('Help', { verb: 'showHelp' }),
   ];
   return adaptiveCard(body, actions, { fallbackText: 'Children with a social worker: type attendance, suspension or new starter to begin.' });

@@ -7,6 +7,7 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, Intent]> = [
   [/^(menu|start|hi|hello|hey|good (morning|afternoon))\b/, { kind: 'menu' }],
   [/^(cancel|stop|quit|exit|never ?mind)\b/, { kind: 'cancel' }],
   [/^(back|go back|previous)\b/, { kind: 'back' }],
+  [/\b(peps?|personal education plan)\b/, { kind: 'start', dialog: 'pep' }],
   [/\b(suspen\w*|exclu\w*|sent home)\b/, { kind: 'start', dialog: 'suspension' }],
   [/\b(attend\w*|absen\w*|absent|late(ness)?|punctual\w*|truan\w*|missing school|not in school)\b/, { kind: 'start', dialog: 'attendance' }],
   [/\b(new (starter|admission|pupil|child|arrival)|admission|admit\w*|joining|transfer\w* in|starting (with|at) us)\b/, { kind: 'start', dialog: 'admission' }],

@@ -4,6 +4,7 @@ import { DialogKind } from '../cards/verbs';
 import { admissionDialogSpec } from './admissionDialog';
 import { attendanceDialogSpec } from './attendanceDialog';
 import { GuidedDialog, GuidedDialogSpec } from './form/guidedDialog';
+import { pepDialogSpec } from './pepDialog';
 import { FormServices } from './services';
 import { suspensionDialogSpec } from './suspensionDialog';
 
@@ -11,6 +12,7 @@ export const DIALOG_SPECS: Record<DialogKind, GuidedDialogSpec> = {
   attendance: attendanceDialogSpec,
   suspension: suspensionDialogSpec,
   admission: admissionDialogSpec,
+  pep: pepDialogSpec,
 };
 
 /** The guided dialogs, registered once per bot instance (they hold no per-conversation data). */

@@ -32,4 +32,6 @@ export interface FormServices {
   raiseCase(request: CaseRequest): Promise<RaisedCase>;
   /** Sends the internal cards of a saved case to role holders who have the app. */
   deliverStaffNotifications(schoolId: string, caseId: string): Promise<void>;
+  /** Records a PEP meeting; returns a sentence on when the next one is due. */
+  recordPep(schoolId: string, pupilId: string, date: string, by: { aadObjectId: string; name: string }, note?: string): Promise<string>;
 }

@@ -4,7 +4,6 @@ import { windowEnd } from '../../policy/schoolHours';
 import { SchoolProfile, StaffMember } from '../../policy/schoolProfile';
 import { CaseRepository } from '../../storage/caseRepository';
 import { statusOf } from '../../storage/tableStore';
-import { errorSummary } from '../errors';
 import { Logger } from '../logger';
 import { OutboxSender } from './outboxSender';
 
@@ -15,9 +14,6 @@ import { OutboxSender } from './outboxSender';
  * exactly one of them acts.
  */
 export class ApprovalReminders {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-
   constructor(
     private readonly deps: {
       cases: CaseRepository;
@@ -83,20 +79,5 @@ export class ApprovalReminders {
       }
     }
     return false;
-  }
-
-  start(intervalMs: number): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .catch((err) => this.deps.logger.error({ event: 'remindersPassFailed', err: errorSummary(err) }, 'approval reminder pass failed'))
-        .finally(() => (this.running = undefined));
-    }, intervalMs);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
   }
 }

@@ -5,7 +5,6 @@ import { Role } from '../../policy/roles';
 import { SchoolProfile, StaffMember } from '../../policy/schoolProfile';
 import { CaseRepository } from '../../storage/caseRepository';
 import { statusOf } from '../../storage/tableStore';
-import { errorSummary } from '../errors';
 import { Logger } from '../logger';
 import { OutboxSender } from './outboxSender';
 
@@ -18,9 +17,6 @@ type State = keyof typeof STAGE;
  * one transaction on the action row (ETag), so with several instances exactly one acts.
  */
 export class DeadlineReminders {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-
   constructor(
     private readonly deps: {
       cases: CaseRepository;
@@ -93,21 +89,6 @@ export class DeadlineReminders {
       }
     }
     return false;
-  }
-
-  start(intervalMs: number): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .catch((err) => this.deps.logger.error({ event: 'deadlinePassFailed', err: errorSummary(err) }, 'deadline reminder pass failed'))
-        .finally(() => (this.running = undefined));
-    }, intervalMs);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
   }
 }
 

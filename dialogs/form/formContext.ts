@@ -8,7 +8,7 @@ import { roleSchema } from '../../policy/roles';
  */
 export const FORM_VERSION = 1;
 
-export const formIdSchema = z.enum(['attendance', 'suspension', 'admission']);
+export const formIdSchema = z.enum(['attendance', 'suspension', 'admission', 'pep']);
 export type FormId = z.infer<typeof formIdSchema>;
 
 /** Everything a dialog needs to know about who is asking: JSON only, as it lives in stored state. */

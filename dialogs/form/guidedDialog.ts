@@ -18,6 +18,8 @@ export interface GuidedDialogSpec {
   questions: Question[];
   /** Turns collected answers into a validated case (throws if they cannot be). */
   toCase(answers: Answers, ctx: FormContext): { subject: CaseSubject; answers: CaseAnswers };
+  /** For a dialog that records something other than a case: saves it and says what was done. */
+  finish?(answers: Answers, ctx: FormContext, services: FormServices): Promise<string>;
 }
 
 /**
@@ -114,6 +116,10 @@ export class GuidedDialog extends ComponentDialog {
     const handled = await this.takeResult(step, progress, this.spec.questions.length - 1);
     if (handled) return handled;
     const { ctx } = progress;
+    if (this.spec.finish) {
+      await step.context.sendActivity(await this.spec.finish(progress.answers, ctx, this.services));
+      return step.endDialog();
+    }
     const built = this.spec.toCase(progress.answers, ctx);
     const raised = await this.services.raiseCase({ schoolId: ctx.schoolId, subject: built.subject, answers: built.answers, raisedBy: ctx.user, draftId: ctx.draftId });
     const view = planViewFor(ctx.roles, raised.plan);

@@ -1,0 +1,62 @@
+import { SchoolCalendar } from './calendar';
+import { addDays, IsoDate } from './dates';
+import { cohortFlags, Pupil } from './pupil';
+import { Term } from './schoolProfile';
+
+/**
+ * Personal education plans for children in care: a PEP meeting every term, at least three a year
+ * (Leys and Holy Family: "at least 3 PEP meetings for each CLA"), and a new PEP within 10 school
+ * days of joining (statutory guidance, DESIGN.md).
+ */
+export type PepState = 'ok' | 'dueThisTerm' | 'dueSoon' | 'newPepDue' | 'overdue';
+
+export interface PepStatus {
+  state: PepState;
+  /** When the next PEP must have happened by. */
+  dueBy: IsoDate;
+  lastPep?: IsoDate;
+}
+
+/** The latest PEP meeting known: recorded here, or in the register export (the MIS's own PEP dates). */
+export function latestPep(pupil: Pupil, recorded: IsoDate | undefined): IsoDate | undefined {
+  const fromRegister = pupil.peps.map((p) => p.date).sort().at(-1);
+  if (!recorded) return fromRegister;
+  if (!fromRegister) return recorded;
+  return recorded > fromRegister ? recorded : fromRegister;
+}
+
+export function pepStatus(pupil: Pupil, lastPep: IsoDate | undefined, calendar: SchoolCalendar, today: IsoDate, reminderSchoolDays: number): PepStatus | undefined {
+  if (!cohortFlags(pupil, today).cla) return undefined;
+  const base = lastPep ? { lastPep } : {};
+
+  // A new starter: a PEP within 10 school days of joining, whatever the term.
+  if (pupil.onRollSince && (!lastPep || lastPep < pupil.onRollSince)) {
+    const newPepBy = calendar.addSchoolDays(pupil.onRollSince as IsoDate, 10);
+    if (today <= newPepBy) return { state: 'newPepDue', dueBy: newPepBy, ...base };
+    if (calendar.schoolDaysBetween(pupil.onRollSince as IsoDate, today) <= 60) return { state: 'overdue', dueBy: newPepBy, ...base };
+  }
+
+  const terms = calendar.allTerms();
+  const current: Term | undefined = calendar.termOf(today) ?? terms.find((t) => t.start > today);
+  if (!current) return { state: 'ok', dueBy: today, ...base };
+  const termEnd = calendar.termEndFor(current.start) ?? current.end;
+  if (lastPep && lastPep >= current.start && lastPep <= current.end) return { state: 'ok', dueBy: termEnd as IsoDate, ...base };
+
+  const previous = [...terms].reverse().find((t) => t.end < current.start);
+  if (previous && (!lastPep || lastPep < previous.start) && (!pupil.onRollSince || pupil.onRollSince < previous.start)) {
+    return { state: 'overdue', dueBy: termEnd as IsoDate, ...base };
+  }
+  const remindFrom = schoolDaysBefore(calendar, termEnd as IsoDate, reminderSchoolDays);
+  return { state: today >= remindFrom ? 'dueSoon' : 'dueThisTerm', dueBy: termEnd as IsoDate, ...base };
+}
+
+/** The school day `n` school days before `date`. */
+function schoolDaysBefore(calendar: SchoolCalendar, date: IsoDate, n: number): IsoDate {
+  let d = date;
+  let counted = 0;
+  while (counted < n) {
+    d = addDays(d, -1);
+    if (calendar.isSchoolDay(d)) counted++;
+  }
+  return d;
+}

@@ -38,6 +38,7 @@ export async function startApp(config: Config, logger: Logger, connectionString:
     allowedTenantIds: config.allowedTenantIds,
     mailer: mailerFor(config),
     retry: { ...DEFAULT_RETRY, leaseMs: config.outboxLeaseMs },
+    tabUrl: config.publicBaseUrl ? `${config.publicBaseUrl.replace(/\/$/, '')}/tab/` : undefined,
   });
   const { bot } = parts;
   const server = createBotServer({
@@ -45,6 +46,12 @@ export async function startApp(config: Config, logger: Logger, connectionString:
     adapter,
     logic: (context: TurnContext) => bot.run(context),
     checkStorage: () => store.ping(),
+    digest: async (schoolId, dryRun) => {
+      const school = (await parts.directory.all()).find((s) => s.id === schoolId);
+      if (!school) return undefined;
+      if (dryRun) return { card: (await parts.digests.build(school, new Date())).card };
+      return { posted: await parts.digests.post(school, new Date()) };
+    },
     logger,
   });
   const address = await server.listen();
@@ -53,6 +60,7 @@ export async function startApp(config: Config, logger: Logger, connectionString:
     new Periodic('approvalReminders', () => parts.reminders.runOnce(), logger),
     new Periodic('deadlineReminders', () => parts.deadlines.runOnce(), logger),
     new Periodic('pepReminders', () => parts.pepReminders.runOnce(), logger),
+    new Periodic('weeklyDigest', () => parts.weeklyDigest.runOnce(), logger),
   ];
   for (const job of jobs) job.start(config.reminderIntervalMs);
   return {

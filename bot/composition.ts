@@ -12,6 +12,8 @@ import { CaseService } from './caseService';
 import { ApprovalReminders } from './jobs/approvalReminders';
 import { DeadlineReminders } from './jobs/deadlineReminders';
 import { PepReminders } from './jobs/pepReminders';
+import { WeeklyDigest } from './jobs/weeklyDigest';
+import { DigestService } from './digestService';
 import { OutboxSender, RetryPolicy } from './jobs/outboxSender';
 import { Logger } from './logger';
 import { Mailer } from './mail/mailer';
@@ -30,6 +32,8 @@ export interface BotOptions {
   retry?: RetryPolicy;
   random?: () => number;
   instanceId?: string;
+  /** Where the dashboard tab is served, for links from the digest. */
+  tabUrl?: string;
 }
 
 /** Everything the bot is made of, wired on one table store. Used by the server and by tests alike. */
@@ -58,6 +62,8 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
   const peps = new PepRepository(store.client(TABLES.cases));
   const services = new CaseService({ directory, pupils, cases, outbox, peps, logger, clock });
   const pepReminders = new PepReminders({ schools: () => directory.all(), pupils, peps, conversationRefs, sender, logger, clock });
+  const digests = new DigestService({ cases, pupils: pupilRepo, peps, conversationRefs, directory, sender, logger, clock, tabUrl: options.tabUrl });
+  const weeklyDigest = new WeeklyDigest({ cases, schools: () => directory.all(), digests, logger, clock, instanceId: options.instanceId });
   const background = new BackgroundWork(logger);
   const approvals = new ApprovalService({ cases, cards, sender, outbox, background, logger, clock });
   const reminders = new ApprovalReminders({ cases, schools: () => directory.all(), outbox, logger, clock });
@@ -77,5 +83,5 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
     demo: options.demo,
     allowedTenantIds: options.allowedTenantIds,
   });
-  return { bot, services, cases, schools, pupilRepo, pupils, directory, conversationRefs, conversationState, outbox, approvals, reminders, deadlines, cards, background, peps, pepReminders };
+  return { bot, services, cases, schools, pupilRepo, pupils, directory, conversationRefs, conversationState, outbox, approvals, reminders, deadlines, cards, background, peps, pepReminders, digests, weeklyDigest };
 }

@@ -63,6 +63,8 @@ const envSchema = z.object({
   OUTBOX_LEASE_MS: optionalInt(500, 3_600_000),
   GRAPH_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   AUTHORITY_HOST: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  DIGEST_API_KEY: optionalText.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
+  PUBLIC_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
 });
 
 export interface Config {
@@ -95,6 +97,10 @@ export interface Config {
   /** Microsoft Graph and Entra ID endpoints (overridable for national clouds and for tests). */
   readonly graphBaseUrl: string;
   readonly authorityHost: string;
+  /** Bearer key for POST /api/digest; the endpoint is off without one. */
+  readonly digestApiKey: string | undefined;
+  /** Where this server is reachable from Teams (links to the tab). */
+  readonly publicBaseUrl: string | undefined;
 }
 
 /** Teams' public service URLs (Bot Framework docs: Teams uses smba.trafficmanager.net). */
@@ -152,6 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     outboxLeaseMs: e.OUTBOX_LEASE_MS ?? 120_000,
     graphBaseUrl: e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com',
     authorityHost: e.AUTHORITY_HOST ?? 'https://login.microsoftonline.com',
+    digestApiKey: e.DIGEST_API_KEY,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
   };
   if (mode === 'local' && !isLoopback(config.host)) {
     throw new ConfigError(`HOST: local mode has no authentication, so it listens on loopback only (got "${config.host}")`);

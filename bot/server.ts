@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import restify, { Request, Response, Server } from 'restify';
 import { Activity, TurnContext } from 'botbuilder';
 import { BotAdapter } from './adapter';
@@ -15,6 +15,8 @@ export interface ServerDependencies {
   logic: (context: TurnContext) => Promise<void>;
   /** Resolves when storage answers; used by /readyz. */
   checkStorage: () => Promise<void>;
+  /** Builds (dry run) or posts a school's digest; undefined when the school is unknown. */
+  digest?: (schoolId: string, dryRun: boolean) => Promise<{ card?: unknown; posted?: boolean } | undefined>;
   logger: Logger;
 }
 
@@ -82,6 +84,26 @@ export function createBotServer(deps: ServerDependencies): BotServer {
     }
   });
 
+  server.post('/api/digest', async (req: Request, res: Response) => {
+    const key = config.digestApiKey;
+    if (!key || !deps.digest) return sendJson(res, 503, { error: 'The digest endpoint is not configured (set DIGEST_API_KEY).' });
+    const presented = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
+    if (!sameSecret(presented, key)) {
+      logger.warn({ event: 'digestAuthRefused' }, 'POST /api/digest with a missing or wrong key');
+      return sendJson(res, 401, { error: 'Unauthorized.' });
+    }
+    const parsed = digestRequest.safeParse(req.body ?? {});
+    if (!parsed.success) return sendJson(res, 400, { error: 'Expected {"school": "<school id>", "dryRun": true|false}.' });
+    try {
+      const result = await deps.digest(parsed.data.school, parsed.data.dryRun);
+      if (!result) return sendJson(res, 404, { error: 'No such school.' });
+      return sendJson(res, 200, result);
+    } catch (err) {
+      logger.error({ event: 'digestRequestFailed', err: errorSummary(err) }, 'digest request failed');
+      return sendJson(res, 500, { error: 'Something went wrong on our side.' });
+    }
+  });
+
   server.get('/healthz', async (_req: Request, res: Response) => {
     sendJson(res, 200, { status: 'ok' });
   });
@@ -124,6 +146,15 @@ export function createBotServer(deps: ServerDependencies): BotServer {
       await closed;
     },
   };
+}
+
+const digestRequest = z.object({ school: z.string().regex(/^[a-z0-9-]{2,40}$/), dryRun: z.boolean().default(false) });
+
+/** Compares secrets in constant time (by their hashes, so lengths do not leak either). */
+function sameSecret(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
 }
 
 function sendJson(res: Response, status: number, body: unknown): void {

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { loadConfigOrExit } from '../bot/config';
 import { DEMO_STAFF } from '../bot/demo/demoSchool';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { freePort, startAzuriteProcess, waitForPort } from './azurite';
 import { PLAYGROUND_USERS, PlaygroundUser, playgroundConfig } from './playgroundConfig';
@@ -57,6 +58,11 @@ async function main(): Promise<void> {
 
   say('Starting the local set-up: Azurite (Azure Tables emulator), the bot, and the Microsoft 365 Agents Playground...');
   const azurite = await startAzuriteProcess(path.join(config.dataDir, 'azurite'));
+  // The command-line tools (digest, report) find this Azurite through its port file, and the
+  // digest tool finds this run's key for POST /api/digest (made afresh each run, readable by us only).
+  writeFileSync(path.join(config.dataDir, 'azurite.port'), String(azurite.port));
+  const digestKey = config.digestApiKey ?? randomBytes(24).toString('hex');
+  writeFileSync(path.join(config.dataDir, 'digest.key'), digestKey, { mode: 0o600 });
   let bot: ChildProcess | undefined;
   let playground: ChildProcess | undefined;
   let stopping = false;
@@ -79,7 +85,7 @@ async function main(): Promise<void> {
     // DEP0111 comes from a restify dependency and is harmless; keep the newcomer's console clean.
     bot = spawn(process.execPath, ['--disable-warning=DEP0111', BOT_ENTRY], {
       cwd: ROOT,
-      env: { ...process.env, AZURE_TABLES_CONNECTION_STRING: azurite.connectionString, PORT: String(botPort), BOT_MODE: 'local' },
+      env: { ...process.env, AZURE_TABLES_CONNECTION_STRING: azurite.connectionString, PORT: String(botPort), BOT_MODE: 'local', DIGEST_API_KEY: digestKey },
       stdio: ['ignore', 'inherit', 'inherit'],
       detached: true,
     });

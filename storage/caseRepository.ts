@@ -23,7 +23,17 @@ import { statusOf } from './tableStore';
  *   action|{caseId}|{stepId}      every tracked action of a case, open or closed
  *   open|{deadline}|{caseId}|{stepId}  present only while an action is open: the deadline list is a
  *                                 range of open items ordered by date, never a scan of history
+ *   susp|{startDate}|{caseId}     a decided suspension, so a term's suspensions are one date range
+ *   digest|{weekOf}               the weekly digest's lease: claimed, then posted (once per week)
  */
+export interface OpenItem {
+  caseId: string;
+  stepId: string;
+  deadline: string;
+  ref: string;
+  statutory: boolean;
+}
+
 export class RefCollisionError extends Error {
   constructor(readonly ref: string) {
     super(`case reference ${ref} is already taken`);
@@ -57,7 +67,7 @@ function actionEntity(schoolId: string, a: TrackedAction) {
 }
 
 function openEntity(schoolId: string, a: TrackedAction) {
-  return { partitionKey: schoolId, rowKey: openKey(a), caseId: a.caseId, stepId: a.stepId, deadline: a.deadline };
+  return { partitionKey: schoolId, rowKey: openKey(a), caseId: a.caseId, stepId: a.stepId, deadline: a.deadline, ref: a.ref, statutory: a.statutory };
 }
 
 /** Closing actions inside another transaction: the action row updated, its open-index row removed. */
@@ -99,7 +109,14 @@ export class CaseRepository {
       actions.push(['create', actionEntity(pk, a)], ['create', openEntity(pk, a)]);
     }
     if (record.approval.required && approvalDueAt) {
-      actions.push(['create', { partitionKey: pk, rowKey: `approval|${record.id}`, caseId: record.id, dueAt: approvalDueAt, stage: 0 }]);
+      actions.push(['create', { partitionKey: pk, rowKey: `approval|${record.id}`, caseId: record.id, dueAt: approvalDueAt, stage: 0, ref: record.ref, raisedAt: record.raisedAt }]);
+    }
+    if (record.subject.kind === 'onRegister' && record.answers.caseType === 'suspension' && record.answers.stage === 'decided' && record.answers.decision) {
+      const d = record.answers.decision;
+      actions.push([
+        'create',
+        { partitionKey: pk, rowKey: `susp|${d.startDate}|${record.id}`, caseId: record.id, pupilId: record.subject.pupilId, days: d.kind === 'suspension' ? d.days : 0, permanent: d.kind === 'permanentExclusion' },
+      ]);
     }
     if (record.subject.kind === 'onRegister') {
       const decision = record.answers.caseType === 'suspension' && record.answers.stage === 'decided' ? record.answers.decision : undefined;
@@ -246,17 +263,17 @@ export class CaseRepository {
   }
 
   /** Cases waiting for a DSL's decision, with when the next reminder is due. */
-  async pendingApprovals(schoolId: string): Promise<Array<{ caseId: string; dueAt: string; stage: number; etag: string }>> {
-    const out: Array<{ caseId: string; dueAt: string; stage: number; etag: string }> = [];
+  async pendingApprovals(schoolId: string): Promise<Array<{ caseId: string; dueAt: string; stage: number; etag: string; ref: string; raisedAt: string }>> {
+    const out: Array<{ caseId: string; dueAt: string; stage: number; etag: string; ref: string; raisedAt: string }> = [];
     for await (const row of this.range(schoolId, 'approval|')) {
-      out.push({ caseId: String(row.caseId), dueAt: String(row.dueAt), stage: Number(row.stage), etag: String(row.etag) });
+      out.push({ caseId: String(row.caseId), dueAt: String(row.dueAt), stage: Number(row.stage), etag: String(row.etag), ref: String(row.ref ?? ''), raisedAt: String(row.raisedAt ?? '') });
     }
     return out;
   }
 
   /** Moves an approval to its next reminder stage; 412 if another instance already did. */
   async advanceApproval(schoolId: string, caseId: string, etag: string, stage: number, dueAt: string): Promise<void> {
-    await this.table.updateEntity({ partitionKey: schoolId, rowKey: `approval|${caseId}`, caseId, dueAt, stage }, 'Replace', { etag });
+    await this.table.updateEntity({ partitionKey: schoolId, rowKey: `approval|${caseId}`, caseId, dueAt, stage }, 'Merge', { etag });
   }
 
   /**
@@ -265,7 +282,7 @@ export class CaseRepository {
    */
   async remind(schoolId: string, caseId: string, approvalEtag: string, stage: number, dueAt: string, notifications: Notification[], entry: AuditEntry): Promise<void> {
     const actions: TransactionAction[] = [
-      ['update', { partitionKey: schoolId, rowKey: `approval|${caseId}`, caseId, dueAt, stage }, 'Replace', { etag: approvalEtag }],
+      ['update', { partitionKey: schoolId, rowKey: `approval|${caseId}`, caseId, dueAt, stage }, 'Merge', { etag: approvalEtag }],
       auditAction(schoolId, entry),
       ...notifications.map((n): TransactionAction => ['create', outboxEntity(schoolId, n)]),
       ...notifications.map((n): TransactionAction => ['create', { partitionKey: schoolId, rowKey: `pending|${n.id}`, caseId: n.caseId }]),
@@ -302,12 +319,74 @@ export class CaseRepository {
   }
 
   /** Open actions due on or before `until`, oldest first: a range of the open index, bounded by open items. */
-  async openActionsDueBy(schoolId: string, until: string): Promise<Array<{ caseId: string; stepId: string; deadline: string }>> {
-    const out: Array<{ caseId: string; stepId: string; deadline: string }> = [];
+  async openActionsDueBy(schoolId: string, until: string): Promise<OpenItem[]> {
+    const out: OpenItem[] = [];
     for await (const row of this.between(schoolId, 'open|', `open|${until}|\uffff`)) {
-      out.push({ caseId: String(row.caseId), stepId: String(row.stepId), deadline: String(row.deadline) });
+      out.push({ caseId: String(row.caseId), stepId: String(row.stepId), deadline: String(row.deadline), ref: String(row.ref ?? ''), statutory: row.statutory === true });
     }
     return out;
+  }
+
+  /** Cases raised in [from, to): a range of case rows (ids sort by time), selecting a few columns only. */
+  async casesRaisedBetween(schoolId: string, from: Date, to: Date): Promise<Array<{ caseId: string; ref: string; caseType: string }>> {
+    const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const out: Array<{ caseId: string; ref: string; caseType: string }> = [];
+    for await (const row of this.between(schoolId, `case|${stamp(from)}`, `case|${stamp(to)}`, ['RowKey', 'PartitionKey', 'ref', 'caseType'])) {
+      out.push({ caseId: String(row.rowKey).slice(5), ref: String(row.ref), caseType: String(row.caseType) });
+    }
+    return out;
+  }
+
+  /** Decided suspensions starting in [from, to] (a term): one date range of the suspension index. */
+  async suspensionsStartingBetween(schoolId: string, from: string, to: string): Promise<Array<{ pupilId: string; days: number; permanent: boolean; startDate: string }>> {
+    const out: Array<{ pupilId: string; days: number; permanent: boolean; startDate: string }> = [];
+    for await (const row of this.between(schoolId, `susp|${from}`, `susp|${to}|\uffff`)) {
+      out.push({ pupilId: String(row.pupilId), days: Number(row.days), permanent: row.permanent === true, startDate: String(row.rowKey).slice(5, 15) });
+    }
+    return out;
+  }
+
+  /**
+   * The weekly digest's lease for one week: true if this instance may post it now (it claimed it,
+   * or took over a claim that went stale), false if it was posted or is being posted elsewhere.
+   */
+  async claimDigest(schoolId: string, weekOf: string, owner: string, now: Date, staleAfterMs = 10 * 60_000): Promise<{ claimed: boolean; etag?: string }> {
+    const rowKey = `digest|${weekOf}`;
+    try {
+      const res = await this.table.createEntity({ partitionKey: schoolId, rowKey, status: 'claimed', owner, claimedAt: now.toISOString() });
+      return { claimed: true, etag: String(res.etag) };
+    } catch (err) {
+      if (statusOf(err) !== 409) throw err;
+    }
+    const row = await this.table.getEntity<Record<string, unknown>>(schoolId, rowKey);
+    if (row.status === 'posted') return { claimed: false };
+    if (now.getTime() - Date.parse(String(row.claimedAt)) < staleAfterMs) return { claimed: false };
+    try {
+      const res = await this.table.updateEntity({ partitionKey: schoolId, rowKey, status: 'claimed', owner, claimedAt: now.toISOString() }, 'Replace', { etag: String(row.etag) });
+      return { claimed: true, etag: String(res.etag) };
+    } catch (err) {
+      if (statusOf(err) === 412) return { claimed: false };
+      throw err;
+    }
+  }
+
+  /**
+   * When this school's digest schedule began: a week missed before then is not "missed" (a new
+   * deployment does not post last week's digest the moment it starts).
+   */
+  async digestScheduleSince(schoolId: string, now: Date): Promise<Date> {
+    try {
+      await this.table.createEntity({ partitionKey: schoolId, rowKey: 'digest|since', since: now.toISOString() });
+      return now;
+    } catch (err) {
+      if (statusOf(err) !== 409) throw err;
+      const row = await this.table.getEntity<Record<string, unknown>>(schoolId, 'digest|since');
+      return new Date(String(row.since));
+    }
+  }
+
+  async markDigestPosted(schoolId: string, weekOf: string, etag: string, postedAt: Date): Promise<void> {
+    await this.table.updateEntity({ partitionKey: schoolId, rowKey: `digest|${weekOf}`, status: 'posted', postedAt: postedAt.toISOString() }, 'Replace', { etag });
   }
 
   /** Moves an action to its next reminder stage with its notifications and audit entry; 412 if another instance did. */
@@ -352,9 +431,9 @@ export class CaseRepository {
   }
 
   /** Rows with lower <= RowKey < upper, the bounds checked again in code (see `range`). */
-  private async *between(schoolId: string, lower: string, upper: string): AsyncGenerator<Record<string, unknown>> {
+  private async *between(schoolId: string, lower: string, upper: string, select?: string[]): AsyncGenerator<Record<string, unknown>> {
     const rows = this.table.listEntities<Record<string, unknown>>({
-      queryOptions: { filter: odata`PartitionKey eq ${schoolId} and RowKey ge ${lower} and RowKey lt ${upper}` },
+      queryOptions: { filter: odata`PartitionKey eq ${schoolId} and RowKey ge ${lower} and RowKey lt ${upper}`, ...(select ? { select } : {}) },
     });
     for await (const row of rows) {
       if (row.partitionKey === schoolId && typeof row.rowKey === 'string' && row.rowKey >= lower && row.rowKey < upper) yield row;

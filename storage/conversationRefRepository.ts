@@ -46,6 +46,20 @@ export class ConversationRefRepository {
     }
   }
 
+  /** A team channel or group chat the bot was added to, by its conversation id. */
+  async findConversation(tenantId: string, conversationId: string): Promise<ConversationRef | undefined> {
+    for (const scope of ['team', 'groupChat'] as const) {
+      try {
+        const entity = await this.table.getEntity(tenantId, rowKeyFor({ scope, conversationId }));
+        const parsed = conversationRefSchema.safeParse(entity);
+        if (parsed.success) return parsed.data;
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
+    }
+    return undefined;
+  }
+
   /** Removes every reference to a conversation (uninstall from a team, chat or personal scope). */
   async removeConversation(tenantId: string, conversationId: string): Promise<number> {
     const rows = this.table.listEntities<Record<string, unknown>>({

@@ -142,7 +142,7 @@ export function cardText(card: unknown): string {
     if (Array.isArray(node)) return node.forEach(walk);
     if (node && typeof node === 'object') {
       for (const [k, v] of Object.entries(node)) {
-        if ((k === 'text' || k === 'title' || k === 'label' || k === 'placeholder') && typeof v === 'string') out.push(v);
+        if ((k === 'text' || k === 'title' || k === 'label' || k === 'placeholder' || k === 'value') && typeof v === 'string') out.push(v);
         else walk(v);
       }
     }

@@ -1,0 +1,105 @@
+import { AdaptiveCard } from '../cards/adaptiveCard';
+import { digestCard } from '../cards/digestCard';
+import { cardReply } from '../dialogs/form/replies';
+import { SchoolCalendar } from '../policy/calendar';
+import { addDays, londonDate } from '../policy/dates';
+import { buildDigest, Digest, weekStartOf } from '../policy/digest';
+import { londonInstant } from '../policy/schoolHours';
+import { SchoolProfile } from '../policy/schoolProfile';
+import { CaseRepository } from '../storage/caseRepository';
+import { ConversationRefRepository } from '../storage/conversationRefRepository';
+import { PepRepository } from '../storage/pepRepository';
+import { PupilRepository } from '../storage/pupilRepository';
+import { Logger } from './logger';
+import { ProactiveSender } from './proactive';
+import { SchoolDirectory } from './schoolDirectory';
+
+/** Far enough ahead to include every open action. */
+const ALL_OPEN = '9999-12-31';
+
+/**
+ * Builds the weekly digest from bounded reads only: the register (its current size, not history),
+ * this week's range of cases, the open-actions and approvals indexes, each child's latest PEP, the
+ * current term's range of suspensions, and the pending-notifications index.
+ */
+export class DigestService {
+  constructor(
+    private readonly deps: {
+      cases: CaseRepository;
+      pupils: PupilRepository;
+      peps: PepRepository;
+      conversationRefs: ConversationRefRepository;
+      directory: SchoolDirectory;
+      sender: ProactiveSender;
+      logger: Logger;
+      clock: () => Date;
+      tabUrl?: string;
+    },
+  ) {}
+
+  async build(school: SchoolProfile, at: Date): Promise<{ digest: Digest; card: AdaptiveCard }> {
+    const { cases } = this.deps;
+    const today = londonDate(at);
+    const weekStart = weekStartOf(today, school.digest.weekday);
+    const calendar = new SchoolCalendar(school.calendar);
+    const term = calendar.termOf(today) ?? [...calendar.allTerms()].reverse().find((t) => t.end < today);
+    const [pupils, newCases, approvals, openActions, recordedPeps, termSuspensions, waitingForInstall] = await Promise.all([
+      this.deps.pupils.listBySchool(school.id),
+      cases.casesRaisedBetween(school.id, londonInstant(weekStart, 0), at),
+      cases.pendingApprovals(school.id),
+      cases.openActionsDueBy(school.id, ALL_OPEN),
+      this.deps.peps.latestByPupil(school.id),
+      term ? cases.suspensionsStartingBetween(school.id, term.start, term.end) : Promise.resolve([]),
+      this.waitingForInstall(school.id),
+    ]);
+    const digest = buildDigest({
+      school,
+      now: at,
+      today,
+      weekStart,
+      pupils,
+      newCases,
+      awaitingDecision: approvals.map((a) => ({ ref: a.ref, raisedAt: a.raisedAt })),
+      openActions,
+      recordedPeps,
+      termSuspensions,
+      waitingForInstall,
+    });
+    return { digest, card: digestCard(digest, this.deps.tabUrl) };
+  }
+
+  /** Posts the digest into the school's SLT channel; false (and a log line) if there is no channel to post to. */
+  async post(school: SchoolProfile, at: Date): Promise<boolean> {
+    const channel = school.digest.channelConversationId;
+    const ref = channel ? await this.deps.conversationRefs.findConversation(school.tenantId, channel) : undefined;
+    if (!ref) {
+      this.deps.logger.warn({ event: 'digestNoChannel', school: school.id }, 'no SLT channel set, or the app is not in that team: digest not posted');
+      return false;
+    }
+    const { card } = await this.build(school, at);
+    await this.deps.sender.send(ref, cardReply(card));
+    this.deps.logger.info({ event: 'digestPosted', school: school.id }, 'weekly digest posted');
+    return true;
+  }
+
+  private async waitingForInstall(schoolId: string): Promise<number> {
+    let n = 0;
+    for (const id of await this.deps.cases.pendingNotificationIds(schoolId)) {
+      const note = await this.deps.cases.getNotification(schoolId, id);
+      if (note?.channel === 'teams' && note.delivery?.waitingForInstall) n++;
+    }
+    return n;
+  }
+}
+
+/** The most recent scheduled time (the profile's weekday and time, London) at or before `now`. */
+export function lastScheduled(now: Date, weekday: number, time: string): Date {
+  const minutes = Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+  let date = weekStartOf(londonDate(now), weekday);
+  let instant = londonInstant(date, minutes);
+  if (instant > now) {
+    date = addDays(date, -7);
+    instant = londonInstant(date, minutes);
+  }
+  return instant;
+}

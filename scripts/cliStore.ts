@@ -1,0 +1,41 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Config } from '../bot/config';
+import { TableStore } from '../storage/tableStore';
+import { connectionStringFor, RunningAzurite, startAzuriteProcess, waitForPort } from './azurite';
+
+/**
+ * Storage for the command-line tools: the configured account; or locally the Azurite that
+ * `npm start` is running (it writes its port to the data folder); or, if none is running, an Azurite
+ * of our own on the same data folder, stopped (and saved) when the tool finishes.
+ */
+export async function cliStore(config: Config): Promise<{ store: TableStore; close: () => Promise<void> }> {
+  if (config.storageConnectionString) return { store: new TableStore({ connectionString: config.storageConnectionString, tablePrefix: config.tablePrefix }), close: async () => undefined };
+  const portFile = path.join(config.dataDir, 'azurite.port');
+  if (existsSync(portFile)) {
+    const port = Number(readFileSync(portFile, 'utf8').trim());
+    try {
+      await waitForPort(port, 300);
+      return { store: new TableStore({ connectionString: connectionStringFor('127.0.0.1', port), tablePrefix: config.tablePrefix }), close: async () => undefined };
+    } catch {
+      // npm start is not running: use the data folder directly
+    }
+  }
+  const azurite: RunningAzurite = await startAzuriteProcess(path.join(config.dataDir, 'azurite'));
+  return { store: new TableStore({ connectionString: azurite.connectionString, tablePrefix: config.tablePrefix }), close: () => azurite.stop() };
+}
+
+/** `--name value` and `--flag` arguments. */
+export function parseArgs(argv: readonly string[]): Map<string, string | true> {
+  const out = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) continue;
+    const next = argv[i + 1];
+    if (next !== undefined && !next.startsWith('--')) {
+      out.set(a.slice(2), next);
+      i++;
+    } else out.set(a.slice(2), true);
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfigOrExit } from '../bot/config';
+import { SchoolCalendar } from '../policy/calendar';
+import { londonDate } from '../policy/dates';
+import { findTerm, governorsReport, reportCsv } from '../policy/governorsReport';
+import { cohortFlags } from '../policy/pupil';
+import { CaseRepository } from '../storage/caseRepository';
+import { PepRepository } from '../storage/pepRepository';
+import { PupilRepository } from '../storage/pupilRepository';
+import { SchoolRepository } from '../storage/schoolRepository';
+import { TABLES } from '../storage/tableStore';
+import { cliStore, parseArgs } from './cliStore';
+import { writeReportPdf } from './reportPdf';
+
+/** `npm run report -- --school <id> --term "Autumn 2026" [--out <folder>]`: the termly governors' report, PDF and CSV. */
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const schoolId = args.get('school');
+  const termName = args.get('term');
+  if (typeof schoolId !== 'string' || typeof termName !== 'string') {
+    process.stderr.write('Usage: npm run report -- --school <school id> --term "<term name, e.g. Autumn 2026>" [--out <folder>]\n');
+    process.exit(2);
+  }
+  const config = loadConfigOrExit(process.env);
+  const { store, close } = await cliStore(config);
+  try {
+    const school = await new SchoolRepository(store.client(TABLES.schools)).get(schoolId);
+    if (!school) {
+      process.stderr.write(`No school with the id "${schoolId}".\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const term = findTerm(new SchoolCalendar(school.calendar), termName);
+    if (!term) {
+      process.stderr.write(`No term called "${termName}". Terms: ${school.calendar.terms.map((t) => t.name).join(', ')}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const pupils = await new PupilRepository(store.client(TABLES.pupils)).listBySchool(school.id);
+    const peps = new PepRepository(store.client(TABLES.cases));
+    const pepDates = new Map<string, string[]>();
+    for (const p of pupils.filter((x) => cohortFlags(x, term.end).cla)) {
+      pepDates.set(p.id, [...p.peps.map((m) => m.date), ...(await peps.meetings(school.id, p.id))]);
+    }
+    const suspensions = await new CaseRepository(store.client(TABLES.cases)).suspensionsStartingBetween(school.id, term.start, term.end);
+    const report = governorsReport({ school, term, pupils, pepDates, suspensions });
+
+    const out = typeof args.get('out') === 'string' ? String(args.get('out')) : path.join(config.dataDir, 'reports');
+    mkdirSync(out, { recursive: true });
+    const base = path.join(out, `${school.id}-${term.name.replace(/\W+/g, '-').toLowerCase()}`);
+    writeFileSync(`${base}.csv`, reportCsv(report));
+    await writeReportPdf(report, `${base}.pdf`, londonDate(new Date()));
+    process.stdout.write(`Wrote ${base}.pdf and ${base}.csv\n`);
+  } finally {
+    await close();
+  }
+}
+
+// The storage client keeps connections open: leave explicitly once the work is done.
+main()
+  .then(() => process.exit(process.exitCode ?? 0))
+  .catch((err: unknown) => {
+  process.stderr.write(`The report could not be written: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,147 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isoDate } from '../policy/dates';
+import { governorsReport, reportCsv } from '../policy/governorsReport';
+import { CLA, CPLA, CWSW_CIN, profile, pupil } from './policy/fixtures';
+import { startTestApp, TestApp } from './support/app';
+import { azuriteConnectionString } from './support/store';
+
+const TERM = { name: 'Autumn 2026', start: isoDate('2026-09-02'), end: isoDate('2026-12-18'), breaks: [] };
+
+describe("the governors' termly report", () => {
+  const school = profile('hertfordshire', { ppPlusNotes: '=HYPERLINK("http://evil.example") tutoring, as agreed at PEPs' });
+  const cla = [1, 2, 3, 4].map((i) => pupil([CLA], { id: `c${i}`, attendancePercent: 90 + i }));
+  const others = [
+    ...[1, 2, 3].map((i) => pupil([CPLA], { id: `p${i}`, attendancePercent: 85 })),
+    ...Array.from({ length: 10 }, (_, i) => pupil([], { id: `n${i}`, attendancePercent: 96 })),
+    pupil([CWSW_CIN], { id: 'w1' }),
+  ];
+
+  it('counts by cohort, PEP compliance, attendance against peers and suspensions, hiding small numbers', () => {
+    const r = governorsReport({
+      school,
+      term: TERM,
+      pupils: [...cla, ...others],
+      pepDates: new Map([
+        ['c1', ['2026-10-01']],
+        ['c2', ['2026-09-30']],
+        ['c3', ['2026-11-20']],
+        ['c4', ['2026-06-01']],
+      ]),
+      suspensions: [
+        { pupilId: 'c1', days: 2, permanent: false },
+        { pupilId: 'c1', days: 1, permanent: false },
+        { pupilId: 'p1', days: 3, permanent: false },
+      ],
+    });
+    expect(r.cohort.map((c) => [c.label, c.count.display])).toEqual([
+      ['In care (looked after)', '4'],
+      ['Previously in care (adoption, SGO, CAO)', '3'],
+      ['With a social worker now (CiN or CP plan)', 'fewer than 3'],
+      ['Had a social worker in the last 6 years', '0'],
+      ['Kinship care', '0'],
+      ['Covered by the policy, in all', '8'],
+    ]);
+    // 3 of 4 had a PEP this term: the 1 without would show through a percentage, so it is not shown.
+    expect(r.pep.withPep.display).toBe('3');
+    expect(r.pep.percent).toBeUndefined();
+    expect(r.attendance.peersAverage).toBe(96);
+    expect(r.attendance.cohortAverage).toBe(89.3); // (91 + 92 + 93 + 94 + 3 × 85) / 7
+    expect(r.suspensions).toMatchObject({ cohortDays: 6, repeated: { display: 'fewer than 3' } });
+    const csv = reportCsv(r);
+    expect(csv).toContain(`pupil premium plus,Notes,"'=HYPERLINK(""http://evil.example"") tutoring, as agreed at PEPs",`);
+  });
+});
+
+/**
+ * Runs a built tool as a child process without blocking this one: the test Azurite may live in this
+ * very process (jest runs a single file in band), and a blocked event loop would never answer it.
+ */
+function runTool(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'scripts', script), ...args], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe('the command-line tools on real storage', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(async () => app.stop());
+  const env = () => ({ PATH: process.env.PATH ?? '', AZURE_TABLES_CONNECTION_STRING: azuriteConnectionString(), TABLE_PREFIX: app.prefix, LOG_LEVEL: 'silent' });
+
+  it('npm run report writes a PDF and a CSV; the PDF renders and reads as the report', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'swbot-report-'));
+    const run = await runTool('report.js', ['--school', 'oakfield-demo', '--term', 'Autumn 2026', '--out', out], env());
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const pdf = path.join(out, 'oakfield-demo-autumn-2026.pdf');
+    expect(readFileSync(path.join(out, 'oakfield-demo-autumn-2026.csv'), 'utf8')).toContain('on roll,In care (looked after),3,');
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    expect(text).toContain('Report to governors: Autumn 2026 (Wed 2 Sep 2026 to Fri 18 Dec 2026)');
+    expect(text).toContain('DEMO DATA');
+    expect(text).not.toMatch(/Thistlewood|Marchbank|Windmere/);
+    // The first page, rendered as a picture, as a person would see it.
+    const png = path.join(__dirname, '..', 'test-output', 'governors-report');
+    execFileSync('pdftoppm', ['-png', '-r', '50', '-f', '1', '-l', '1', '-singlefile', pdf, png]);
+    expect(statSync(`${png}.png`).size).toBeGreaterThan(5_000);
+  });
+
+  it('npm run report refuses an unknown term, naming the terms there are', async () => {
+    const run = await runTool('report.js', ['--school', 'oakfield-demo', '--term', 'Michaelmas 2026'], env());
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('No term called "Michaelmas 2026". Terms: Autumn 2025, Spring 2026');
+  });
+
+  it('npm run digest -- --dry-run prints the card', async () => {
+    const run = await runTool('digest.js', ['--school', 'oakfield-demo', '--dry-run', '--at', '2026-11-30T08:00:00Z'], env());
+    expect(run.status).toBe(0);
+    const card = JSON.parse(run.stdout) as { type: string; body: Array<{ text?: string }> };
+    expect(card.type).toBe('AdaptiveCard');
+    expect(card.body[0]!.text).toBe('Weekly digest: children with a social worker, week of Mon 30 Nov 2026');
+    expect(existsSync(path.join(__dirname, '..', 'dist', 'scripts', 'digest.js'))).toBe(true);
+  });
+});
+
+describe('POST /api/digest', () => {
+  const KEY = 'a-test-key-that-is-long-enough-123';
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ DIGEST_API_KEY: KEY });
+  });
+  afterAll(async () => app.stop());
+  const post = (body: unknown, key?: string) =>
+    fetch(`${app.url}/api/digest`, { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) }, body: JSON.stringify(body) });
+
+  it('refuses a missing or wrong key with 401', async () => {
+    expect((await post({ school: 'oakfield-demo', dryRun: true })).status).toBe(401);
+    expect((await post({ school: 'oakfield-demo', dryRun: true }, 'wrong-key-wrong-key-wrong-key')).status).toBe(401);
+  });
+  it('with the key: 400 for a bad body, 404 for an unknown school, the card for a dry run', async () => {
+    expect((await post({ school: "x' or '1'='1" }, KEY)).status).toBe(400);
+    expect((await post({ school: 'no-such-school' }, KEY)).status).toBe(404);
+    const res = await post({ school: 'oakfield-demo', dryRun: true }, KEY);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { card: { type: string } }).card.type).toBe('AdaptiveCard');
+  });
+  it('posting without an SLT channel set says it was not posted', async () => {
+    const res = await post({ school: 'oakfield-demo' }, KEY);
+    expect(await res.json()).toEqual({ posted: false });
+  });
+  it('is off (503) when no key is configured', async () => {
+    const other = await startTestApp();
+    try {
+      expect((await fetch(`${other.url}/api/digest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(503);
+    } finally {
+      await other.stop();
+    }
+  });
+});

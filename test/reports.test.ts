@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isoDate } from '../policy/dates';
@@ -91,6 +91,7 @@ describe('the command-line tools on real storage', () => {
     expect(text).not.toMatch(/Thistlewood|Marchbank|Windmere/);
     // The first page, rendered as a picture, as a person would see it.
     const png = path.join(__dirname, '..', 'test-output', 'governors-report');
+    mkdirSync(path.dirname(png), { recursive: true });
     execFileSync('pdftoppm', ['-png', '-r', '50', '-f', '1', '-l', '1', '-singlefile', pdf, png]);
     expect(statSync(`${png}.png`).size).toBeGreaterThan(5_000);
   });

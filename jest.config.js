@@ -5,7 +5,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   // adaptivecards ships an ES module with extensionless imports; its UMD build works in Node.
-  moduleNameMapper: { '^adaptivecards$': 'adaptivecards/dist/adaptivecards.js' },
+  // strip-bom 5 (used by @microsoft/app-manifest) is ES-only; jest cannot require it, Node can.
+  moduleNameMapper: { '^adaptivecards$': 'adaptivecards/dist/adaptivecards.js', '^strip-bom$': '<rootDir>/test/support/stripBom.ts' },
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
   testTimeout: 30000,

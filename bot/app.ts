@@ -15,7 +15,11 @@ import { BotServer, createBotServer } from './server';
 import { seedDemoSchoolIfEmpty } from './demo/seed';
 import { PupilRepository } from '../storage/pupilRepository';
 import { SchoolRepository } from '../storage/schoolRepository';
+import { RecordAuditRepository } from '../storage/recordAuditRepository';
 import { TableStore, TABLES } from '../storage/tableStore';
+import { tabRoutes } from '../tab/server/composeTab';
+import { registerUpload } from '../tab/server/registerUpload';
+import { RegisterImporter } from './registerImporter';
 
 export interface App {
   server: BotServer;
@@ -41,6 +45,8 @@ export async function startApp(config: Config, logger: Logger, connectionString:
     tabUrl: config.publicBaseUrl ? `${config.publicBaseUrl.replace(/\/$/, '')}/tab/` : undefined,
   });
   const { bot } = parts;
+  const recordAudit = new RecordAuditRepository(store.client(TABLES.cases));
+  const importer = new RegisterImporter({ pupils: parts.pupilRepo, audit: recordAudit, schools: parts.schools, directory: parts.pupils, clock: () => new Date() });
   const server = createBotServer({
     config,
     adapter,
@@ -53,6 +59,7 @@ export async function startApp(config: Config, logger: Logger, connectionString:
       return { posted: await parts.digests.post(school, new Date()) };
     },
     logger,
+    routes: tabRoutes(config, { ...parts, recordAudit, upload: registerUpload(importer) }, logger),
   });
   const address = await server.listen();
   parts.outbox.start(config.outboxIntervalMs);

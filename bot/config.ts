@@ -65,6 +65,7 @@ const envSchema = z.object({
   AUTHORITY_HOST: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   DIGEST_API_KEY: optionalText.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
   PUBLIC_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  TAB_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
 });
 
 export interface Config {
@@ -101,6 +102,8 @@ export interface Config {
   readonly digestApiKey: string | undefined;
   /** Where this server is reachable from Teams (links to the tab). */
   readonly publicBaseUrl: string | undefined;
+  /** Entra ID's signing keys for the tab's SSO tokens. */
+  readonly tabJwksUrl: string;
 }
 
 /** Teams' public service URLs (Bot Framework docs: Teams uses smba.trafficmanager.net). */
@@ -160,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     authorityHost: e.AUTHORITY_HOST ?? 'https://login.microsoftonline.com',
     digestApiKey: e.DIGEST_API_KEY,
     publicBaseUrl: e.PUBLIC_BASE_URL,
+    tabJwksUrl: e.TAB_JWKS_URL ?? `${(e.AUTHORITY_HOST ?? 'https://login.microsoftonline.com').replace(/\/$/, '')}/common/discovery/v2.0/keys`,
   };
   if (mode === 'local' && !isLoopback(config.host)) {
     throw new ConfigError(`HOST: local mode has no authentication, so it listens on loopback only (got "${config.host}")`);

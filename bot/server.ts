@@ -18,6 +18,8 @@ export interface ServerDependencies {
   /** Builds (dry run) or posts a school's digest; undefined when the school is unknown. */
   digest?: (schoolId: string, dryRun: boolean) => Promise<{ card?: unknown; posted?: boolean } | undefined>;
   logger: Logger;
+  /** Further routes (the dashboard tab), each with its own body parser where it takes a body. */
+  routes?: (server: Server) => void;
 }
 
 /** The least an activity must have before botbuilder sees it; the rest is botbuilder's to check. */
@@ -45,9 +47,10 @@ export function createBotServer(deps: ServerDependencies): BotServer {
   let draining = false;
   const idleWaiters: Array<() => void> = [];
 
-  server.use(restify.plugins.bodyParser({ maxBodySize: config.maxBodyBytes, mapParams: false, mapFiles: false, rejectUnknown: true }));
+  // Per route rather than server-wide, so the register upload can take a larger body than a message.
+  const jsonBody = restify.plugins.bodyParser({ maxBodySize: config.maxBodyBytes, mapParams: false, mapFiles: false, rejectUnknown: true });
 
-  server.post('/api/messages', async (req: Request, res: Response) => {
+  server.post('/api/messages', jsonBody, async (req: Request, res: Response) => {
     const correlationId = randomUUID();
     const log = logger.child({ req: correlationId, route: 'messages' });
     if (draining) return sendJson(res, 503, { error: 'The bot is restarting. Please try again in a moment.' });
@@ -84,7 +87,7 @@ export function createBotServer(deps: ServerDependencies): BotServer {
     }
   });
 
-  server.post('/api/digest', async (req: Request, res: Response) => {
+  server.post('/api/digest', jsonBody, async (req: Request, res: Response) => {
     const key = config.digestApiKey;
     if (!key || !deps.digest) return sendJson(res, 503, { error: 'The digest endpoint is not configured (set DIGEST_API_KEY).' });
     const presented = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
@@ -118,6 +121,8 @@ export function createBotServer(deps: ServerDependencies): BotServer {
       sendJson(res, 503, { status: 'storage unreachable' });
     }
   });
+
+  deps.routes?.(server);
 
   // restify's own errors (body too large, bad JSON, unknown route) carry only a code and a message.
   server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, callback: () => void) => {

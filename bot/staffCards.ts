@@ -2,7 +2,7 @@ import { deliveryAlertCard } from '../cards/alertCard';
 import { AdaptiveCard } from '../cards/adaptiveCard';
 import { approvalCard, ExternalStepLine } from '../cards/approvalCard';
 import { caseSummaryRows } from '../cards/caseSummary';
-import { caseNotificationCard } from '../cards/planCards';
+import { CaseHeader, caseNotificationCard } from '../cards/planCards';
 import { pupilLabel } from '../dialogs/questions/pupilQuestion';
 import { CaseRecord, ExternalNotification, Notification, StaffNotification } from '../policy/caseRecord';
 import { formatLondonDateTime } from '../policy/dates';
@@ -65,17 +65,23 @@ export class StaffCards {
       const forApprover = n.to.roles.some((r) => APPROVER_ROLES.has(r));
       return this.approval(record, profile, { forApprover, notifications: all, ...(banner ? { banner } : {}) });
     }
-    const { label } = await this.subject(record);
     return caseNotificationCard({
+      ...(await this.header(record)),
+      view: n.view === 'lead' ? leadView(record.plan) : staffView(onlySteps(record.plan, n.stepIds)),
+      externalAwaitingApproval: n.view === 'lead' ? all.filter((x) => x.channel === 'email' && x.status === 'awaitingApproval').length : 0,
+    });
+  }
+
+  private async header(record: CaseRecord): Promise<CaseHeader> {
+    const { label } = await this.subject(record);
+    return {
       ref: record.ref,
       title: CASE_TITLES[record.caseType],
       subject: label,
       raisedBy: record.raisedBy.name,
       raisedAt: formatLondonDateTime(new Date(record.raisedAt)),
       summary: caseSummaryRows(record.answers),
-      view: n.view === 'lead' ? leadView(record.plan) : staffView(onlySteps(record.plan, n.stepIds)),
-      externalAwaitingApproval: n.view === 'lead' ? all.filter((x) => x.channel === 'email' && x.status === 'awaitingApproval').length : 0,
-    });
+    };
   }
 
   /** The approval card as a given reader should see it now (buttons only for an undecided approver copy). */
@@ -87,15 +93,9 @@ export class StaffCards {
     const notifications = o.notifications ?? (await this.deps.cases.notifications(record.schoolId, record.id));
     const external = notifications.filter((n): n is ExternalNotification => n.channel === 'email');
     const decision = record.approval.decision;
-    const { label } = await this.subject(record);
     return approvalCard({
+      ...(await this.header(record)),
       caseId: record.id,
-      ref: record.ref,
-      title: CASE_TITLES[record.caseType],
-      subject: label,
-      raisedBy: record.raisedBy.name,
-      raisedAt: formatLondonDateTime(new Date(record.raisedAt)),
-      summary: caseSummaryRows(record.answers),
       view: leadView(record.plan),
       external: external.map((n) => externalLine(record, n)),
       approverMris: await this.approverMris(profile),

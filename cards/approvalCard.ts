@@ -1,6 +1,6 @@
 import { AdaptiveCard, adaptiveCard, CardAction, CardElement, heading, paragraph } from './adaptiveCard';
 import { choiceInput, textInput } from './formCard';
-import { planElements, PlanView, SummaryRow } from './planCards';
+import { CaseHeader, planElements, PlanView } from './planCards';
 import { labelledUserText, userText } from './text';
 
 /** Universal Actions verbs on the product's cards; each has its own handler in bot/actions/. */
@@ -15,14 +15,8 @@ export interface ExternalStepLine {
   summary: string;
 }
 
-export interface ApprovalCardInput {
+export interface ApprovalCardInput extends CaseHeader {
   caseId: string;
-  ref: string;
-  title: string;
-  subject: string;
-  raisedBy: string;
-  raisedAt: string;
-  summary: readonly SummaryRow[];
   view: PlanView;
   external: readonly ExternalStepLine[];
   /** Set once decided: the card then shows the outcome to everyone and has no buttons. */

@@ -75,13 +75,17 @@ export function receiptCard(ref: string, title: string, view: PlanView, alreadyS
   );
 }
 
-export interface CaseNotificationInput {
+/** What every card about a saved case opens with: which case, which child, who raised it and when. */
+export interface CaseHeader {
   ref: string;
   title: string;
   subject: string;
   raisedBy: string;
   raisedAt: string;
   summary: readonly SummaryRow[];
+}
+
+export interface CaseNotificationInput extends CaseHeader {
   /** Already cut to what this reader may see: the lead view, or the staff view of their own steps. */
   view: PlanView;
   externalAwaitingApproval: number;

@@ -14,6 +14,8 @@ import { SOURCES } from './sources';
 export const trackedActionSchema = z.object({
   caseId: z.string(),
   ref: z.string(),
+  /** The child on the register it concerns, so a child's open deadlines come from the open index alone. */
+  pupilId: z.string().optional(),
   stepId: z.string(),
   owner: roleSchema,
   who: z.enum(Object.keys(RECIPIENT_LABEL) as [Recipient, ...Recipient[]]),
@@ -38,6 +40,7 @@ export function trackedActions(record: CaseRecord): TrackedAction[] {
     .map((s) => ({
       caseId: record.id,
       ref: record.ref,
+      ...(record.subject.kind === 'onRegister' ? { pupilId: record.subject.pupilId } : {}),
       stepId: s.id,
       owner: s.owner,
       who: s.who,

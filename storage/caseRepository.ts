@@ -32,6 +32,7 @@ export interface OpenItem {
   deadline: string;
   ref: string;
   statutory: boolean;
+  pupilId?: string;
 }
 
 export class RefCollisionError extends Error {
@@ -67,7 +68,7 @@ function actionEntity(schoolId: string, a: TrackedAction) {
 }
 
 function openEntity(schoolId: string, a: TrackedAction) {
-  return { partitionKey: schoolId, rowKey: openKey(a), caseId: a.caseId, stepId: a.stepId, deadline: a.deadline, ref: a.ref, statutory: a.statutory };
+  return { partitionKey: schoolId, rowKey: openKey(a), caseId: a.caseId, stepId: a.stepId, deadline: a.deadline, ref: a.ref, statutory: a.statutory, ...(a.pupilId ? { pupilId: a.pupilId } : {}) };
 }
 
 /** Closing actions inside another transaction: the action row updated, its open-index row removed. */
@@ -322,7 +323,7 @@ export class CaseRepository {
   async openActionsDueBy(schoolId: string, until: string): Promise<OpenItem[]> {
     const out: OpenItem[] = [];
     for await (const row of this.between(schoolId, 'open|', `open|${until}|\uffff`)) {
-      out.push({ caseId: String(row.caseId), stepId: String(row.stepId), deadline: String(row.deadline), ref: String(row.ref ?? ''), statutory: row.statutory === true });
+      out.push({ caseId: String(row.caseId), stepId: String(row.stepId), deadline: String(row.deadline), ref: String(row.ref ?? ''), statutory: row.statutory === true, ...(typeof row.pupilId === 'string' ? { pupilId: row.pupilId } : {}) });
     }
     return out;
   }

@@ -2,10 +2,8 @@ import { SchoolCalendar } from '../../policy/calendar';
 import { StaffNotification } from '../../policy/caseRecord';
 import { windowEnd } from '../../policy/schoolHours';
 import { SchoolProfile, StaffMember } from '../../policy/schoolProfile';
-import { CaseRepository } from '../../storage/caseRepository';
 import { statusOf } from '../../storage/tableStore';
-import { Logger } from '../logger';
-import { OutboxSender } from './outboxSender';
+import { CaseJobDeps } from './jobDeps';
 
 /**
  * An approval not acted on within the school's window is sent to the DSL again; if still waiting
@@ -15,13 +13,7 @@ import { OutboxSender } from './outboxSender';
  */
 export class ApprovalReminders {
   constructor(
-    private readonly deps: {
-      cases: CaseRepository;
-      schools: () => Promise<SchoolProfile[]>;
-      outbox: OutboxSender;
-      logger: Logger;
-      clock: () => Date;
-    },
+    private readonly deps: CaseJobDeps,
   ) {}
 
   async runOnce(): Promise<number> {

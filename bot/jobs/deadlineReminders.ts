@@ -3,10 +3,8 @@ import { StaffNotification } from '../../policy/caseRecord';
 import { londonDate, londonMinutesOfDay } from '../../policy/dates';
 import { Role } from '../../policy/roles';
 import { SchoolProfile, StaffMember } from '../../policy/schoolProfile';
-import { CaseRepository } from '../../storage/caseRepository';
 import { statusOf } from '../../storage/tableStore';
-import { Logger } from '../logger';
-import { OutboxSender } from './outboxSender';
+import { CaseJobDeps } from './jobDeps';
 
 const STAGE = { dueTomorrow: 1, dueToday: 2, overdue: 3 } as const;
 type State = keyof typeof STAGE;
@@ -18,13 +16,7 @@ type State = keyof typeof STAGE;
  */
 export class DeadlineReminders {
   constructor(
-    private readonly deps: {
-      cases: CaseRepository;
-      schools: () => Promise<SchoolProfile[]>;
-      outbox: OutboxSender;
-      logger: Logger;
-      clock: () => Date;
-    },
+    private readonly deps: CaseJobDeps,
   ) {}
 
   async runOnce(): Promise<number> {

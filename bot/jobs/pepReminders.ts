@@ -9,7 +9,7 @@ import { SchoolProfile } from '../../policy/schoolProfile';
 import { ConversationRefRepository } from '../../storage/conversationRefRepository';
 import { PepRepository } from '../../storage/pepRepository';
 import { errorSummary } from '../errors';
-import { Logger } from '../logger';
+import { JobDeps } from './jobDeps';
 import { ProactiveSender } from '../proactive';
 import { PupilDirectory } from '../pupilDirectory';
 
@@ -21,14 +21,11 @@ import { PupilDirectory } from '../pupilDirectory';
  */
 export class PepReminders {
   constructor(
-    private readonly deps: {
-      schools: () => Promise<SchoolProfile[]>;
+    private readonly deps: JobDeps & {
       pupils: PupilDirectory;
       peps: PepRepository;
       conversationRefs: ConversationRefRepository;
       sender: ProactiveSender;
-      logger: Logger;
-      clock: () => Date;
     },
   ) {}
 

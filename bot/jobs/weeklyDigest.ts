@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { londonDate } from '../../policy/dates';
-import { SchoolProfile } from '../../policy/schoolProfile';
 import { CaseRepository } from '../../storage/caseRepository';
 import { DigestService, lastScheduled } from '../digestService';
 import { errorSummary } from '../errors';
-import { Logger } from '../logger';
+import { JobDeps } from './jobDeps';
 
 /**
  * Posts each school's digest at its scheduled time (Monday 08:00 London by default). The week's
@@ -14,14 +13,7 @@ import { Logger } from '../logger';
  */
 export class WeeklyDigest {
   constructor(
-    private readonly deps: {
-      cases: CaseRepository;
-      schools: () => Promise<SchoolProfile[]>;
-      digests: DigestService;
-      logger: Logger;
-      clock: () => Date;
-      instanceId?: string;
-    },
+    private readonly deps: JobDeps & { cases: CaseRepository; digests: DigestService; instanceId?: string },
     private readonly instanceId = deps.instanceId ?? randomUUID(),
   ) {}
 

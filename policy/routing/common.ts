@@ -3,7 +3,7 @@ import { byPack, makeStep, RuleContext } from './context';
 import { RoutingStep, Timing } from './step';
 
 /** Short labels of the statuses in force, for the DSL and DT only. */
-export function statusLabels(ctx: RuleContext): string[] {
+export function statusLabels(ctx: Pick<RuleContext, 'flags' | 'pupil'>): string[] {
   const { flags } = ctx;
   const labels: string[] = [];
   if (flags.cla) labels.push(`Looked after: ${LEGAL_BASIS_LABEL[flags.cla.legalBasis]}, placed by ${flags.cla.placingAuthority}`);

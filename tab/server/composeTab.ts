@@ -1,0 +1,54 @@
+import { Server } from 'restify';
+import { Config } from '../../bot/config';
+import { DigestService } from '../../bot/digestService';
+import { Logger } from '../../bot/logger';
+import { PupilDirectory } from '../../bot/pupilDirectory';
+import { SchoolDirectory } from '../../bot/schoolDirectory';
+import { CaseRepository } from '../../storage/caseRepository';
+import { PepRepository } from '../../storage/pepRepository';
+import { RecordAuditRepository } from '../../storage/recordAuditRepository';
+import { DevelopmentSignIn } from './developmentSignIn';
+import { EntraTokenValidator } from './entraTokenValidator';
+import { TabApi } from './tabApi';
+import { TabAssets } from './tabAssets';
+import { TabAuthenticator } from './tabIdentity';
+import { RegisterUpload, registerTabRoutes } from './tabRoutes';
+
+export interface TabParts {
+  directory: SchoolDirectory;
+  pupils: PupilDirectory;
+  cases: CaseRepository;
+  peps: PepRepository;
+  recordAudit: RecordAuditRepository;
+  digests: DigestService;
+  upload?: RegisterUpload;
+}
+
+/** A CSV of 5,000 pupils is well under this; JSON escaping adds a little. */
+const MAX_UPLOAD_BYTES = 6 * 1024 * 1024;
+
+/**
+ * The dashboard tab's routes. Production accepts only Entra ID SSO tokens; local mode accepts only
+ * the development sign-in, whose routes and key do not exist in production.
+ */
+export function tabRoutes(config: Config, parts: TabParts, logger: Logger, clock: () => Date = () => new Date()): (server: Server) => void {
+  const api = new TabApi({ ...parts, logger, clock });
+  let auth: TabAuthenticator;
+  let development: { signIn: DevelopmentSignIn; directory: SchoolDirectory } | undefined;
+  if (config.mode === 'production') {
+    auth = new EntraTokenValidator({
+      appId: config.auth.appId,
+      publicBaseUrl: config.publicBaseUrl,
+      jwksUrl: config.tabJwksUrl,
+      authorityHost: config.authorityHost,
+      allowedTenants: async () => (config.allowedTenantIds.length > 0 ? new Set(config.allowedTenantIds) : parts.directory.tenants()),
+      logger,
+    });
+  } else {
+    const signIn = new DevelopmentSignIn(config.mode);
+    auth = signIn;
+    development = { signIn, directory: parts.directory };
+  }
+  return (server) =>
+    registerTabRoutes(server, { api, auth, assets: new TabAssets(), logger, development, upload: parts.upload, maxUploadBytes: MAX_UPLOAD_BYTES });
+}

@@ -1,0 +1,236 @@
+import { Logger } from '../../bot/logger';
+import { DigestService } from '../../bot/digestService';
+import { PupilDirectory } from '../../bot/pupilDirectory';
+import { Membership, SchoolDirectory } from '../../bot/schoolDirectory';
+import { SchoolCalendar } from '../../policy/calendar';
+import { IsoDate, londonDate } from '../../policy/dates';
+import { latestPep, pepStatus, PepState } from '../../policy/pep';
+import { cohortFlags, fullName, Pupil } from '../../policy/pupil';
+import { ROLE_LABEL } from '../../policy/roles';
+import { statusLabels } from '../../policy/routing/common';
+import { mayOpenRecord, mayUse, TabView, tabViews } from '../../policy/tabAccess';
+import { CaseRepository, OpenItem } from '../../storage/caseRepository';
+import { PepRepository } from '../../storage/pepRepository';
+import { RecordAuditRepository } from '../../storage/recordAuditRepository';
+import { buildChronology, CaseHistory } from './chronology';
+import { TabIdentity } from './tabIdentity';
+
+export interface TabResponse {
+  status: number;
+  body: unknown;
+}
+
+export interface TabApiDeps {
+  directory: SchoolDirectory;
+  pupils: PupilDirectory;
+  cases: CaseRepository;
+  peps: PepRepository;
+  recordAudit: RecordAuditRepository;
+  digests: DigestService;
+  logger: Logger;
+  clock: () => Date;
+}
+
+const NOT_STAFF: TabResponse = {
+  status: 403,
+  body: { error: 'You are not on the staff list of a school that uses this app. Ask your DSL to add you.' },
+};
+
+const FOR_LEADS = 'This part of the dashboard is for the DSL, deputy DSLs, the Designated Teacher and the headteacher. To raise a concern about a child, message the bot.';
+
+/**
+ * What the dashboard tab may show each member of staff. Every answer starts from the staff list
+ * (deny by default), every child is checked against need to know, and every opening of a child's
+ * record is written to the audit trail before anything is shown.
+ */
+export class TabApi {
+  constructor(private readonly deps: TabApiDeps) {}
+
+  async me(identity: TabIdentity): Promise<TabResponse> {
+    const m = await this.membership(identity);
+    if (!m) return NOT_STAFF;
+    return {
+      status: 200,
+      body: {
+        name: m.member.name,
+        school: { id: m.school.id, name: m.school.name },
+        roles: m.roles.map((r) => ROLE_LABEL[r]),
+        views: tabViews(m.roles),
+        signIn: identity.via,
+      },
+    };
+  }
+
+  /** The cohort register: each child the caller may open, with status and the next deadline. */
+  async cohort(identity: TabIdentity): Promise<TabResponse> {
+    const m = await this.allowed(identity, 'cohort');
+    if ('status' in m) return m;
+    const today = this.today();
+    const [pupils, open, recordedPeps] = await Promise.all([
+      this.deps.pupils.all(m.school.id),
+      this.deps.cases.openActionsDueBy(m.school.id, '9999-12-31'),
+      this.deps.peps.latestByPupil(m.school.id),
+    ]);
+    const calendar = new SchoolCalendar(m.school.calendar);
+    const nextByPupil = new Map<string, OpenItem>();
+    for (const item of open) {
+      if (item.pupilId && !nextByPupil.has(item.pupilId)) nextByPupil.set(item.pupilId, item);
+    }
+    const children = pupils
+      .filter((p) => cohortFlags(p, today).hasOrHadSocialWorker && mayOpenRecord(m.roles, p, today))
+      .map((p) => {
+        const next = nextByPupil.get(p.id);
+        const pep = cohortFlags(p, today).cla ? pepStatus(p, latestPep(p, recordedPeps.get(p.id)), calendar, today, m.school.thresholds.pepReminderSchoolDays) : undefined;
+        return {
+          id: p.id,
+          name: fullName(p),
+          yearGroup: p.yearGroup,
+          statuses: this.labels(p, today),
+          ...(next ? { nextDeadline: { date: next.deadline, ref: next.ref, overdue: next.deadline < today, statutory: next.statutory } } : {}),
+          ...(pep ? { pep: { state: pep.state, dueBy: pep.dueBy } } : {}),
+        };
+      })
+      .sort((a, b) => (a.nextDeadline?.date ?? '9999') .localeCompare(b.nextDeadline?.date ?? '9999') || a.name.localeCompare(b.name));
+    return { status: 200, body: { today, children } };
+  }
+
+  /** One child's chronology. The opening is recorded first: no record is shown without it. */
+  async chronology(identity: TabIdentity, pupilId: string): Promise<TabResponse> {
+    const m = await this.membership(identity);
+    if (!m) return NOT_STAFF;
+    const pupil = await this.deps.pupils.get(m.school.id, pupilId);
+    if (!pupil) return { status: 404, body: { error: 'There is no child with that record on your school’s register.' } };
+    const today = this.today();
+    const actor = { aadObjectId: m.member.aadObjectId, name: m.member.name };
+    const at = this.deps.clock().toISOString();
+    // A refusal is recorded against the child too: the DSL can see who tried to look.
+    if (!mayUse(m.roles, 'chronology') || !mayOpenRecord(m.roles, pupil, today)) {
+      await this.deps.recordAudit.recordAccess(m.school.id, pupil.id, { at, actor, action: 'refused', detail: { view: 'chronology' } });
+      this.deps.logger.warn({ event: 'tabRecordRefused', school: m.school.id, pupil: pupil.id }, 'a record was refused: not this role’s to see');
+      return { status: 403, body: { error: 'This child’s record is not yours to open: ask the DSL if you need to know.' } };
+    }
+    await this.deps.recordAudit.recordAccess(m.school.id, pupil.id, { at, actor, action: 'viewedChronology', detail: { view: 'chronology' } });
+
+    const summaries = await this.deps.cases.listForPupil(m.school.id, pupil.id);
+    const histories: CaseHistory[] = [];
+    for (const s of summaries) {
+      const record = await this.deps.cases.get(m.school.id, s.caseId);
+      if (!record) continue;
+      const [audit, notifications, actions] = await Promise.all([
+        this.deps.cases.auditTrail(m.school.id, s.caseId),
+        this.deps.cases.notifications(m.school.id, s.caseId),
+        this.deps.cases.actions(m.school.id, s.caseId),
+      ]);
+      histories.push({ record, audit, notifications, actions });
+    }
+    const [accessLog, pepDates] = await Promise.all([this.deps.recordAudit.accessLog(m.school.id, pupil.id), this.deps.peps.meetings(m.school.id, pupil.id)]);
+    const { cases, events } = buildChronology(histories, accessLog, pepDates);
+    const openActions = histories.flatMap((h) => h.actions.filter((a) => a.status === 'open').map((a) => ({ ref: a.ref, label: a.label, owner: ROLE_LABEL[a.owner], deadline: a.deadline, statutory: a.statutory, overdue: a.deadline < today })));
+    return {
+      status: 200,
+      body: {
+        child: {
+          id: pupil.id,
+          name: fullName(pupil),
+          yearGroup: pupil.yearGroup,
+          statuses: this.labels(pupil, today),
+          keyAdult: pupil.keyAdult ?? null,
+          socialWorker: pupil.socialWorker ? { name: pupil.socialWorker.name, organisation: pupil.socialWorker.organisation ?? null } : null,
+          attendancePercent: pupil.attendancePercent ?? null,
+        },
+        cases,
+        openActions,
+        events,
+        viewers: accessLog.filter((a) => a.action !== 'refused').map((a) => ({ name: a.actor.name, at: a.at })),
+      },
+    };
+  }
+
+  /** Open actions and PEPs, limited to the children the caller may open. */
+  async actions(identity: TabIdentity): Promise<TabResponse> {
+    const m = await this.allowed(identity, 'actions');
+    if ('status' in m) return m;
+    const today = this.today();
+    const [pupils, open, recordedPeps] = await Promise.all([
+      this.deps.pupils.all(m.school.id),
+      this.deps.cases.openActionsDueBy(m.school.id, '9999-12-31'),
+      this.deps.peps.latestByPupil(m.school.id),
+    ]);
+    const byId = new Map(pupils.map((p) => [p.id, p]));
+    const visible = (pupilId: string | undefined): Pupil | undefined | false => {
+      if (!pupilId) return mayOpenRecord(m.roles, { statuses: [] }, today) ? undefined : false;
+      const p = byId.get(pupilId);
+      return p && mayOpenRecord(m.roles, p, today) ? p : false;
+    };
+    const actions = [];
+    for (const item of open) {
+      const child = visible(item.pupilId);
+      if (child === false) continue;
+      const found = await this.deps.cases.getAction(m.school.id, item.caseId, item.stepId);
+      if (!found || found.action.status !== 'open') continue;
+      actions.push({
+        ref: item.ref,
+        child: child ? { id: child.id, name: fullName(child) } : null,
+        label: found.action.label,
+        owner: ROLE_LABEL[found.action.owner],
+        deadline: item.deadline,
+        overdue: item.deadline < today,
+        statutory: item.statutory,
+      });
+    }
+    const calendar = new SchoolCalendar(m.school.calendar);
+    const peps: Array<{ child: { id: string; name: string }; state: PepState; dueBy: IsoDate; lastPep: IsoDate | null }> = [];
+    for (const p of pupils) {
+      if (!cohortFlags(p, today).cla || !mayOpenRecord(m.roles, p, today)) continue;
+      const s = pepStatus(p, latestPep(p, recordedPeps.get(p.id)), calendar, today, m.school.thresholds.pepReminderSchoolDays);
+      if (s) peps.push({ child: { id: p.id, name: fullName(p) }, state: s.state, dueBy: s.dueBy, lastPep: s.lastPep ?? null });
+    }
+    peps.sort((a, b) => a.dueBy.localeCompare(b.dueBy));
+    return { status: 200, body: { today, actions, peps } };
+  }
+
+  /** The weekly digest's figures: numbers and reference codes only, as in the SLT channel. */
+  async digest(identity: TabIdentity): Promise<TabResponse> {
+    const m = await this.allowed(identity, 'digest');
+    if ('status' in m) return m;
+    const { digest } = await this.deps.digests.build(m.school, this.deps.clock());
+    return { status: 200, body: withoutSmallNumbers(digest) };
+  }
+
+  /** For routes that need the caller's school and a view (the register upload). */
+  async allowed(identity: TabIdentity, view: TabView): Promise<Membership | TabResponse> {
+    const m = await this.membership(identity);
+    if (!m) return NOT_STAFF;
+    if (!mayUse(m.roles, view)) {
+      this.deps.logger.info({ event: 'tabViewRefused', school: m.school.id, view }, 'tab view refused for this role');
+      return { status: 403, body: { error: FOR_LEADS } };
+    }
+    return m;
+  }
+
+  private membership(identity: TabIdentity): Promise<Membership | undefined> {
+    return this.deps.directory.membership(identity.tenantId, identity.aadObjectId);
+  }
+
+  private labels(pupil: Pupil, today: IsoDate): string[] {
+    return statusLabels({ pupil, flags: cohortFlags(pupil, today) });
+  }
+
+  private today(): IsoDate {
+    return londonDate(this.deps.clock());
+  }
+}
+
+/**
+ * The digest's counts carry their true value for the card's own arithmetic; a count shown as
+ * "fewer than 3" must not carry it to the browser, where anyone could read it.
+ */
+export function withoutSmallNumbers(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSmallNumbers);
+  if (typeof value !== 'object' || value === null) return value;
+  const entries = Object.entries(value);
+  if ('suppressed' in value && 'display' in value && 'value' in value) {
+    return { ...value, value: value.suppressed === true ? null : value.value };
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k, withoutSmallNumbers(v)]));
+}

@@ -70,7 +70,7 @@ const optionalPageUrl = z.preprocess(
 
 const packageEnvSchema = z
   .object({
-    MICROSOFT_APP_ID: z.preprocess(blankAsUnset, guid("the bot's Microsoft Entra application (client) id")),
+    MicrosoftAppId: z.preprocess(blankAsUnset, guid("the bot's Microsoft Entra application (client) id")),
     TEAMS_APP_ID: z.preprocess(blankAsUnset, guid('the Teams app id').optional()),
     PUBLIC_BASE_URL: z.preprocess(blankAsUnset, publicBaseUrl),
     APP_VERSION: z
@@ -90,8 +90,8 @@ const packageEnvSchema = z
     TERMS_URL: optionalPageUrl,
   })
   .transform((e) => ({
-    teamsAppId: e.TEAMS_APP_ID ?? e.MICROSOFT_APP_ID,
-    botAppId: e.MICROSOFT_APP_ID,
+    teamsAppId: e.TEAMS_APP_ID ?? e.MicrosoftAppId,
+    botAppId: e.MicrosoftAppId,
     version: e.APP_VERSION,
     /** Where Teams reaches the server, as an origin: https://host[:port], no trailing slash. */
     publicBaseUrl: e.PUBLIC_BASE_URL.origin,

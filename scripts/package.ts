@@ -9,7 +9,7 @@ import { buildAppPackage } from '../appPackage/zip';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DEFAULT_OUT = path.join(ROOT, 'appPackage', 'build', 'appPackage.zip');
-const USAGE = 'Usage: MICROSOFT_APP_ID=<guid> PUBLIC_BASE_URL=https://<host> npm run package [-- --out <file.zip>]\n';
+const USAGE = 'Usage: MicrosoftAppId=<guid> PUBLIC_BASE_URL=https://<host> npm run package [-- --out <file.zip>]\n';
 
 function packageJsonVersion(): string {
   return z.object({ version: z.string() }).parse(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'))).version;

@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     });
     await waitForPort(playgroundPort, 30_000);
     say(
-      `Ready. Open http://localhost:${playgroundPort} in your browser and say "hello" to the bot, as ${DEMO_STAFF[as].name} (${as}) at the demo school (synthetic pupils). Ctrl-C stops everything.`,
+      `Ready. Open http://localhost:${playgroundPort} in your browser and say "hello" to the bot, as ${DEMO_STAFF[as].name} (${as}) at the demo school (synthetic pupils). The DT and DSL dashboard tab is at http://127.0.0.1:${botPort}/tab/ (development sign-in: local mode only). Ctrl-C stops everything.`,
     );
   } catch (err) {
     process.stderr.write(`Could not start the local set-up: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -18,7 +18,7 @@ import { recogniseIntent } from '../dialogs/intents';
 const ROOT = path.join(__dirname, '..');
 const SCRIPT = path.join(ROOT, 'dist', 'scripts', 'package.js');
 const BOT_APP_ID = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
-const SAMPLE_ENV = { MICROSOFT_APP_ID: BOT_APP_ID, PUBLIC_BASE_URL: 'https://swbot.example.org' };
+const SAMPLE_ENV = { MicrosoftAppId: BOT_APP_ID, PUBLIC_BASE_URL: 'https://swbot.example.org' };
 const PACKAGE_VERSION = z.object({ version: z.string() }).parse(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'))).version;
 
 function settingsFrom(env: Record<string, string>): PackageSettings {
@@ -45,7 +45,7 @@ const whiteOrTransparent = (r: number, g: number, b: number, a: number): boolean
 
 describe('the package settings from the environment', () => {
   it('needs only the bot id and the public address, and fills in the rest', () => {
-    const s = settingsFrom({ MICROSOFT_APP_ID: BOT_APP_ID.toUpperCase(), PUBLIC_BASE_URL: 'https://SWBot.Example.org/' });
+    const s = settingsFrom({ MicrosoftAppId: BOT_APP_ID.toUpperCase(), PUBLIC_BASE_URL: 'https://SWBot.Example.org/' });
     expect(s).toEqual({
       teamsAppId: BOT_APP_ID,
       botAppId: BOT_APP_ID,
@@ -89,7 +89,7 @@ describe('the package settings from the environment', () => {
   it('names each missing variable on its own line', () => {
     const problems = problemsFrom({});
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatch(/^MICROSOFT_APP_ID: is not set/);
+    expect(problems[0]).toMatch(/^MicrosoftAppId: is not set/);
     expect(problems[1]).toMatch(/^PUBLIC_BASE_URL: is not set/);
   });
 
@@ -107,7 +107,7 @@ describe('the package settings from the environment', () => {
 
   it('reports every bad value at once, one line per variable, quoting what it got', () => {
     const problems = problemsFrom({
-      MICROSOFT_APP_ID: 'my-bot',
+      MicrosoftAppId: 'my-bot',
       PUBLIC_BASE_URL: 'https://swbot.example.org',
       TEAMS_APP_ID: '{3f2504e0-4f89-11d3-9a0c-0305e82c3301}',
       APP_VERSION: '1.0',
@@ -115,7 +115,7 @@ describe('the package settings from the environment', () => {
       DEVELOPER_NAME: 'x'.repeat(33),
       PRIVACY_URL: 'http://oakfield.example.org/privacy',
     });
-    expect(problems.map((p) => p.split(':')[0])).toEqual(['MICROSOFT_APP_ID', 'TEAMS_APP_ID', 'APP_VERSION', 'APP_NAME_SUFFIX', 'DEVELOPER_NAME', 'PRIVACY_URL']);
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['MicrosoftAppId', 'TEAMS_APP_ID', 'APP_VERSION', 'APP_NAME_SUFFIX', 'DEVELOPER_NAME', 'PRIVACY_URL']);
     expect(problems[0]).toContain('"my-bot"');
     expect(problems[2]).toContain('"1.0"');
     for (const p of problems) expect(p).not.toContain('\n');
@@ -352,7 +352,7 @@ describe('npm run package (the built script)', () => {
     const result = await run(process.execPath, [SCRIPT, '--out', out], { PUBLIC_BASE_URL: 'https://swbot.example.org' });
     expect(result.code).not.toBe(0);
     expect(result.stdout).toBe('');
-    expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^Configuration error: MICROSOFT_APP_ID: is not set/)]);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^Configuration error: MicrosoftAppId: is not set/)]);
     expect(await readdir(dir)).toEqual([]);
   });
 

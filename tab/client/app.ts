@@ -5,7 +5,7 @@
  */
 export {};
 
-declare const microsoftTeams: typeof import('@microsoft/teams-js') | undefined;
+type TeamsJs = typeof import('@microsoft/teams-js');
 
 type Theme = 'default' | 'dark' | 'contrast';
 type View = 'cohort' | 'chronology' | 'actions' | 'digest' | 'importRegister';
@@ -120,10 +120,25 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timed out')), ms))]);
 }
 
+/**
+ * teams-js only when framed: Teams always hosts a tab in an iframe, and outside Teams the library
+ * has nothing to talk to (and would fetch Microsoft's list of Teams origins for nothing).
+ */
+function loadTeamsJs(): Promise<TeamsJs | undefined> {
+  return new Promise((resolve) => {
+    const script = document.createElement('script');
+    script.src = 'teams-js.js';
+    script.onload = () => resolve((window as unknown as { microsoftTeams?: TeamsJs }).microsoftTeams);
+    script.onerror = () => resolve(undefined);
+    document.head.append(script);
+  });
+}
+
 /** In Teams: initialise, follow its theme, and get the SSO token. Undefined when not in Teams. */
 async function signInWithTeams(): Promise<string | undefined> {
-  if (window.self === window.top || typeof microsoftTeams === 'undefined') return undefined;
-  const teams = microsoftTeams;
+  if (window.self === window.top) return undefined;
+  const teams = await loadTeamsJs();
+  if (!teams) return undefined;
   try {
     await withTimeout(teams.app.initialize(), 5000);
   } catch {

@@ -35,7 +35,7 @@ const FRAME_ANCESTORS = [
   'https://*.skype.com',
 ].join(' ');
 
-const CSP = `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors ${FRAME_ANCESTORS}`;
+const CSP = `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' https://res.cdn.office.net; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors ${FRAME_ANCESTORS}`;
 
 const pupilIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const uploadBody = z.object({ csv: z.string().min(1), dryRun: z.boolean().default(true) });

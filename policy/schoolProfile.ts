@@ -93,6 +93,15 @@ export const digestSettingsSchema = z.object({
 });
 export type DigestSettings = z.infer<typeof digestSettingsSchema>;
 
+/**
+ * Child protection records are kept until the child's 25th birthday (the Information and Records
+ * Management Society's retention schedule for schools, which KCSIE's record-keeping points to).
+ * A school or trust may keep them longer, never shorter.
+ */
+export const retentionSettingsSchema = z.object({
+  yearsAfterBirth: z.number().int().min(25).max(100).default(25),
+});
+
 export const schoolProfileSchema = z
   .object({
     id: schoolIdSchema,
@@ -118,6 +127,8 @@ export const schoolProfileSchema = z
     digest: digestSettingsSchema.default(digestSettingsSchema.parse({})),
     /** The DT's notes on how Pupil Premium Plus is used, for the governors' report. */
     ppPlusNotes: z.string().trim().max(2000).optional(),
+    /** How long records are kept (see policy/retention.ts). */
+    retention: retentionSettingsSchema.default(retentionSettingsSchema.parse({})),
     /** Marks the demo school and test fixtures. */
     synthetic: z.boolean().optional(),
   })

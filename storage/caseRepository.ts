@@ -3,6 +3,7 @@ import { TrackedAction, trackedActionSchema } from '../policy/actions';
 import { AuditEntry, CaseRecord, Notification, NotificationStatus } from '../policy/caseRecord';
 import { caseTypeSchema } from '../policy/cases';
 import { auditEntrySchema, caseRecordSchema, notificationSchema } from '../policy/caseSchemas';
+import { AuditChain } from './auditChain';
 import { packJson, unpackJson } from './jsonEntity';
 import { statusOf } from './tableStore';
 
@@ -84,7 +85,12 @@ function outboxEntity(schoolId: string, n: Notification) {
 }
 
 export class CaseRepository {
-  constructor(private readonly table: TableClient) {}
+  /** Every transaction that writes an audit row goes through the school's hash chain. */
+  private readonly chain: AuditChain;
+
+  constructor(private readonly table: TableClient) {
+    this.chain = new AuditChain(table);
+  }
 
   /**
    * Saves a case with its audit entries and notifications, all or nothing. A second save of the
@@ -136,9 +142,10 @@ export class CaseRepository {
         },
       ]);
     }
-    if (actions.length > 100) throw new Error(`a case needs ${actions.length} rows; a transaction takes 100`);
+    // One more row than these: the audit chain's head moves in the same transaction.
+    if (actions.length > 99) throw new Error(`a case needs ${actions.length + 1} rows; a transaction takes 100`);
     try {
-      await this.table.submitTransaction(actions);
+      await this.chain.submit(pk, actions);
       return { created: true, caseId: record.id, ref: record.ref };
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
@@ -191,7 +198,7 @@ export class CaseRepository {
       ...closeActions(pk, notNeeded, 'decision', 'notNeeded', entry.at),
     ];
     try {
-      await this.table.submitTransaction(actions);
+      await this.chain.submit(pk, actions);
     } catch (err) {
       const status = statusOf(err);
       if (status === 412) throw new DecisionConflictError(record.id);
@@ -288,7 +295,7 @@ export class CaseRepository {
       ...notifications.map((n): TransactionAction => ['create', outboxEntity(schoolId, n)]),
       ...notifications.map((n): TransactionAction => ['create', { partitionKey: schoolId, rowKey: `pending|${n.id}`, caseId: n.caseId }]),
     ];
-    await this.table.submitTransaction(actions);
+    await this.chain.submit(schoolId, actions);
   }
 
   async saveApprovalCard(schoolId: string, caseId: string, aadObjectId: string, card: { conversationRef: string; activityId: string }): Promise<void> {
@@ -392,7 +399,7 @@ export class CaseRepository {
 
   /** Moves an action to its next reminder stage with its notifications and audit entry; 412 if another instance did. */
   async advanceAction(schoolId: string, action: TrackedAction, etag: string, stage: number, notifications: Notification[], entry: AuditEntry): Promise<void> {
-    await this.table.submitTransaction([
+    await this.chain.submit(schoolId, [
       ['update', actionEntity(schoolId, { ...action, stage }), 'Replace', { etag }],
       auditAction(schoolId, entry),
       ...notifications.map((n): TransactionAction => ['create', outboxEntity(schoolId, n)]),
@@ -402,7 +409,7 @@ export class CaseRepository {
 
   /** A person marks an action done: only if it is still open as read (ETag), with its audit entry. */
   async completeAction(schoolId: string, action: TrackedAction, etag: string, by: string, entry: AuditEntry): Promise<void> {
-    await this.table.submitTransaction([
+    await this.chain.submit(schoolId, [
       ['update', actionEntity(schoolId, { ...action, status: 'done', closedBy: 'person', doneByName: by, doneAt: entry.at }), 'Replace', { etag }],
       ['delete', { partitionKey: schoolId, rowKey: openKey(action) }],
       auditAction(schoolId, entry),
@@ -414,7 +421,7 @@ export class CaseRepository {
     for (let attempt = 0; ; attempt++) {
       const entry = build(await this.nextAuditSeq(schoolId, build(0).caseId));
       try {
-        await this.table.submitTransaction([auditAction(schoolId, entry), ...extra]);
+        await this.chain.submit(schoolId, [auditAction(schoolId, entry), ...extra]);
         return;
       } catch (err) {
         if (statusOf(err) !== 409 || attempt >= 4) throw err;
@@ -464,7 +471,12 @@ export class CaseRepository {
       tx.createEntity(outboxEntity(schoolId, extra));
       if (extra.status === 'pending') tx.createEntity({ partitionKey: schoolId, rowKey: `pending|${extra.id}`, caseId: extra.caseId });
     }
-    await this.table.submitTransaction([...tx.actions, ...closeActions(schoolId, completes, 'email', 'done', entry.at)]);
+    await this.chain.submit(schoolId, [...tx.actions, ...closeActions(schoolId, completes, 'email', 'done', entry.at)]);
+  }
+
+  /** Checks the school's audit hash chain (see storage/auditChain.ts). */
+  verifyAuditChain(schoolId: string) {
+    return this.chain.verify(schoolId);
   }
 
   /** The next free sequence number in a case's audit trail. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { odata, TableClient } from '@azure/data-tables';
 import { z } from 'zod';
+import { AuditChain } from './auditChain';
 
 /**
  * Who looked at or changed a child's record outside a case, in each school's partition of the
@@ -22,14 +23,21 @@ export type RecordAuditEntry = z.infer<typeof recordAuditEntrySchema>;
 const nonce = () => randomBytes(4).toString('hex');
 
 export class RecordAuditRepository {
-  constructor(private readonly table: TableClient) {}
+  private readonly chain: AuditChain;
+
+  constructor(private readonly table: TableClient) {
+    this.chain = new AuditChain(table);
+  }
 
   async recordAccess(schoolId: string, pupilId: string, entry: RecordAuditEntry): Promise<void> {
     await this.create(schoolId, `access|${pupilId}|${entry.at}|${nonce()}`, { ...entry, detail: { ...entry.detail, pupilId } });
   }
 
-  async recordRegisterChange(schoolId: string, entry: RecordAuditEntry): Promise<void> {
-    await this.create(schoolId, `register|${entry.at}|${nonce()}`, entry);
+  /** Returns the entry's row key, by which the retention job's tombstones name it. */
+  async recordRegisterChange(schoolId: string, entry: RecordAuditEntry): Promise<string> {
+    const rowKey = `register|${entry.at}|${nonce()}`;
+    await this.create(schoolId, rowKey, entry);
+    return rowKey;
   }
 
   /** Everyone who opened (or tried to open) this child's record, oldest first. */
@@ -44,8 +52,8 @@ export class RecordAuditRepository {
 
   private async create(schoolId: string, rowKey: string, entry: RecordAuditEntry): Promise<void> {
     const parsed = recordAuditEntrySchema.parse(entry);
-    // Append-only: createEntity never replaces an existing row.
-    await this.table.createEntity({ partitionKey: schoolId, rowKey, at: parsed.at, action: parsed.action, entry: JSON.stringify(parsed) });
+    // Append-only (a create never replaces a row), and a link in the school's audit hash chain.
+    await this.chain.submit(schoolId, [['create', { partitionKey: schoolId, rowKey, at: parsed.at, action: parsed.action, entry: JSON.stringify(parsed) }]]);
   }
 
   private async list(schoolId: string, prefix: string): Promise<RecordAuditEntry[]> {

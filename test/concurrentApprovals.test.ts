@@ -55,5 +55,7 @@ describe('two approvers at once, on two bot instances', () => {
       const external = (await cases.notifications('oakfield-demo', caseId)).filter((n) => n.channel === 'email');
       expect(external.every((n) => (decided.outcome === 'approved' ? ['pending', 'delivered'] : ['notSent']).includes(n.status))).toBe(true);
     }
+    // Two instances writing at once still leave one unbroken audit hash chain.
+    expect(await cases.verifyAuditChain('oakfield-demo')).toMatchObject({ ok: true });
   }, 60_000);
 });

@@ -86,5 +86,7 @@ describe('crash between saving a case and sending its notifications', () => {
     const emails = readdirSync(path.join(dataDir, 'emails')).filter((f) => f.endsWith('.eml'));
     expect(emails).toHaveLength(after.filter((n) => n.channel === 'email').length);
     expect((await cases.auditTrail('oakfield-demo', caseId)).filter((e) => e.action === 'delivered')).toHaveLength(emails.length);
+    // A process killed mid-way leaves no gap or fork in the audit hash chain (each link is in its row's transaction).
+    expect(await cases.verifyAuditChain('oakfield-demo')).toMatchObject({ ok: true });
   }, 60_000);
 });

@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { odata, TableClient, TransactionAction } from '@azure/data-tables';
+import { statusOf } from './tableStore';
+
+/**
+ * The audit trail of each school (case chronologies, record openings, register loads) is one hash
+ * chain across the school's partition: every audit row carries its place in the chain, the hash of
+ * the row before it and its own hash over its content; a head row holds the latest. Editing,
+ * deleting or inserting a row breaks the chain where it happened, and `verifyChain` names it.
+ *
+ * Audit rows are created, never updated or deleted, and each is written in the same transaction
+ * as the head moves (with the head's ETag), so the chain has one order even with many instances.
+ */
+export const AUDIT_ROW_PREFIXES = ['audit|', 'access|', 'register|'] as const;
+export const CHAIN_HEAD_KEY = 'auditchain';
+
+const CHAIN_FIELDS = new Set(['chainSeq', 'prevHash', 'hash']);
+const SYSTEM_FIELDS = new Set(['partitionKey', 'rowKey', 'etag', 'timestamp']);
+
+export function isAuditRowKey(rowKey: string): boolean {
+  return AUDIT_ROW_PREFIXES.some((p) => rowKey.startsWith(p));
+}
+
+export function genesisHash(schoolId: string): string {
+  return sha256(`audit chain genesis|${schoolId}`);
+}
+
+/** The hash of a row: the previous hash, its key and its content (every stored field but the chain's own). */
+export function rowHash(prevHash: string, rowKey: string, entity: Record<string, unknown>): string {
+  const content = Object.keys(entity)
+    // Undefined fields are not stored, so they must not count either.
+    .filter((k) => !CHAIN_FIELDS.has(k) && !SYSTEM_FIELDS.has(k) && !k.startsWith('odata') && entity[k] !== undefined)
+    .sort()
+    .map((k) => [k, entity[k]]);
+  return sha256(`${prevHash}\n${rowKey}\n${JSON.stringify(content)}`);
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+interface Head {
+  seq: number;
+  hash: string;
+  etag?: string;
+}
+
+export class AuditChain {
+  constructor(
+    private readonly table: TableClient,
+    private readonly maxAttempts = 12,
+  ) {}
+
+  /**
+   * Submits a transaction, chaining every audit row it creates. If another writer moved the chain
+   * first, the transaction is rebuilt on the new head and tried again; any other failure (a stale
+   * ETag of the caller's own, a row that exists) is the caller's to handle, as before.
+   */
+  async submit(schoolId: string, actions: readonly TransactionAction[]): Promise<void> {
+    const audited = actions.filter(([kind, entity]) => kind === 'create' && isAuditRowKey(String(entity.rowKey)));
+    if (audited.length === 0) {
+      await this.table.submitTransaction([...actions]);
+      return;
+    }
+    for (let attempt = 1; ; attempt++) {
+      const head = await this.head(schoolId);
+      let { seq, hash } = head;
+      const chained = actions.map((action): TransactionAction => {
+        const [kind, entity] = action;
+        if (kind !== 'create' || !isAuditRowKey(String(entity.rowKey))) return action;
+        seq += 1;
+        const prevHash = hash;
+        hash = rowHash(prevHash, String(entity.rowKey), entity);
+        return ['create', { ...entity, chainSeq: seq, prevHash, hash }];
+      });
+      const headRow = { partitionKey: schoolId, rowKey: CHAIN_HEAD_KEY, seq, hash };
+      const moveHead: TransactionAction = head.etag ? ['update', headRow, 'Replace', { etag: head.etag }] : ['create', headRow];
+      try {
+        await this.table.submitTransaction([...chained, moveHead]);
+        return;
+      } catch (err) {
+        const status = statusOf(err);
+        if ((status !== 412 && status !== 409) || attempt >= this.maxAttempts) throw err;
+        // Only a moved head is ours to retry; anything else goes back to the caller unchanged.
+        const now = await this.head(schoolId);
+        if (now.etag === head.etag) throw err;
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 10 * attempt)));
+      }
+    }
+  }
+
+  async head(schoolId: string): Promise<Head> {
+    try {
+      const row = await this.table.getEntity<{ seq: number; hash: string }>(schoolId, CHAIN_HEAD_KEY);
+      return { seq: Number(row.seq), hash: String(row.hash), etag: row.etag };
+    } catch (err) {
+      if (statusOf(err) === 404) return { seq: 0, hash: genesisHash(schoolId) };
+      throw err;
+    }
+  }
+
+  /** Checks the whole chain of a school; reports the first entry that does not fit, if any. */
+  async verify(schoolId: string): Promise<ChainReport> {
+    const rows: Array<Record<string, unknown> & { rowKey: string }> = [];
+    for (const prefix of AUDIT_ROW_PREFIXES) {
+      const upper = `${prefix}\uffff`;
+      const listed = this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${schoolId} and RowKey ge ${prefix} and RowKey lt ${upper}` } });
+      for await (const row of listed) {
+        if (row.partitionKey === schoolId && typeof row.rowKey === 'string' && row.rowKey >= prefix && row.rowKey < upper) rows.push({ ...row, rowKey: row.rowKey });
+      }
+    }
+    const head = await this.head(schoolId);
+    return verifyRows(schoolId, rows, head.etag ? { seq: head.seq, hash: head.hash } : undefined);
+  }
+}
+
+export interface ChainReport {
+  ok: boolean;
+  entries: number;
+  /** The first entry that does not fit, and why. */
+  firstBroken?: { rowKey: string; chainSeq?: number; problem: string };
+}
+
+/** The check itself, on rows already read (pure, so it is tested on its own too). */
+export function verifyRows(schoolId: string, rows: ReadonlyArray<Record<string, unknown> & { rowKey: string }>, head: { seq: number; hash: string } | undefined): ChainReport {
+  const unchained = rows.find((r) => typeof r.chainSeq !== 'number' || typeof r.hash !== 'string' || typeof r.prevHash !== 'string');
+  if (unchained) return { ok: false, entries: rows.length, firstBroken: { rowKey: unchained.rowKey, problem: 'has no place in the chain (added outside the app, or its chain fields removed)' } };
+  const ordered = [...rows].sort((a, b) => Number(a.chainSeq) - Number(b.chainSeq));
+  let prev = genesisHash(schoolId);
+  for (let i = 0; i < ordered.length; i++) {
+    const row = ordered[i]!;
+    const seq = Number(row.chainSeq);
+    if (seq !== i + 1) {
+      return { ok: false, entries: rows.length, firstBroken: { rowKey: row.rowKey, chainSeq: seq, problem: seq > i + 1 ? `entry ${i + 1} of the chain is missing (deleted) before this one` : 'shares its place in the chain with another entry' } };
+    }
+    if (row.prevHash !== prev) return { ok: false, entries: rows.length, firstBroken: { rowKey: row.rowKey, chainSeq: seq, problem: 'does not follow the entry before it (an entry before it was changed or replaced)' } };
+    if (row.tombstone === true) {
+      // Content removed at the end of retention: allowed only by a later retention entry in the chain.
+      const by = rows.find((r) => r.rowKey === row.removedBy);
+      if (!by || by.action !== 'retention' || typeof by.chainSeq !== 'number' || by.chainSeq <= seq || by.tombstone === true) {
+        return { ok: false, entries: rows.length, firstBroken: { rowKey: row.rowKey, chainSeq: seq, problem: 'its content was removed without a retention entry that allows it' } };
+      }
+    } else if (rowHash(prev, row.rowKey, row) !== row.hash) {
+      return { ok: false, entries: rows.length, firstBroken: { rowKey: row.rowKey, chainSeq: seq, problem: 'its content was changed after it was written' } };
+    }
+    prev = String(row.hash);
+  }
+  if (!head) {
+    if (ordered.length > 0) return { ok: false, entries: rows.length, firstBroken: { rowKey: CHAIN_HEAD_KEY, problem: 'the chain head is missing' } };
+    return { ok: true, entries: 0 };
+  }
+  if (head.seq !== ordered.length || head.hash !== prev) {
+    return { ok: false, entries: rows.length, firstBroken: { rowKey: CHAIN_HEAD_KEY, chainSeq: head.seq, problem: head.seq > ordered.length ? `the last ${head.seq - ordered.length} entr${head.seq - ordered.length === 1 ? 'y was' : 'ies were'} deleted` : 'the chain head does not match the last entry' } };
+  }
+  return { ok: true, entries: ordered.length };
+}

@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { DEMO_SCHOOL_ID, DEMO_STAFF } from '../bot/demo/demoSchool';
+import { AuditChain, genesisHash, rowHash, verifyRows } from '../storage/auditChain';
+import { RecordAuditRepository } from '../storage/recordAuditRepository';
+import { TABLES } from '../storage/tableStore';
+import { postActivity } from './support/activities';
+import { startTestApp, TestApp } from './support/app';
+import { ConnectorStub } from './support/connectorStub';
+import { attendanceUpToConfirm, confirmActivity } from './support/httpFlows';
+import { azuriteConnectionString } from './support/store';
+
+function chainOf(schoolId: string, contents: Array<Record<string, unknown>>) {
+  let prev = genesisHash(schoolId);
+  return contents.map((c, i) => {
+    const rowKey = `audit|case${i}|000000`;
+    const hash = rowHash(prev, rowKey, c);
+    const row = { ...c, rowKey, chainSeq: i + 1, prevHash: prev, hash };
+    prev = hash;
+    return row;
+  });
+}
+
+describe('the audit hash chain, as a pure check', () => {
+  const rows = chainOf('s1', [{ action: 'raised', at: '1' }, { action: 'routed', at: '2' }, { action: 'approved', at: '3' }]);
+  const head = { seq: 3, hash: rows[2]!.hash };
+
+  it('an intact chain verifies', () => {
+    expect(verifyRows('s1', rows, head)).toEqual({ ok: true, entries: 3 });
+  });
+  it('a changed entry is named', () => {
+    const edited = rows.map((r, i) => (i === 1 ? { ...r, action: 'declined' } : r));
+    expect(verifyRows('s1', edited, head).firstBroken).toMatchObject({ rowKey: 'audit|case1|000000', chainSeq: 2, problem: expect.stringMatching(/changed/) });
+  });
+  it('a deleted entry in the middle, or at the end, is found', () => {
+    expect(verifyRows('s1', [rows[0]!, rows[2]!], head).firstBroken).toMatchObject({ chainSeq: 3, problem: expect.stringMatching(/missing/) });
+    expect(verifyRows('s1', rows.slice(0, 2), head).firstBroken).toMatchObject({ rowKey: 'auditchain', problem: expect.stringMatching(/deleted/) });
+  });
+  it('a row slipped in without a place in the chain, or a chain copied from another school, is refused', () => {
+    expect(verifyRows('s1', [...rows, { rowKey: 'audit|forged|000000', action: 'approved' }], head).firstBroken).toMatchObject({ rowKey: 'audit|forged|000000' });
+    expect(verifyRows('s2', rows, head).firstBroken).toMatchObject({ chainSeq: 1 });
+  });
+});
+
+describe('the audit hash chain on real storage', () => {
+  let connector: ConnectorStub;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    connector = new ConnectorStub();
+    await connector.start();
+    app = await startTestApp({ ALLOWED_SERVICE_URLS: connector.url });
+  });
+  afterAll(async () => {
+    await app.stop();
+    await connector.stop();
+  });
+
+  const verifyCli = (): Promise<{ code: number | null; out: string }> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'scripts', 'auditVerify.js'), '--school', DEMO_SCHOOL_ID], {
+        env: { ...process.env, AZURE_TABLES_CONNECTION_STRING: azuriteConnectionString(), TABLE_PREFIX: app.prefix, LOG_LEVEL: 'silent' },
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('error', reject);
+      child.on('exit', (code) => resolve({ code, out }));
+    });
+
+  it('cases, record openings and concurrent writers form one unbroken chain; an edited row is caught by npm run audit:verify', async () => {
+    for (const [i, name] of ['Sam Thistlewood', 'Leo Hazelgrove', 'Amara Windmere'].entries()) {
+      const draftId = await attendanceUpToConfirm(app.url, connector, `conv-chain-${i}`, name);
+      expect((await postActivity(app.url, confirmActivity(connector, `conv-chain-${i}`, draftId))).status).toBe(200);
+    }
+    // Twenty openings at once, from two repositories (as two instances would): the head serialises them.
+    const table = app.store.client(TABLES.cases);
+    const a = new RecordAuditRepository(table);
+    const b = new RecordAuditRepository(app.store.client(TABLES.cases));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? a : b).recordAccess(DEMO_SCHOOL_ID, 'demo-p01', { at: new Date(Date.UTC(2026, 10, 23, 9, 0, i)).toISOString(), actor: { aadObjectId: DEMO_STAFF.dsl.aadObjectId, name: 'Megan Bowen' }, action: 'viewedChronology', detail: {} }),
+      ),
+    );
+
+    const chain = new AuditChain(table);
+    const report = await chain.verify(DEMO_SCHOOL_ID);
+    expect(report.ok).toBe(true);
+    expect(report.entries).toBeGreaterThanOrEqual(3 * 2 + 20);
+    const intact = await verifyCli();
+    expect(intact.code).toBe(0);
+    expect(intact.out).toContain(`intact, ${report.entries} entries checked`);
+
+    // Someone with storage access rewrites what a DSL decided.
+    const victim = (await chain.verify(DEMO_SCHOOL_ID)).entries;
+    expect(victim).toBe(report.entries);
+    const rows = table.listEntities<Record<string, unknown>>();
+    let target: { partitionKey: string; rowKey: string } | undefined;
+    for await (const row of rows) {
+      if (row.partitionKey === DEMO_SCHOOL_ID && String(row.rowKey).startsWith('audit|') && row.chainSeq === 2) target = { partitionKey: row.partitionKey, rowKey: String(row.rowKey) };
+    }
+    expect(target).toBeDefined();
+    await table.updateEntity({ ...target!, action: 'approved' }, 'Merge');
+
+    const broken = await chain.verify(DEMO_SCHOOL_ID);
+    expect(broken.ok).toBe(false);
+    expect(broken.firstBroken).toMatchObject({ rowKey: target!.rowKey, chainSeq: 2 });
+    const cli = await verifyCli();
+    expect(cli.code).toBe(1);
+    expect(cli.out).toContain(`BROKEN at entry 2 (${target!.rowKey})`);
+  }, 60_000);
+});

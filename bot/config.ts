@@ -40,6 +40,10 @@ const listOf = (item: z.ZodType<string, string>) =>
       .pipe(z.array(item)),
   );
 
+const keysUrl = z
+  .url({ protocol: /^https?$/ })
+  .refine((u) => !URL.canParse(u) || u.startsWith('https:') || isLoopback(new URL(u).hostname.replace(/^\[|\]$/g, '')), 'must be https (http only on loopback)');
+
 const envSchema = z.object({
   BOT_MODE: optionalText.pipe(z.enum(['local', 'production']).optional()),
   NODE_ENV: optionalText,
@@ -65,7 +69,10 @@ const envSchema = z.object({
   AUTHORITY_HOST: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   DIGEST_API_KEY: optionalText.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
   PUBLIC_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
-  TAB_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  // Keys that admit people to the tab and activities to the bot: plain http only where no network lies in between.
+  TAB_JWKS_URL: optionalText.pipe(keysUrl.optional()),
+  BOT_OPENID_METADATA_URL: optionalText.pipe(keysUrl.optional()),
+  BOT_TOKEN_ISSUER: optionalText.pipe(z.string().max(512, 'must be at most 512 characters').optional()),
 });
 
 export interface Config {
@@ -104,6 +111,12 @@ export interface Config {
   readonly publicBaseUrl: string | undefined;
   /** Entra ID's signing keys for the tab's SSO tokens. */
   readonly tabJwksUrl: string;
+  /**
+   * Inbound Bot Framework tokens: where their signing keys are published and the issuer they must
+   * name. Only other clouds (and tests) change them.
+   */
+  readonly botOpenIdMetadataUrl: string;
+  readonly botTokenIssuer: string;
 }
 
 /** Teams' public service URLs (Bot Framework docs: Teams uses smba.trafficmanager.net). */
@@ -164,6 +177,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     digestApiKey: e.DIGEST_API_KEY,
     publicBaseUrl: e.PUBLIC_BASE_URL,
     tabJwksUrl: e.TAB_JWKS_URL ?? `${(e.AUTHORITY_HOST ?? 'https://login.microsoftonline.com').replace(/\/$/, '')}/common/discovery/v2.0/keys`,
+    // botframework-connector's AuthenticationConstants for the public cloud.
+    botOpenIdMetadataUrl: e.BOT_OPENID_METADATA_URL ?? 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+    botTokenIssuer: e.BOT_TOKEN_ISSUER ?? 'https://api.botframework.com',
   };
   if (mode === 'local' && !isLoopback(config.host)) {
     throw new ConfigError(`HOST: local mode has no authentication, so it listens on loopback only (got "${config.host}")`);

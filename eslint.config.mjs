@@ -36,8 +36,9 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "Property[key.name='filter'] > TemplateLiteral",
-          message: 'Build table filters with the odata`...` tagged template, never a plain template string.',
+          // Anything but odata`...` inline: a plain template, a concatenation, or a variable built elsewhere.
+          selector: "Property[key.name='filter']:not([value.type='TaggedTemplateExpression'][value.tag.name='odata'])",
+          message: 'Build table filters inline with the odata`...` tagged template (it escapes values), never a plain string, a concatenation or a variable.',
         },
       ],
     },

@@ -4,11 +4,23 @@ import { TrackedAction } from '../policy/actions';
 import { Actor } from '../policy/caseRecord';
 import { formatDate, IsoDate } from '../policy/dates';
 import { ROLE_LABEL } from '../policy/roles';
+import { RECIPIENT_LABEL } from '../policy/routing/step';
 import { CaseRepository } from '../storage/caseRepository';
 import { statusOf } from '../storage/tableStore';
 import { Membership } from './schoolDirectory';
 
 const LEADS = new Set(['DSL', 'deputyDSL', 'DT', 'headteacher']);
+
+/**
+ * Who owns a step, as a deadline card says it. The card can reach any member of staff (a refused
+ * "Mark done" answers with it), and the DT's full title ("for looked-after and previously
+ * looked-after children") would tell a class teacher why the child is in the cohort.
+ */
+function ownerLabel(owner: TrackedAction['owner']): string {
+  if (owner === 'teacher') return 'A member of staff';
+  if (owner === 'DT') return RECIPIENT_LABEL.DT;
+  return ROLE_LABEL[owner];
+}
 
 export function actionCard(a: TrackedAction, state: 'dueTomorrow' | 'dueToday' | 'overdue' | 'done'): AdaptiveCard {
   return deadlineCard({
@@ -16,7 +28,7 @@ export function actionCard(a: TrackedAction, state: 'dueTomorrow' | 'dueToday' |
     stepId: a.stepId,
     ref: a.ref,
     label: a.label,
-    ownerLabel: a.owner === 'teacher' ? 'A member of staff' : ROLE_LABEL[a.owner],
+    ownerLabel: ownerLabel(a.owner),
     deadline: formatDate(a.deadline as IsoDate),
     state,
     statutory: a.statutory,

@@ -1,9 +1,10 @@
 import { AdaptiveCard } from '../cards/adaptiveCard';
+import { approvalRefusedCard } from '../cards/approvalCard';
 import { cardReply } from '../dialogs/form/replies';
 import { decide, DecisionRequest } from '../policy/approval';
 import { Actor, AuditEntry, CaseRecord, ExternalNotification } from '../policy/caseRecord';
 import { formatLondonDateTime } from '../policy/dates';
-import { canApprove } from '../policy/roles';
+import { canApprove, viewFor } from '../policy/roles';
 import { AuditSequenceTakenError, CaseRepository, DecisionConflictError } from '../storage/caseRepository';
 import { conversationRefSchema } from '../storage/conversationRefRepository';
 import { BackgroundWork } from './backgroundWork';
@@ -15,6 +16,11 @@ import { Membership } from './schoolDirectory';
 import { StaffCards } from './staffCards';
 
 const OUTCOME_WORD = { approved: 'approved', amended: 'amended', declined: 'declined' } as const;
+const ONLY_APPROVERS = 'Only the Designated Safeguarding Lead (DSL) or a deputy can decide this. Nothing has changed.';
+const FOR_LEADS = 'This case is for the Designated Safeguarding Lead (DSL) and the leads to read. Nothing has changed.';
+
+/** The approval card shows status and reasons: only the leads may read it (need to know). */
+const mayReadCase = (membership: Membership) => viewFor(membership.roles) === 'lead';
 
 /**
  * The DSL's decision on a case's external steps. Answers the invoke quickly with the updated card;
@@ -39,6 +45,7 @@ export class ApprovalService {
   async view(membership: Membership, caseId: string): Promise<AdaptiveCard | undefined> {
     const record = await this.deps.cases.get(membership.school.id, caseId);
     if (!record) return undefined;
+    if (!mayReadCase(membership)) return approvalRefusedCard(record.ref, FOR_LEADS);
     return this.deps.cards.approval(record, membership.school, { forApprover: canApprove(membership.roles) });
   }
 
@@ -60,7 +67,8 @@ export class ApprovalService {
         switch (outcome.problem) {
           case 'notApprover':
             logger.warn({ event: 'approvalRefused', school: school.id, caseId }, 'a non-approver pressed an approval button');
-            return cards.approval(record, school, { forApprover: false, notifications, banner: 'Only the Designated Safeguarding Lead (DSL) or a deputy can decide this. Nothing has changed.' });
+            if (!mayReadCase(membership)) return approvalRefusedCard(record.ref, ONLY_APPROVERS);
+            return cards.approval(record, school, { forApprover: false, notifications, banner: ONLY_APPROVERS });
           case 'alreadyDecided': {
             const d = outcome.decision;
             return cards.approval(record, school, { forApprover: false, notifications, banner: `Already ${OUTCOME_WORD[d.outcome]} by ${d.by.name} at ${formatLondonDateTime(new Date(d.at))}.` });

@@ -1,4 +1,4 @@
-import { CaseRequest, FormServices, RaisedCase } from '../dialogs/services';
+import { CaseNotSavedError, CaseRequest, FormServices, RaisedCase } from '../dialogs/services';
 import { SchoolCalendar } from '../policy/calendar';
 import { newCaseId, newCaseRef } from '../policy/caseIds';
 import { AuditEntry, CaseRecord, externalNotifications, staffNotifications } from '../policy/caseRecord';
@@ -13,6 +13,8 @@ import { RoutingPlan } from '../policy/routing/step';
 import { SchoolProfile } from '../policy/schoolProfile';
 import { suspensionHistory } from '../policy/suspensionHistory';
 import { CaseRepository, RefCollisionError } from '../storage/caseRepository';
+import { isStorageUnavailable } from '../storage/tableStore';
+import { errorSummary } from './errors';
 import { Logger } from './logger';
 import { PupilDirectory } from './pupilDirectory';
 import { SchoolDirectory } from './schoolDirectory';
@@ -61,34 +63,75 @@ export class CaseService implements FormServices {
     return (await this.prepare(request)).plan;
   }
 
+  /**
+   * Saves the case once per draft, whatever happens on the way. A write whose answer was lost (a
+   * dropped connection, a timeout) may have been applied: the SDK's retry then meets 409, and the
+   * row found by the draft id is this very case, so it counts as saved now, not "already sent".
+   * When storage stays unreachable the draft is read back before the teacher is told it was not saved.
+   */
   async raiseCase(request: CaseRequest): Promise<RaisedCase> {
-    const existing = await this.deps.cases.findByDraft(request.schoolId, request.draftId);
-    if (existing) return this.alreadyRaised(request.schoolId, existing.caseId);
-    const prepared = await this.prepare(request);
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const record = this.record(request, prepared);
-      const audit = this.audit(record, prepared);
-      const notifications = [...staffNotifications(prepared.profile, record.id, prepared.plan, request.raisedBy), ...externalNotifications(record.id, prepared.plan)];
-      try {
-        const approvalDueAt = record.approval.required
-          ? windowEnd(prepared.now, prepared.profile.approvalWindows[record.caseType], new SchoolCalendar(prepared.profile.calendar), prepared.profile.schoolDay).toISOString()
-          : undefined;
-        const saved = await this.deps.cases.create(record, audit, notifications, approvalDueAt, trackedActions(record));
-        if (!saved.created) return this.alreadyRaised(request.schoolId, saved.caseId);
-        this.deps.logger.info(
-          { event: 'caseRaised', school: record.schoolId, caseId: record.id, caseType: record.caseType, steps: prepared.plan.steps.length, notifications: notifications.length },
-          'case saved',
-        );
-        return { caseId: record.id, ref: record.ref, created: true, plan: prepared.plan };
-      } catch (err) {
-        if (!(err instanceof RefCollisionError)) throw err;
+    const tried = new Map<string, RoutingPlan>();
+    try {
+      const existing = await this.deps.cases.findByDraft(request.schoolId, request.draftId);
+      if (existing) return await this.alreadyRaised(request.schoolId, existing.caseId);
+      const prepared = await this.prepare(request);
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const record = this.record(request, prepared);
+        tried.set(record.id, prepared.plan);
+        const audit = this.audit(record, prepared);
+        const notifications = [...staffNotifications(prepared.profile, record.id, prepared.plan, request.raisedBy), ...externalNotifications(record.id, prepared.plan)];
+        try {
+          const approvalDueAt = record.approval.required
+            ? windowEnd(prepared.now, prepared.profile.approvalWindows[record.caseType], new SchoolCalendar(prepared.profile.calendar), prepared.profile.schoolDay).toISOString()
+            : undefined;
+          const saved = await this.deps.cases.create(record, audit, notifications, approvalDueAt, trackedActions(record));
+          if (!saved.created && saved.caseId !== record.id) return await this.alreadyRaised(request.schoolId, saved.caseId);
+          this.deps.logger.info(
+            { event: 'caseRaised', school: record.schoolId, caseId: record.id, caseType: record.caseType, steps: prepared.plan.steps.length, notifications: notifications.length, ...(saved.created ? {} : { answerLost: true }) },
+            'case saved',
+          );
+          return { caseId: record.id, ref: record.ref, created: true, plan: prepared.plan };
+        } catch (err) {
+          if (!(err instanceof RefCollisionError)) throw err;
+        }
       }
+    } catch (err) {
+      if (!isStorageUnavailable(err)) throw err;
+      return this.afterStorageFailure(request, tried, err);
     }
     throw new Error('could not find a free case reference after 5 tries');
   }
 
-  deliverStaffNotifications(schoolId: string, caseId: string): Promise<void> {
-    return this.deps.outbox.deliverCase(schoolId, caseId);
+  /** Storage failed mid-save: the case is saved only if its draft row says so. */
+  private async afterStorageFailure(request: CaseRequest, tried: ReadonlyMap<string, RoutingPlan>, failure: unknown): Promise<RaisedCase> {
+    const log = { school: request.schoolId, err: errorSummary(failure) };
+    let found: { caseId: string; ref: string } | undefined;
+    try {
+      found = await this.deps.cases.findByDraft(request.schoolId, request.draftId);
+      const plan = found ? tried.get(found.caseId) : undefined;
+      if (found && plan) {
+        this.deps.logger.info({ event: 'caseRaised', ...log, caseId: found.caseId, answerLost: true }, 'case saved (found by its draft after a storage error)');
+        return { caseId: found.caseId, ref: found.ref, created: true, plan };
+      }
+      if (found) return await this.alreadyRaised(request.schoolId, found.caseId);
+    } catch (readErr) {
+      if (!isStorageUnavailable(readErr)) throw readErr;
+    }
+    this.deps.logger.warn({ event: 'caseNotSaved', ...log, savedButUnread: found !== undefined }, 'case not saved: storage unavailable; the answers are kept in the dialog');
+    throw new CaseNotSavedError(failure);
+  }
+
+  /**
+   * Sends the saved case's staff cards now rather than at the outbox's next pass. The teacher has
+   * their receipt by then, so a failure here must not reach them as "nothing was sent": the cards
+   * are pending in the outbox, which retries them.
+   */
+  async deliverStaffNotifications(schoolId: string, caseId: string): Promise<void> {
+    try {
+      await this.deps.outbox.deliverCase(schoolId, caseId);
+    } catch (err) {
+      this.deps.logger.warn({ event: 'staffCardsDeferred', school: schoolId, caseId, err: errorSummary(err) }, 'staff cards left to the outbox after an error');
+    }
   }
 
   async recordPep(schoolId: string, pupilId: string, date: string, by: { aadObjectId: string; name: string }, note?: string): Promise<string> {

@@ -22,15 +22,54 @@ export interface ServerDependencies {
   routes?: (server: Server) => void;
 }
 
-/** The least an activity must have before botbuilder sees it; the rest is botbuilder's to check. */
-const activityEnvelope = z.object({
+/**
+ * botbuilder copies the sender, the recipient, the conversation, the locale and the activity's id
+ * into every reply, and refuses to send a reply with any of them of the wrong type: so they are
+ * checked here, where a bad one is a 400, rather than failing the turn after it has run.
+ */
+const channelAccount = z
+  .object({ id: z.string().min(1).max(512), name: z.string().max(512).optional(), aadObjectId: z.string().max(512).optional(), role: z.string().max(64).optional() })
+  .loose();
+/** botbuilder reads every entity's `type`, and a mention's `mentioned.id` and `text`, unchecked. */
+const mention = z.object({ mentioned: z.object({ id: z.string().max(512) }).loose(), text: z.string().max(1024) }).loose();
+const entity = z
+  .object({ type: z.string().max(128) })
+  .loose()
+  .refine((e) => e.type.toLowerCase() !== 'mention' || mention.safeParse(e).success, { message: 'a mention needs mentioned.id and text' });
+
+/**
+ * The least an activity must have before botbuilder sees it; the rest is botbuilder's to check.
+ * Exported so in-process tests give the bot only what this server would let through.
+ */
+export const activityEnvelope = z.object({
   type: z.string().min(1).max(64),
+  id: z.string().max(512).optional(),
   channelId: z.string().min(1).max(64),
   serviceUrl: z.string().min(1).max(512),
-  conversation: z.object({ id: z.string().min(1).max(512) }).loose(),
-  from: z.object({ id: z.string().min(1).max(512) }).loose().optional(),
-  recipient: z.object({ id: z.string().min(1).max(512) }).loose().optional(),
+  locale: z.string().max(64).optional(),
+  conversation: z
+    .object({
+      id: z.string().min(1).max(512),
+      name: z.string().max(512).optional(),
+      conversationType: z.string().max(64).optional(),
+      tenantId: z.string().max(512).optional(),
+      isGroup: z.boolean().optional(),
+      aadObjectId: z.string().max(512).optional(),
+      role: z.string().max(64).optional(),
+    })
+    .loose(),
+  from: channelAccount,
+  recipient: channelAccount,
   text: z.string().max(28_000).optional(),
+  entities: z.array(entity).max(100).optional(),
+  // Read as lists (and each member's id) when botbuilder dispatches the activity.
+  membersAdded: z.array(channelAccount).max(1000).optional(),
+  membersRemoved: z.array(channelAccount).max(1000).optional(),
+  reactionsAdded: z.array(z.object({ type: z.string().max(64) }).loose()).max(100).optional(),
+  reactionsRemoved: z.array(z.object({ type: z.string().max(64) }).loose()).max(100).optional(),
+  action: z.string().max(64).optional(),
+  // An invoke's name picks its handler.
+  name: z.string().max(256).optional(),
 }).loose();
 
 export interface BotServer {

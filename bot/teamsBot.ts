@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
   Activity,
+  ActivityTypes,
   AdaptiveCardInvokeResponse,
   AdaptiveCardInvokeValue,
   CardFactory,
+  InvokeResponse,
   SearchInvokeResponse,
   SearchInvokeValue,
   StatePropertyAccessor,
@@ -67,8 +69,16 @@ const NOT_STAFF =
   'I cannot find you on the staff list of a school that uses this app, so I cannot take a concern from you here. ' +
   'If a child is at risk, speak to your Designated Safeguarding Lead (DSL) now. To be added, ask your DSL or IT team.';
 
+const NOT_SERVED = "This app is not set up for your organisation. Please speak to your school's IT team.";
+
 function invokeError(statusCode: number, code: string, message: string): AdaptiveCardInvokeResponse {
   return { statusCode, type: 'application/vnd.microsoft.error', value: { code, message } };
+}
+
+const DRAFT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export function cardActivity(card: AdaptiveCard): Partial<Activity> {
@@ -124,7 +134,10 @@ export class SocialWorkerBot extends TeamsActivityHandler {
     if (!(await this.tenantAllowed(context))) {
       turnLogger(this.deps.logger, context).warn({ event: 'tenantRefused' }, 'activity from a tenant this deployment does not serve');
       if (context.activity.type === 'message') {
-        await context.sendActivity('This app is not set up for your organisation. Please speak to your school\'s IT team.');
+        await context.sendActivity(NOT_SERVED);
+      } else if (context.activity.type === ActivityTypes.Invoke) {
+        // Without an invoke response botbuilder answers 501, which reads as a fault, not a refusal.
+        await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 403, body: invokeError(403, 'Forbidden', NOT_SERVED) } });
       }
       return;
     }
@@ -141,6 +154,16 @@ export class SocialWorkerBot extends TeamsActivityHandler {
       }
       throw err;
     }
+  }
+
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    // botbuilder reads `value.action.type` and sets `value.kind` without looking: a value of the
+    // wrong shape would fail the turn (and answer 501) instead of being the bad request it is.
+    const { name, value } = context.activity;
+    const malformed =
+      (name === 'adaptiveCard/action' && !(isRecord(value) && isRecord(value.action))) || (name === 'application/search' && !isRecord(value));
+    if (malformed) return { status: 400, body: invokeError(400, 'BadRequest', 'That request was not in a form this app understands.') };
+    return super.onInvokeActivity(context);
   }
 
   /** Type-ahead for the pupil picker: only children of the caller's own school, names and year only. */
@@ -218,7 +241,7 @@ export class SocialWorkerBot extends TeamsActivityHandler {
     const { activity } = context;
     if (activity.value !== undefined && activity.value !== null) return this.handleCardPayload(context, activity.value);
 
-    const text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
+    const text = typeof activity.text === 'string' ? (TurnContext.removeRecipientMention(activity) ?? activity.text) : '';
     const intent = recogniseIntent(text);
     switch (intent.kind) {
       case 'help':
@@ -246,7 +269,9 @@ export class SocialWorkerBot extends TeamsActivityHandler {
       return this.startDialog(context, menu.data.dialog);
     }
     const form = formPayloadSchema.safeParse(value);
-    const draftId = form.success && typeof form.data.draftId === 'string' ? form.data.draftId.slice(0, 64) : undefined;
+    // Draft ids are made by randomUUID; anything else is not ours, and is never passed to storage
+    // (a lone surrogate in a row key would fail the turn, a quote or slash would reach the URL).
+    const draftId = form.success && typeof form.data.draftId === 'string' && DRAFT_ID.test(form.data.draftId) ? form.data.draftId : undefined;
     const membership = await this.membership(context);
     if (form.success && form.data.question === 'confirm' && draftId && membership) {
       // Send pressed twice, or again after a reply that got lost: tell them it is already saved.

@@ -99,3 +99,12 @@ export function approvalCard(input: ApprovalCardInput): AdaptiveCard {
     fallbackText: `${input.title} ${input.ref}: open Teams to approve or decline.`,
   });
 }
+
+/**
+ * What someone who is not a lead (DSL, deputy, DT, headteacher) gets back from an approval card's
+ * button or refresh: the refusal and the case's reference only. The full card carries the child's
+ * status and the reasons for each step, which are theirs to know only on a need-to-know basis.
+ */
+export function approvalRefusedCard(ref: string, message: string): AdaptiveCard {
+  return adaptiveCard([heading(`Case ${ref}`), paragraph(message, { color: 'Attention', weight: 'Bolder' })], [], { fallbackText: `Case ${ref}: ${message}` });
+}

@@ -28,10 +28,21 @@ export interface FormServices {
   getPupil(schoolId: string, pupilId: string): Promise<Pupil | undefined>;
   /** The routing plan the case would get, computed exactly as saving computes it. */
   previewPlan(request: CaseRequest): Promise<RoutingPlan>;
-  /** Saves the case, its audit entries and its notifications in one transaction. */
+  /** Saves the case, its audit entries and its notifications in one transaction; CaseNotSavedError if storage could not be reached. */
   raiseCase(request: CaseRequest): Promise<RaisedCase>;
-  /** Sends the internal cards of a saved case to role holders who have the app. */
+  /** Sends the internal cards of a saved case to role holders who have the app (never throws: the outbox retries what fails). */
   deliverStaffNotifications(schoolId: string, caseId: string): Promise<void>;
   /** Records a PEP meeting; returns a sentence on when the next one is due. */
   recordPep(schoolId: string, pupilId: string, date: string, by: { aadObjectId: string; name: string }, note?: string): Promise<string>;
+}
+
+/**
+ * `raiseCase` could not reach the records, and reading back found nothing saved for this draft.
+ * The answers are still in the dialog, and sending again is safe: the draft id saves it once.
+ */
+export class CaseNotSavedError extends Error {
+  constructor(cause: unknown) {
+    super('the case could not be saved: storage was unavailable', { cause });
+    this.name = 'CaseNotSavedError';
+  }
 }

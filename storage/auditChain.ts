@@ -99,8 +99,29 @@ export class AuditChain {
     }
   }
 
-  /** Checks the whole chain of a school; reports the first entry that does not fit, if any. */
-  async verify(schoolId: string): Promise<ChainReport> {
+  /**
+   * Checks the whole chain of a school; reports the first entry that does not fit, if any.
+   *
+   * The app keeps writing while this reads (a delivery, a record opened), so the rows and the head
+   * must be one snapshot: the head is read before and after the rows, and the check runs only when
+   * it did not move. On a school that never goes quiet, the rows up to the first head read are
+   * checked: they were all written before it (rows and head move in one transaction).
+   */
+  async verify(schoolId: string, maxAttempts = 5): Promise<ChainReport> {
+    for (let attempt = 1; ; attempt++) {
+      const before = await this.head(schoolId);
+      const rows = await this.auditRows(schoolId);
+      const after = await this.head(schoolId);
+      const headOf = (h: Head) => (h.etag ? { seq: h.seq, hash: h.hash } : undefined);
+      if (before.etag === after.etag) return verifyRows(schoolId, rows, headOf(before));
+      if (attempt >= maxAttempts) {
+        const upToBefore = rows.filter((r) => typeof r.chainSeq !== 'number' || r.chainSeq <= before.seq);
+        return verifyRows(schoolId, upToBefore, headOf(before));
+      }
+    }
+  }
+
+  private async auditRows(schoolId: string): Promise<Array<Record<string, unknown> & { rowKey: string }>> {
     const rows: Array<Record<string, unknown> & { rowKey: string }> = [];
     for (const prefix of AUDIT_ROW_PREFIXES) {
       const upper = `${prefix}\uffff`;
@@ -109,8 +130,7 @@ export class AuditChain {
         if (row.partitionKey === schoolId && typeof row.rowKey === 'string' && row.rowKey >= prefix && row.rowKey < upper) rows.push({ ...row, rowKey: row.rowKey });
       }
     }
-    const head = await this.head(schoolId);
-    return verifyRows(schoolId, rows, head.etag ? { seq: head.seq, hash: head.hash } : undefined);
+    return rows;
   }
 }
 

@@ -1,4 +1,4 @@
-import { TableClient, TableServiceClient } from '@azure/data-tables';
+import { RestError, TableClient, TableServiceClient, TableServiceClientOptions } from '@azure/data-tables';
 
 /** The tables this product keeps. Each repository owns one; tests give every run its own prefix. */
 export const TABLES = {
@@ -10,10 +10,28 @@ export const TABLES = {
 } as const;
 export type TableName = (typeof TABLES)[keyof typeof TABLES];
 
+export interface StorageRetry {
+  /** Tries after the first, for dropped connections, timeouts and 5xx/408/429 answers. */
+  maxRetries: number;
+  retryDelayMs: number;
+  maxRetryDelayMs: number;
+  /** How long one try may wait for an answer before it counts as a dropped connection. */
+  tryTimeoutMs: number;
+}
+
+/**
+ * Without a per-try timeout, a request to a storage service that accepted the connection and then
+ * went quiet waits forever, and the teacher who pressed Send waits with it. 6 s is above the 5 s a
+ * table query page may legitimately run on the server, and far above a normal answer (milliseconds).
+ */
+export const DEFAULT_STORAGE_RETRY: StorageRetry = { maxRetries: 3, retryDelayMs: 200, maxRetryDelayMs: 2000, tryTimeoutMs: 6000 };
+
 export interface TableStoreOptions {
   connectionString: string;
   /** Prepended to every table name (letters and digits only): lets tests share one Azurite. */
   tablePrefix?: string;
+  /** Overrides of DEFAULT_STORAGE_RETRY (tests that break storage on purpose make these short). */
+  retry?: Partial<StorageRetry>;
 }
 
 /**
@@ -24,6 +42,7 @@ export class TableStore {
   private readonly clients = new Map<string, TableClient>();
   private readonly service: TableServiceClient;
   private readonly insecure: boolean;
+  private readonly clientOptions: TableServiceClientOptions;
 
   constructor(private readonly options: TableStoreOptions) {
     if (options.tablePrefix !== undefined && !/^[A-Za-z][A-Za-z0-9]{0,20}$/.test(options.tablePrefix)) {
@@ -31,10 +50,13 @@ export class TableStore {
     }
     // Azurite listens on plain http on loopback; a production account is always https.
     this.insecure = /UseDevelopmentStorage=true|TableEndpoint=http:\/\/(127\.0\.0\.1|localhost)[:/]/i.test(options.connectionString);
-    this.service = TableServiceClient.fromConnectionString(options.connectionString, {
+    const retry = { ...DEFAULT_STORAGE_RETRY, ...options.retry };
+    this.clientOptions = {
       allowInsecureConnection: this.insecure,
-      retryOptions: { maxRetries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 2000 },
-    });
+      retryOptions: { maxRetries: retry.maxRetries, retryDelayInMs: retry.retryDelayMs, maxRetryDelayInMs: retry.maxRetryDelayMs },
+      additionalPolicies: [{ policy: tryTimeoutPolicy(retry.tryTimeoutMs), position: 'perRetry' }],
+    };
+    this.service = TableServiceClient.fromConnectionString(options.connectionString, this.clientOptions);
   }
 
   tableName(name: TableName): string {
@@ -45,10 +67,7 @@ export class TableStore {
     const full = this.tableName(name);
     let client = this.clients.get(full);
     if (!client) {
-      client = TableClient.fromConnectionString(this.options.connectionString, full, {
-        allowInsecureConnection: this.insecure,
-        retryOptions: { maxRetries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 2000 },
-      });
+      client = TableClient.fromConnectionString(this.options.connectionString, full, this.clientOptions);
       this.clients.set(full, client);
     }
     return client;
@@ -72,6 +91,45 @@ export class TableStore {
     const iter = this.service.listTables().byPage({ maxPageSize: 1 });
     await iter.next();
   }
+}
+
+type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];
+
+/**
+ * Gives each try its own deadline. The SDK's HTTP client reports its own timeout as an abort, which
+ * the retry policy never retries; reported as ETIMEDOUT instead, a try that got no answer is retried
+ * like a dropped connection. A write retried this way may already have been applied: callers treat
+ * 409 (exists) and 412 (changed) on a retry as they do for any other writer.
+ */
+function tryTimeoutPolicy(ms: number): PipelinePolicy {
+  return {
+    name: 'swTryTimeout',
+    async sendRequest(request, next) {
+      request.timeout = ms;
+      try {
+        return await next(request);
+      } catch (err) {
+        const callerAborted = request.abortSignal?.aborted === true;
+        if (!callerAborted && err instanceof Error && err.name === 'AbortError') {
+          throw new RestError(`storage did not answer within ${ms} ms`, { code: 'ETIMEDOUT', request });
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+/**
+ * Storage could not be reached or did not answer (after the SDK's own retries): a dropped
+ * connection, a timeout, or a 5xx/408/429. Nothing about the request itself was wrong, so the same
+ * request may succeed later; whether a write was applied is unknown until it is read back.
+ */
+export function isStorageUnavailable(err: unknown): boolean {
+  // By name: the SDK's packages may each carry their own copy of the RestError class.
+  if (!(err instanceof Error) || err.name !== 'RestError') return false;
+  const status = statusOf(err);
+  if (status === undefined) return true;
+  return status === 408 || status === 429 || status >= 500;
 }
 
 /** Azure SDK errors carry the HTTP status in `statusCode` (their `code` was undefined on Azurite). */

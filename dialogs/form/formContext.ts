@@ -35,6 +35,12 @@ export const formProgressSchema = z.object({
   answers: answersSchema.default({}),
   asked: z.array(z.number().int().min(0)).default([]),
   startAt: z.number().int().min(0).default(0),
+  /**
+   * A question asked again without sending its card: after a save that failed, the confirmation
+   * already in the chat is still the current one (and drawing it again needs the records that
+   * just failed).
+   */
+  silentAt: z.number().int().min(0).optional(),
 });
 export type FormProgress = z.infer<typeof formProgressSchema>;
 

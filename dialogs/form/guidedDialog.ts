@@ -3,12 +3,17 @@ import { receiptCard, SummaryRow } from '../../cards/planCards';
 import { CaseAnswers } from '../../policy/cases';
 import { CaseSubject } from '../../policy/caseRecord';
 import { planViewFor } from '../../policy/views';
-import { FormServices } from '../services';
+import { CaseNotSavedError, FormServices, RaisedCase } from '../services';
 import { Answers, FormContext, FormId, formProgressSchema, FormProgress, FORM_VERSION, StaleDialogStateError } from './formContext';
 import { Question } from './question';
-import { PromptOptions, PromptResult, QuestionPrompt } from './questionPrompt';
+import { PromptBegin, PromptResult, QuestionPrompt } from './questionPrompt';
 import { cardReply } from './replies';
 import { pupilAnswerSchema } from '../questions/pupilQuestion';
+
+/** What the teacher is told when Send could not save: nothing half-saved, nothing lost, safe to press again. */
+export const NOT_SAVED_MESSAGE =
+  "Not saved: I could not reach the school's records just now. Your answers are kept: press Send on the card above again, " +
+  'or try again in a minute. If a child is at immediate risk of harm, do not wait: speak to the DSL now.';
 
 export interface GuidedDialogSpec {
   id: FormId;
@@ -73,7 +78,11 @@ export class GuidedDialog extends ComponentDialog {
     }
     const visible = this.spec.questions.filter((x) => !x.skip?.(progress.answers, progress.ctx));
     const position = visible.indexOf(q) + 1;
-    const options: PromptOptions = {
+    const silent = progress.silentAt === i;
+    // Once only: "back" from here passes progress on, and the earlier question's card must be sent.
+    delete progress.silentAt;
+    const options: PromptBegin = {
+      ...(silent ? { silent } : {}),
       ctx: progress.ctx,
       answers: progress.answers,
       frame: {
@@ -121,7 +130,21 @@ export class GuidedDialog extends ComponentDialog {
       return step.endDialog();
     }
     const built = this.spec.toCase(progress.answers, ctx);
-    const raised = await this.services.raiseCase({ schoolId: ctx.schoolId, subject: built.subject, answers: built.answers, raisedBy: ctx.user, draftId: ctx.draftId });
+    let raised: RaisedCase;
+    try {
+      raised = await this.services.raiseCase({ schoolId: ctx.schoolId, subject: built.subject, answers: built.answers, raisedBy: ctx.user, draftId: ctx.draftId });
+    } catch (err) {
+      if (!(err instanceof CaseNotSavedError)) throw err;
+      await step.context.sendActivity(NOT_SAVED_MESSAGE);
+      // Back to the confirmation with every answer, so Send (or "send") tries again with the same draft id.
+      const confirmAt = this.spec.questions.length - 1;
+      return step.replaceDialog(this.waterfallId, {
+        ...progress,
+        asked: progress.asked.filter((n) => n !== confirmAt),
+        startAt: confirmAt,
+        silentAt: confirmAt,
+      } satisfies FormProgress);
+    }
     const view = planViewFor(ctx.roles, raised.plan);
     if (view) await step.context.sendActivity(cardReply(receiptCard(raised.ref, this.spec.title, view, !raised.created)));
     if (raised.created) await this.services.deliverStaffNotifications(ctx.schoolId, raised.caseId);

@@ -24,13 +24,15 @@ const promptStateSchema = z.object({
   }),
 });
 export type PromptOptions = z.infer<typeof promptStateSchema>;
+/** How a prompt begins: `silent` waits for an answer to the card already in the chat. */
+export type PromptBegin = PromptOptions & { silent?: boolean };
 
 /**
  * Asks one question with a card and waits until the answer is valid. Typed text is accepted where
  * it makes sense; "cancel", "back" and "help" work at every step; a click on a card from an
  * earlier question is recognised and the current question asked again.
  */
-export class QuestionPrompt extends Dialog<PromptOptions> {
+export class QuestionPrompt extends Dialog<PromptBegin> {
   constructor(
     id: string,
     private readonly question: Question,
@@ -39,10 +41,10 @@ export class QuestionPrompt extends Dialog<PromptOptions> {
     super(id);
   }
 
-  override async beginDialog(dc: DialogContext, options?: PromptOptions): Promise<DialogTurnResult> {
+  override async beginDialog(dc: DialogContext, options?: PromptBegin): Promise<DialogTurnResult> {
     const state = promptStateSchema.parse(options);
     dc.activeDialog!.state.prompt = state;
-    await this.send(dc.context, await this.question.ask(this.env(state)));
+    if (!options?.silent) await this.send(dc.context, await this.question.ask(this.env(state)));
     return Dialog.EndOfTurn;
   }
 

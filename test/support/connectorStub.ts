@@ -46,9 +46,11 @@ export class ConnectorStub {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    let data = '';
-    req.on('data', (c: Buffer) => (data += c.toString('utf8')));
+    // Decoded once at the end: a character split across two chunks would otherwise be garbled.
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const data = Buffer.concat(chunks).toString('utf8');
       const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
       if (req.method !== 'POST' || !m) {
         res.statusCode = 404;

@@ -1,4 +1,4 @@
-import { Activity, CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, InvokeResponse, TurnContext } from 'botbuilder';
+import { Activity, ActivityEventNames, ActivityTypes, CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, InvokeResponse, TurnContext } from 'botbuilder';
 import { ToBotFromBotOrEmulatorTokenValidationParameters } from 'botframework-connector';
 import { z } from 'zod';
 import { Config } from './config';
@@ -114,6 +114,10 @@ export function createAdapter(config: Config, logger: Logger): BotAdapter {
   });
   const adapter = new BotAdapter(auth, config.auth.appId ? config.botTokenIssuer : undefined);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    // A card this bot sends or updates on its own (continueConversation) failed: no one is waiting
+    // in that chat for an apology, and swallowing the error would let the caller think it was sent.
+    // The outbox retries it; a failed card update is logged by whoever asked for it.
+    if (context.activity.type === ActivityTypes.Event && context.activity.name === ActivityEventNames.ContinueConversation) throw error;
     turnLogger(logger, context).error({ event: 'turnError', err: errorSummary(error) }, 'unhandled error in turn');
     try {
       await context.sendActivity(

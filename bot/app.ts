@@ -45,7 +45,7 @@ export async function startApp(config: Config, logger: Logger, connectionString:
     tabUrl: config.publicBaseUrl ? `${config.publicBaseUrl.replace(/\/$/, '')}/tab/` : undefined,
   });
   const { bot } = parts;
-  const recordAudit = new RecordAuditRepository(store.client(TABLES.cases));
+  const recordAudit = new RecordAuditRepository(store.client(TABLES.cases), parts.cases.chain);
   const importer = new RegisterImporter({ pupils: parts.pupilRepo, audit: recordAudit, schools: parts.schools, directory: parts.pupils, clock: () => new Date() });
   const server = createBotServer({
     config,

@@ -1,5 +1,6 @@
 import { errorSummary } from './errors';
 import { Logger } from './logger';
+import { logFields, runWithLogFields } from './logContext';
 
 /**
  * Work started after a request has been answered (an invoke must be answered within a few
@@ -12,10 +13,14 @@ export class BackgroundWork {
   constructor(private readonly logger: Logger) {}
 
   run(name: string, work: () => Promise<unknown>): void {
-    const task = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(work)
-      .catch((err) => this.logger.error({ event: 'backgroundWorkFailed', work: name, err: errorSummary(err) }, 'work after a response failed'))
-      .finally(() => this.tasks.delete(task));
+    // Not the request's own id (it has been answered): the work names the request that started it.
+    const started = logFields().req;
+    const task = runWithLogFields({ work: name, ...(started ? { after: started } : {}) }, () =>
+      new Promise<void>((resolve) => setImmediate(resolve))
+        .then(work)
+        .catch((err) => this.logger.error({ event: 'backgroundWorkFailed', work: name, err: errorSummary(err) }, 'work after a response failed'))
+        .finally(() => this.tasks.delete(task)),
+    );
     this.tasks.add(task);
   }
 

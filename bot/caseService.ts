@@ -18,6 +18,7 @@ import { errorSummary } from './errors';
 import { Logger } from './logger';
 import { PupilDirectory } from './pupilDirectory';
 import { SchoolDirectory } from './schoolDirectory';
+import { BackgroundWork } from './backgroundWork';
 import { OutboxSender } from './jobs/outboxSender';
 import { windowEnd } from '../policy/schoolHours';
 
@@ -27,6 +28,8 @@ export interface CaseServiceDeps {
   cases: CaseRepository;
   outbox: OutboxSender;
   peps: PepRepository;
+  /** Where the staff cards of a new case are sent from, after the teacher has their receipt. */
+  background: BackgroundWork;
   logger: Logger;
   clock: () => Date;
 }
@@ -122,16 +125,19 @@ export class CaseService implements FormServices {
   }
 
   /**
-   * Sends the saved case's staff cards now rather than at the outbox's next pass. The teacher has
-   * their receipt by then, so a failure here must not reach them as "nothing was sent": the cards
-   * are pending in the outbox, which retries them.
+   * Sends the saved case's staff cards straight after the turn rather than at the outbox's next
+   * pass. The teacher does not wait for them (a card to each lead took most of the Send turn's
+   * time), and a failure must not reach them as "nothing was sent": the cards are pending in the
+   * outbox, which retries them.
    */
   async deliverStaffNotifications(schoolId: string, caseId: string): Promise<void> {
-    try {
-      await this.deps.outbox.deliverCase(schoolId, caseId);
-    } catch (err) {
-      this.deps.logger.warn({ event: 'staffCardsDeferred', school: schoolId, caseId, err: errorSummary(err) }, 'staff cards left to the outbox after an error');
-    }
+    this.deps.background.run('staffCards', async () => {
+      try {
+        await this.deps.outbox.deliverCase(schoolId, caseId);
+      } catch (err) {
+        this.deps.logger.warn({ event: 'staffCardsDeferred', school: schoolId, caseId, err: errorSummary(err) }, 'staff cards left to the outbox after an error');
+      }
+    });
   }
 
   async recordPep(schoolId: string, pupilId: string, date: string, by: { aadObjectId: string; name: string }, note?: string): Promise<string> {

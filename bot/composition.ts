@@ -60,11 +60,11 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
     instanceId: options.instanceId,
   });
   const peps = new PepRepository(store.client(TABLES.cases));
-  const services = new CaseService({ directory, pupils, cases, outbox, peps, logger, clock });
+  const background = new BackgroundWork(logger);
+  const services = new CaseService({ directory, pupils, cases, outbox, peps, background, logger, clock });
   const pepReminders = new PepReminders({ schools: () => directory.all(), pupils, peps, conversationRefs, sender, logger, clock });
   const digests = new DigestService({ cases, pupils: pupilRepo, peps, conversationRefs, directory, sender, logger, clock, tabUrl: options.tabUrl });
   const weeklyDigest = new WeeklyDigest({ cases, schools: () => directory.all(), digests, logger, clock, instanceId: options.instanceId });
-  const background = new BackgroundWork(logger);
   const approvals = new ApprovalService({ cases, cards, sender, outbox, background, logger, clock });
   const reminders = new ApprovalReminders({ cases, schools: () => directory.all(), outbox, logger, clock });
   const deadlines = new DeadlineReminders({ cases, schools: () => directory.all(), outbox, logger, clock });

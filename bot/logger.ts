@@ -1,4 +1,5 @@
 import pino, { Logger } from 'pino';
+import { logFields } from './logContext';
 
 export type { Logger };
 
@@ -11,6 +12,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     {
       level,
       base: { service: 'sw-cohort-bot' },
+      // The request's correlation id on every line written while handling it (see logContext.ts).
+      mixin: () => ({ ...logFields() }),
       redact: {
         paths: ['*.text', '*.value', '*.givenName', '*.familyName', '*.dateOfBirth', 'req.headers.authorization', '*.authorization'],
         censor: '[redacted]',

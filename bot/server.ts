@@ -1,9 +1,11 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import restify, { Request, Response, Server } from 'restify';
 import { Activity, TurnContext } from 'botbuilder';
 import { BotAdapter } from './adapter';
 import { z } from 'zod';
 import { Config } from './config';
+import { logFields } from './logContext';
+import { bodyParserKeepingLogContext, correlate } from './requestLogContext';
 import { errorSummary } from './errors';
 import { Logger } from './logger';
 import { isAllowedServiceUrl } from './serviceUrls';
@@ -87,11 +89,14 @@ export function createBotServer(deps: ServerDependencies): BotServer {
   const idleWaiters: Array<() => void> = [];
 
   // Per route rather than server-wide, so the register upload can take a larger body than a message.
-  const jsonBody = restify.plugins.bodyParser({ maxBodySize: config.maxBodyBytes, mapParams: false, mapFiles: false, rejectUnknown: true });
+  const jsonBody = bodyParserKeepingLogContext({ maxBodySize: config.maxBodyBytes, mapParams: false, mapFiles: false, rejectUnknown: true });
+
+  // One correlation id per request, on every line logged while it is handled (the turn's too).
+  server.pre(correlate);
 
   server.post('/api/messages', jsonBody, async (req: Request, res: Response) => {
-    const correlationId = randomUUID();
-    const log = logger.child({ req: correlationId, route: 'messages' });
+    const correlationId = logFields().req ?? req.id();
+    const log = logger.child({ route: 'messages' });
     if (draining) return sendJson(res, 503, { error: 'The bot is restarting. Please try again in a moment.' });
     inFlight++;
     try {
@@ -165,7 +170,8 @@ export function createBotServer(deps: ServerDependencies): BotServer {
 
   // restify's own errors (body too large, bad JSON, unknown route) carry only a code and a message.
   server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
-    logger.warn({ event: 'httpError', status: err.statusCode, name: err.name, path: req.path() }, 'request refused');
+    // By the request's own id: a body that failed to parse was read outside the request's async context.
+    logger.warn({ event: 'httpError', req: req.id(), status: err.statusCode, name: err.name, route: routeOf(req) }, 'request refused');
     callback();
   });
 
@@ -224,4 +230,13 @@ function isAuthenticationFailure(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const status = (err as { statusCode?: unknown }).statusCode;
   return err.name === 'AuthenticationError' || status === 401;
+}
+
+/**
+ * The route a request matched, never its path as sent: a path is whatever the caller typed, and
+ * could carry a child's name into the logs.
+ */
+function routeOf(req: Request): string {
+  const route = req.getRoute() as { path?: unknown } | undefined;
+  return typeof route?.path === 'string' ? route.path : '(no route)';
 }

@@ -30,7 +30,7 @@ export interface FormServices {
   previewPlan(request: CaseRequest): Promise<RoutingPlan>;
   /** Saves the case, its audit entries and its notifications in one transaction; CaseNotSavedError if storage could not be reached. */
   raiseCase(request: CaseRequest): Promise<RaisedCase>;
-  /** Sends the internal cards of a saved case to role holders who have the app (never throws: the outbox retries what fails). */
+  /** Starts sending the internal cards of a saved case to role holders who have the app, after the turn (never throws: the outbox retries what fails). */
   deliverStaffNotifications(schoolId: string, caseId: string): Promise<void>;
   /** Records a PEP meeting; returns a sentence on when the next one is due. */
   recordPep(schoolId: string, pupilId: string, date: string, by: { aadObjectId: string; name: string }, note?: string): Promise<string>;

@@ -45,25 +45,82 @@ interface Head {
   etag?: string;
 }
 
+interface Pending {
+  actions: readonly TransactionAction[];
+  done: () => void;
+  failed: (err: unknown) => void;
+}
+
+/** Azure Tables takes at most 100 operations in one transaction; one is the head's. */
+const MAX_OPERATIONS = 100;
+
 export class AuditChain {
+  /** Appends waiting, per school, while one is being written. */
+  private readonly waiting = new Map<string, Pending[]>();
+  /** The head as this process last wrote or read it; a stale one costs a failed try, never a wrong chain. */
+  private readonly known = new Map<string, Head>();
+
   constructor(
     private readonly table: TableClient,
     private readonly maxAttempts = 12,
   ) {}
 
   /**
-   * Submits a transaction, chaining every audit row it creates. If another writer moved the chain
-   * first, the transaction is rebuilt on the new head and tried again; any other failure (a stale
-   * ETag of the caller's own, a row that exists) is the caller's to handle, as before.
+   * Submits a transaction, chaining every audit row it creates. Every append moves the school's
+   * one head row, so appends at the same time cannot all succeed: in this process they wait while
+   * one is written, and the ones that waited are then written together in one transaction (group
+   * commit: twenty approvals at once cost a few writes, not twenty in a row). If a combined write
+   * fails, each is written on its own, so a caller only ever sees its own failure. If another
+   * instance moved the head first, the transaction is rebuilt on the new head and tried again; any
+   * other failure (a stale ETag of the caller's own, a row that exists) is the caller's to handle.
    */
   async submit(schoolId: string, actions: readonly TransactionAction[]): Promise<void> {
-    const audited = actions.filter(([kind, entity]) => kind === 'create' && isAuditRowKey(String(entity.rowKey)));
-    if (audited.length === 0) {
+    const audited = actions.some(([kind, entity]) => kind === 'create' && isAuditRowKey(String(entity.rowKey)));
+    if (!audited) {
       await this.table.submitTransaction([...actions]);
       return;
     }
+    return new Promise<void>((done, failed) => {
+      const queue = this.waiting.get(schoolId);
+      if (queue) {
+        queue.push({ actions, done, failed });
+        return;
+      }
+      this.waiting.set(schoolId, [{ actions, done, failed }]);
+      void this.drain(schoolId);
+    });
+  }
+
+  /** Writes what waits for a school, a group at a time, until nothing does. */
+  private async drain(schoolId: string): Promise<void> {
+    const queue = this.waiting.get(schoolId)!;
+    while (queue.length > 0) {
+      const group = takeGroup(queue);
+      if (group.length > 1) {
+        try {
+          await this.append(schoolId, group.flatMap((p) => p.actions), false);
+          group.forEach((p) => p.done());
+          continue;
+        } catch {
+          // One of them failed (its own ETag, a row that exists, a conflict between them): each on its own.
+        }
+      }
+      for (const p of group) {
+        try {
+          await this.append(schoolId, p.actions, true);
+          p.done();
+        } catch (err) {
+          p.failed(err);
+        }
+      }
+    }
+    this.waiting.delete(schoolId);
+  }
+
+  /** One transaction on the current head; with `retry`, tried again on the new head if another instance moved it. */
+  private async append(schoolId: string, actions: readonly TransactionAction[], retry: boolean): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const head = await this.head(schoolId);
+      const head = this.known.get(schoolId) ?? (await this.head(schoolId));
       let { seq, hash } = head;
       const chained = actions.map((action): TransactionAction => {
         const [kind, entity] = action;
@@ -76,14 +133,21 @@ export class AuditChain {
       const headRow = { partitionKey: schoolId, rowKey: CHAIN_HEAD_KEY, seq, hash };
       const moveHead: TransactionAction = head.etag ? ['update', headRow, 'Replace', { etag: head.etag }] : ['create', headRow];
       try {
-        await this.table.submitTransaction([...chained, moveHead]);
+        const all = [...chained, moveHead];
+        const result = await this.table.submitTransaction(all);
+        // Answers come in the order of the operations; an update's carries no row key (Azurite's at least).
+        const etag = result.subResponses.length === all.length ? result.subResponses.at(-1)?.etag : undefined;
+        if (etag) this.known.set(schoolId, { seq, hash, etag });
+        else this.known.delete(schoolId);
         return;
       } catch (err) {
+        this.known.delete(schoolId);
         const status = statusOf(err);
-        if ((status !== 412 && status !== 409) || attempt >= this.maxAttempts) throw err;
+        if (!retry || (status !== 412 && status !== 409) || attempt >= this.maxAttempts) throw err;
         // Only a moved head is ours to retry; anything else goes back to the caller unchanged.
         const now = await this.head(schoolId);
         if (now.etag === head.etag) throw err;
+        this.known.set(schoolId, now);
         await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 10 * attempt)));
       }
     }
@@ -132,6 +196,26 @@ export class AuditChain {
     }
     return rows;
   }
+}
+
+/**
+ * The next appends that can go in one transaction: in order, within the operation limit, and
+ * touching different rows (a transaction may not name a row twice). Always at least one.
+ */
+function takeGroup(queue: Pending[]): Pending[] {
+  const group: Pending[] = [];
+  const rows = new Set<string>();
+  let operations = 1;
+  while (queue.length > 0) {
+    const next = queue[0]!;
+    const keys = next.actions.map(([, entity]) => String(entity.rowKey));
+    if (group.length > 0 && (operations + keys.length > MAX_OPERATIONS || keys.some((k) => rows.has(k)))) break;
+    queue.shift();
+    group.push(next);
+    operations += keys.length;
+    keys.forEach((k) => rows.add(k));
+  }
+  return group;
 }
 
 export interface ChainReport {

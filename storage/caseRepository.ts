@@ -85,12 +85,14 @@ function outboxEntity(schoolId: string, n: Notification) {
 }
 
 export class CaseRepository {
-  /** Every transaction that writes an audit row goes through the school's hash chain. */
-  private readonly chain: AuditChain;
-
-  constructor(private readonly table: TableClient) {
-    this.chain = new AuditChain(table);
-  }
+  /**
+   * Every transaction that writes an audit row goes through the school's hash chain. Share one
+   * chain between the repositories of a process that write to this table, so their appends queue.
+   */
+  constructor(
+    private readonly table: TableClient,
+    readonly chain: AuditChain = new AuditChain(table),
+  ) {}
 
   /**
    * Saves a case with its audit entries and notifications, all or nothing. A second save of the

@@ -23,11 +23,11 @@ export type RecordAuditEntry = z.infer<typeof recordAuditEntrySchema>;
 const nonce = () => randomBytes(4).toString('hex');
 
 export class RecordAuditRepository {
-  private readonly chain: AuditChain;
-
-  constructor(private readonly table: TableClient) {
-    this.chain = new AuditChain(table);
-  }
+  /** @param chain the process's chain for this table (the case repository's), so appends queue together. */
+  constructor(
+    private readonly table: TableClient,
+    private readonly chain: AuditChain = new AuditChain(table),
+  ) {}
 
   async recordAccess(schoolId: string, pupilId: string, entry: RecordAuditEntry): Promise<void> {
     await this.create(schoolId, `access|${pupilId}|${entry.at}|${nonce()}`, { ...entry, detail: { ...entry.detail, pupilId } });

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { DEMO_SCHOOL_ID, DEMO_STAFF } from '../bot/demo/demoSchool';
+import { TableClient, TransactionAction } from '@azure/data-tables';
 import { AuditChain, genesisHash, rowHash, verifyRows } from '../storage/auditChain';
+import { statusOf } from '../storage/tableStore';
 import { RecordAuditRepository } from '../storage/recordAuditRepository';
 import { TABLES } from '../storage/tableStore';
 import { postActivity } from './support/activities';
@@ -121,4 +123,48 @@ describe('the audit hash chain on real storage', () => {
     expect(cli.code).toBe(1);
     expect(cli.out).toContain(`BROKEN at entry 2 (${target!.rowKey})`);
   }, 60_000);
+
+  it('appends made at once are written together; one that fails gets its own error and the others are written', async () => {
+    const table = app.store.client(TABLES.cases);
+    let transactions = 0;
+    let headReads = 0;
+    const counted = new Proxy(table, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (prop === 'getEntity') {
+          return (partitionKey: string, rowKey: string) => {
+            if (rowKey === 'auditchain') headReads++;
+            return target.getEntity(partitionKey, rowKey);
+          };
+        }
+        if (prop === 'submitTransaction') {
+          return (actions: TransactionAction[]) => {
+            transactions++;
+            return target.submitTransaction(actions);
+          };
+        }
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    }) as TableClient;
+    const chain = new AuditChain(counted);
+    const school = 'group-commit-demo';
+    const entry = (i: number): TransactionAction => ['create', { partitionKey: school, rowKey: `audit|g|${String(i).padStart(3, '0')}`, action: 'noted', at: String(i) }];
+
+    const together = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => chain.submit(school, [entry(i)])));
+    expect(together.every((r) => r.status === 'fulfilled')).toBe(true);
+    // The first alone, the nineteen that waited for it in one more (one after another would be 20).
+    expect(transactions).toBeLessThanOrEqual(3);
+    // The head is read once; after that this process knows it from its own writes.
+    expect(headReads).toBe(1);
+
+    await table.createEntity({ partitionKey: school, rowKey: 'thing|exists' });
+    const mixed = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => chain.submit(school, i === 7 ? [entry(100 + i), ['create', { partitionKey: school, rowKey: 'thing|exists' }]] : [entry(100 + i)])),
+    );
+    const refused = mixed.flatMap((r, i) => (r.status === 'rejected' ? [{ i, status: statusOf(r.reason) }] : []));
+    expect(refused).toEqual([{ i: 7, status: 409 }]);
+    const report = await new AuditChain(table).verify(school);
+    expect(report).toEqual({ ok: true, entries: 39 });
+    await expect(table.getEntity(school, 'audit|g|107')).rejects.toMatchObject({ statusCode: 404 });
+  });
 });

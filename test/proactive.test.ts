@@ -4,6 +4,10 @@ import { TABLES } from '../storage/tableStore';
 import { postActivity, teamsMessage } from './support/activities';
 import { startTestApp, TestApp } from './support/app';
 import { ConnectorStub } from './support/connectorStub';
+import pino from 'pino';
+import { createAdapter } from '../bot/adapter';
+import { loadConfig } from '../bot/config';
+import { AdapterProactiveSender } from '../bot/proactive';
 
 /**
  * The real path a DSL's card takes: a teacher's turns over HTTP, the case saved, then a proactive
@@ -46,7 +50,10 @@ describe('staff notifications over the real adapter', () => {
     const draftId = actions.find((a) => a.data.verb === 'answer')!.data.draftId;
     await say({ verb: 'answer', question: 'confirm', draftId });
 
-    const toDsl = connector.sent.filter((s) => s.conversationId === 'dsl-personal-chat');
+    // The staff cards go straight after the teacher's receipt, not during it.
+    const dslCards = () => connector.sent.filter((s) => s.conversationId === 'dsl-personal-chat');
+    for (const deadline = Date.now() + 10_000; dslCards().length === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    const toDsl = dslCards();
     expect(toDsl).toHaveLength(1);
     const card = JSON.stringify(toDsl[0]!.body);
     // A social worker is to be told, so the DSL gets the card with the approval buttons.
@@ -57,5 +64,18 @@ describe('staff notifications over the real adapter', () => {
     expect(card).toContain('Has a social worker: Child in Need plan');
     const teacherChat = JSON.stringify(connector.sent.filter((s) => s.conversationId === 'teacher-chat').map((s) => s.body));
     expect(teacherChat).not.toContain('Child in Need');
+  });
+
+  it('a card that cannot be delivered is reported to the sender (so the outbox retries it), and no apology is posted into that chat', async () => {
+    const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ALLOWED_SERVICE_URLS: connector.url });
+    const sender = new AdapterProactiveSender(createAdapter(config, pino({ level: 'silent' })), '', [connector.url]);
+    connector.refuseFor.add('removed-chat');
+    const ref = { tenantId: PLAYGROUND_TENANT_ID, scope: 'personal' as const, conversationId: 'removed-chat', serviceUrl: connector.url, channelId: 'msteams', botId: '28:bot-id', aadObjectId: DEMO_STAFF.dsl.aadObjectId, userId: 'dsl-user-id', updatedAt: new Date().toISOString() };
+    await expect(sender.send(ref, { type: 'message', text: 'Decision needed' })).rejects.toMatchObject({ statusCode: 403 });
+    await expect(sender.update(ref, 'earlier-card', { type: 'message', text: 'Approved' })).rejects.toBeDefined();
+    const toThatChat = connector.received.filter((r) => r.conversationId === 'removed-chat');
+    // The card itself, once; nothing saying "Sorry, something went wrong" after it.
+    expect(toThatChat).toHaveLength(1);
+    expect(JSON.stringify(toThatChat)).not.toContain('Sorry');
   });
 });

@@ -8,6 +8,7 @@ import { CaseRepository } from '../../storage/caseRepository';
 import { ConversationRefRepository } from '../../storage/conversationRefRepository';
 import { statusOf } from '../../storage/tableStore';
 import { errorSummary } from '../errors';
+import { runWithLogFields } from '../logContext';
 import { Logger } from '../logger';
 import { Mailer, MailError } from '../mail/mailer';
 import { ProactiveSender } from '../proactive';
@@ -64,6 +65,8 @@ export class OutboxSender {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private kicked = false;
+  /** Notifications this instance is sending right now (school|id). */
+  private readonly delivering = new Set<string>();
 
   constructor(private readonly deps: OutboxDeps) {
     this.retry = deps.retry ?? DEFAULT_RETRY;
@@ -113,7 +116,24 @@ export class OutboxSender {
     return released;
   }
 
+  /**
+   * The lease keeps other instances off a notification, but not this one (it may take its own
+   * lease again, to retry): a turn's `deliverCase` and a pass (or two turns) meeting the same
+   * pending notification in one process would both send it. One delivery per notification at a
+   * time here.
+   */
   async deliver(profile: SchoolProfile, id: string): Promise<Outcome> {
+    const key = `${profile.id}|${id}`;
+    if (this.delivering.has(key)) return 'skipped';
+    this.delivering.add(key);
+    try {
+      return await this.deliverOne(profile, id);
+    } finally {
+      this.delivering.delete(key);
+    }
+  }
+
+  private async deliverOne(profile: SchoolProfile, id: string): Promise<Outcome> {
     const { cases, logger } = this.deps;
     const now = this.deps.clock();
     const found = await cases.getNotification(profile.id, id);
@@ -279,7 +299,8 @@ export class OutboxSender {
         this.kicked = true;
         return;
       }
-      this.running = this.runOnce()
+      // A pass kicked by a request is not part of it: its lines name the job, not the request.
+      this.running = runWithLogFields({ job: 'outbox' }, () => this.runOnce())
         .catch((err) => this.deps.logger.error({ event: 'outboxPassFailed', err: errorSummary(err) }, 'outbox pass failed'))
         .finally(() => {
           this.running = undefined;

@@ -1,4 +1,5 @@
 import { errorSummary } from '../errors';
+import { runWithLogFields } from '../logContext';
 import { Logger } from '../logger';
 
 /** Runs a job every `intervalMs`, never two passes at once, and waits for the last pass on stop. */
@@ -15,7 +16,7 @@ export class Periodic {
   start(intervalMs: number): void {
     this.timer = setInterval(() => {
       if (this.running) return;
-      this.running = this.pass()
+      this.running = runWithLogFields({ job: this.name }, () => this.pass())
         .catch((err) => this.logger.error({ event: 'jobPassFailed', job: this.name, err: errorSummary(err) }, 'a scheduled job pass failed'))
         .finally(() => (this.running = undefined));
     }, intervalMs);

@@ -1,7 +1,8 @@
-import restify, { Request, Response, Server } from 'restify';
+import { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { errorSummary } from '../../bot/errors';
 import { Logger } from '../../bot/logger';
+import { bodyParserKeepingLogContext } from '../../bot/requestLogContext';
 import { SchoolDirectory } from '../../bot/schoolDirectory';
 import { Membership } from '../../bot/schoolDirectory';
 import { DevelopmentSignIn } from './developmentSignIn';
@@ -81,7 +82,7 @@ export function registerTabRoutes(server: Server, deps: TabRouteDeps): void {
     }),
   );
 
-  const uploadParser = restify.plugins.bodyParser({ maxBodySize: deps.maxUploadBytes, mapParams: false, mapFiles: false, rejectUnknown: true });
+  const uploadParser = bodyParserKeepingLogContext({ maxBodySize: deps.maxUploadBytes, mapParams: false, mapFiles: false, rejectUnknown: true });
   server.post(
     '/api/tab/register',
     uploadParser,
@@ -103,7 +104,7 @@ export function registerTabRoutes(server: Server, deps: TabRouteDeps): void {
  * is the synthetic demo school), and a token for one of them.
  */
 function registerDevelopmentSignIn(server: Server, dev: NonNullable<TabRouteDeps['development']>, logger: Logger): void {
-  const smallJson = restify.plugins.bodyParser({ maxBodySize: 4096, mapParams: false, mapFiles: false, rejectUnknown: true });
+  const smallJson = bodyParserKeepingLogContext({ maxBodySize: 4096, mapParams: false, mapFiles: false, rejectUnknown: true });
   server.get('/api/tab/dev/staff', async (_req: Request, res: Response) => {
     const schools = await dev.directory.all();
     sendJson(res, 200, {

@@ -99,12 +99,16 @@ export async function createHarness(options: { clock?: () => Date; store?: Table
     sender,
     async say(input, as = 'teacher', conversationId) {
       await adapter.receiveActivity(activityFor(input, as, conversationId ?? `conv-${personOf(as).aadObjectId}`));
-      return adapter.activeQueue.splice(0);
+      const replies = adapter.activeQueue.splice(0);
+      // What a turn starts after its reply (staff cards, card updates) is done before the test looks.
+      await parts.background.settled();
+      return replies;
     },
     async invoke(name, value, as = 'teacher') {
       const activity = { ...activityFor('', as, `conv-${personOf(as).aadObjectId}`), type: 'invoke', name, value, text: undefined };
       await adapter.receiveActivity(activity);
       const replies = adapter.activeQueue.splice(0);
+      await parts.background.settled();
       const response = replies.find((r) => r.type === 'invokeResponse');
       return (response?.value as { body?: unknown } | undefined)?.body;
     },

@@ -7,7 +7,12 @@ export const BOT_ENTRY = path.join(__dirname, '..', '..', 'dist', 'bot', 'main.j
 export interface BotProcess {
   url: string;
   child: ChildProcess;
+  /** stdout and stderr as they arrived, interleaved. */
   output(): string;
+  /** Every byte written to stdout so far (decoded once, so a character split across chunks is intact). */
+  stdout(): string;
+  /** Every byte written to stderr so far. */
+  stderr(): string;
   exited: Promise<number | null>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -16,12 +21,20 @@ export interface BotProcess {
 export async function startBotProcess(env: Record<string, string>): Promise<BotProcess> {
   const port = await freePort();
   let output = '';
+  const stdoutChunks: Buffer[] = [];
+  const stderrChunks: Buffer[] = [];
   const child = spawn(process.execPath, ['--disable-warning=DEP0111', BOT_ENTRY], {
     env: { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stdout!.on('data', (c: Buffer) => {
+    stdoutChunks.push(c);
+    output += c.toString();
+  });
+  child.stderr!.on('data', (c: Buffer) => {
+    stderrChunks.push(c);
+    output += c.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
@@ -39,6 +52,8 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
     url,
     child,
     output: () => output,
+    stdout: () => Buffer.concat(stdoutChunks).toString('utf8'),
+    stderr: () => Buffer.concat(stderrChunks).toString('utf8'),
     exited,
     stop: async (signal: NodeJS.Signals = 'SIGINT') => {
       if (child.exitCode === null) child.kill(signal);

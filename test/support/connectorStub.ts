@@ -17,6 +17,8 @@ export class ConnectorStub {
   delayMs = 0;
   /** Conversations whose messages are received but never answered (a connector that hangs). */
   readonly hangFor = new Set<string>();
+  /** Conversations the bot is not part of: answered 403, as Teams answers after the app is removed. */
+  readonly refuseFor = new Set<string>();
   /** Every request that arrived, answered or not. */
   readonly received: SentActivity[] = [];
   private server = http.createServer((req, res) => this.handle(req, res));
@@ -61,6 +63,12 @@ export class ConnectorStub {
       const conversationId = decodeURIComponent(m[1]!);
       this.received.push({ conversationId, body });
       if (this.hangFor.has(conversationId)) return;
+      if (this.refuseFor.has(conversationId)) {
+        res.statusCode = 403;
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } }));
+        return;
+      }
       setTimeout(() => this.record(m, body, res), this.delayMs);
     });
   }

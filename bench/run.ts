@@ -1,5 +1,317 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEMO_SCHOOL_ID, DEMO_STAFF, demoSchool, PLAYGROUND_TENANT_ID } from '../bot/demo/demoSchool';
+import { seedDemoSchoolIfEmpty } from '../bot/demo/seed';
+import { loadSchoolProfile } from '../policy/schoolProfile';
+import { startAzuriteProcess } from '../scripts/azurite';
+import { CaseRepository } from '../storage/caseRepository';
+import { ConversationRefRepository } from '../storage/conversationRefRepository';
+import { PupilRepository } from '../storage/pupilRepository';
+import { SchoolRepository } from '../storage/schoolRepository';
+import { TABLES, TableStore } from '../storage/tableStore';
+import { BenchConnector } from './connector';
+import { runLoad } from './load';
+import { NodeProcess, startNode } from './processes';
+import { BudgetLine, budgetTable, resultsTable, ScenarioResult, storageTable } from './report';
+import { storageFloor } from './storageFloor';
+import { approval, attendanceDialog, BenchTarget, cancelledDialog, digest, echo, Scenario, search, trustDigest } from './scenarios';
+import { putRows, syntheticRegister, yearOfHistory } from './schoolData';
+import { median, medianFigures, RunFigures } from './stats';
+
 /**
- * Placeholder until the benchmark issue: the real benchmark (echo baseline, dialog turns,
- * invokes, search and digest, side by side) is not written yet.
+ * `npm run bench`: the performance budget, measured side by side with a bare echo bot on the same
+ * adapter, server and machine. Flags: --strict (exit 1 on a FAIL), --soak (the 100,000-turn RSS
+ * soak), --quick (a smoke run with few requests: figures not comparable), --cpu-prof (profiles of
+ * each bot process in bench/results/profiles), --keep-logs (the processes' logs), --only <scenario>.
  */
-process.stdout.write('npm run bench: the benchmark is not written yet (it comes with the benchmark issue). Nothing was measured.\n');
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const QUICK = args.has('--quick');
+/** `--only dialog` (or approval, search, digest): that scenario and the echo baseline, for profiling one thing. */
+const ONLY = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+const wants = (key: string) => ONLY === undefined || ONLY === key;
+const ROOT = path.join(__dirname, '..', '..');
+const RESULTS = path.join(ROOT, 'bench', 'results');
+const BOT_ENTRY = path.join(ROOT, 'dist', 'bot', 'main.js');
+const ECHO_ENTRY = path.join(ROOT, 'dist', 'bench', 'echoBot.js');
+const REPS = QUICK ? 1 : 3;
+const TRUST_SCHOOLS = 50;
+const SOAK_TURNS = 100_000;
+/** The demo school's SLT channel (the Playground's team channel). */
+const DEMO_SLT_CHANNEL = 'team-id';
+
+/** Requests per measured repetition, by concurrency; warm-up before the first. */
+const PLAN = {
+  echo: { 1: 200, 20: 1000, warm: 200 },
+  dialog: { 1: 120, 20: 600, warm: 80 },
+  approval: { 1: 40, 20: 200, warm: 20 },
+  search: { 1: 200, 20: 1000, warm: 100 },
+  digest: { 1: 10, 20: 40, warm: 3 },
+};
+const scale = (n: number) => (QUICK ? Math.max(4, Math.ceil(n / 10)) : n);
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'swbot-bench-'));
+  mkdirSync(RESULTS, { recursive: true });
+  const profileDir = path.join(RESULTS, 'profiles');
+  const nodeArgs = args.has('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  say(`Benchmark on ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${QUICK ? ' (QUICK: a smoke run, figures not comparable)' : ''}`);
+
+  const azurite = await startAzuriteProcess(path.join(work, 'azurite'), 0, nodeArgs);
+  const connector = new BenchConnector();
+  await connector.start();
+  const digestKey = randomBytes(24).toString('hex');
+  const store = new TableStore({ connectionString: azurite.connectionString, tablePrefix: 'bench' });
+  const env: Record<string, string> = {
+    AZURE_TABLES_CONNECTION_STRING: azurite.connectionString,
+    TABLE_PREFIX: 'bench',
+    ALLOWED_SERVICE_URLS: connector.url,
+    DATA_DIR: path.join(work, 'data'),
+    DIGEST_API_KEY: digestKey,
+    LOG_LEVEL: 'info',
+  };
+  const processes: NodeProcess[] = [];
+  const start = async (entry: string, name: string, tablePrefix = 'bench') => {
+    const p = await startNode(entry, { ...env, TABLE_PREFIX: tablePrefix }, path.join(work, `${name}.log`), nodeArgs);
+    processes.push(p);
+    return p;
+  };
+
+  try {
+    // Azurite answers every query by scanning the whole table (LokiJS), which Azure Table Storage
+    // does not: so the digest's year of history and its trust of 50 schools get tables of their own,
+    // and the turns are not measured against rows they never read.
+    say('Seeding: the demo school grown to 2,000 pupils…');
+    await seedLargeSchool(store, connector.url, false);
+
+    const results: ScenarioResult[] = [];
+    const measure = async (key: string, label: string, scenario: Scenario, target: BenchTarget, plan: { 1: number; 20: number; warm: number }, tables?: TableStore): Promise<ScenarioResult> => {
+      const before = tables ? await storageFloor(tables.client(TABLES.cases), DEMO_SCHOOL_ID) : undefined;
+      const byConcurrency: Record<string, RunFigures> = {};
+      for (const concurrency of [1, 20] as const) {
+        await runLoad({ concurrency, requests: scale(plan.warm), one: scenario(target, `${key}-w${concurrency}`) });
+        const reps: RunFigures[] = [];
+        for (let r = 0; r < REPS; r++) reps.push(await runLoad({ concurrency, requests: scale(plan[concurrency]), one: scenario(target, `${key}-${concurrency}-${r}`) }));
+        byConcurrency[String(concurrency)] = medianFigures(reps);
+        say(`  ${label} at ${concurrency}: p50 ${byConcurrency[String(concurrency)]!.p50.toFixed(1)} ms, p99 ${byConcurrency[String(concurrency)]!.p99.toFixed(1)} ms`);
+      }
+      const storage = tables && before ? { before, after: await storageFloor(tables.client(TABLES.cases), DEMO_SCHOOL_ID) } : undefined;
+      return { key, label, byConcurrency, peakRssMb: Number.NaN, ...(storage ? { storage } : {}) };
+    };
+
+    // 1. The baseline.
+    say('1. Echo bot (baseline)…');
+    const echoBot = await start(ECHO_ENTRY, 'echo');
+    const base = await measure('echo', 'echo bot (baseline)', echo, { botUrl: echoBot.url, connector, digestKey }, PLAN.echo);
+    base.peakRssMb = echoBot.peakRssMb();
+    await echoBot.stop();
+    results.push(base);
+
+    // 2. The attendance concern, turn by turn; its cases feed the approval run.
+    const drafts: string[] = [];
+    if (wants('dialog')) {
+      say('2. Attendance concern dialog…');
+      const bot = await start(BOT_ENTRY, 'bot-dialog');
+      const dialog = await measure('dialog', 'attendance dialog turn', attendanceDialog(drafts), { botUrl: bot.url, connector, digestKey }, PLAN.dialog, store);
+      dialog.peakRssMb = bot.peakRssMb();
+      await bot.stop();
+      results.push(dialog);
+    }
+
+    // 3. Approval invokes, on cases not yet decided.
+    if (wants('approval')) {
+      say('3. Approval invoke (Action.Execute)…');
+      const bot = await start(BOT_ENTRY, 'bot-approval');
+      const target = { botUrl: bot.url, connector, digestKey };
+      const needed = REPS * (scale(PLAN.approval[1]) + scale(PLAN.approval[20])) + 2 * scale(PLAN.approval.warm);
+      if (drafts.length < needed) await runLoad({ concurrency: 20, requests: (needed - drafts.length) * 4 + 80, one: attendanceDialog(drafts)(target, 'more') });
+      const cases = new CaseRepository(store.client(TABLES.cases));
+      const caseIds: string[] = [];
+      for (const draftId of drafts) {
+        const found = await cases.findByDraft(DEMO_SCHOOL_ID, draftId);
+        if (found) caseIds.push(found.caseId);
+      }
+      const approvals = await measure('approval', 'approval invoke', approval(caseIds), target, PLAN.approval, store);
+      approvals.peakRssMb = bot.peakRssMb();
+      await bot.stop();
+      results.push(approvals);
+    }
+
+    // 4. The type-ahead search at 2,000 pupils.
+    if (wants('search')) {
+      say('4. Pupil search at 2,000 pupils…');
+      const bot = await start(BOT_ENTRY, 'bot-search');
+      const searches = await measure('search', 'pupil search (2,000 pupils)', search, { botUrl: bot.url, connector, digestKey }, PLAN.search, store);
+      searches.peakRssMb = bot.peakRssMb();
+      await bot.stop();
+      results.push(searches);
+    }
+
+    // 5. The digest: one school, then a trust of 50.
+    let trustSeconds: number | undefined;
+    if (wants('digest')) {
+      say(`5. Weekly digest: one school, then a trust of ${TRUST_SCHOOLS} (seeding ${TRUST_SCHOOLS - 1} more schools)…`);
+      const digestStore = new TableStore({ connectionString: azurite.connectionString, tablePrefix: 'benchdigest' });
+      await seedLargeSchool(digestStore, connector.url, true);
+      const trust = await seedTrust(digestStore, connector.url, TRUST_SCHOOLS - 1);
+      const bot = await start(BOT_ENTRY, 'bot-digest', 'benchdigest');
+      const digestTarget = { botUrl: bot.url, connector, digestKey };
+      const oneSchool = await measure('digest', 'digest, one school (a year of history)', digest(), digestTarget, PLAN.digest, digestStore);
+      const trustRuns: number[] = [];
+      for (let r = 0; r < REPS; r++) {
+        const f = await runLoad({ concurrency: 1, requests: TRUST_SCHOOLS, one: trustDigest([DEMO_SCHOOL_ID, ...trust])(digestTarget, `trust-${r}`) });
+        if (f.errors > 0) throw new Error(`the trust's digests failed ${f.errors} times`);
+        trustRuns.push(f.seconds);
+      }
+      trustSeconds = median(trustRuns);
+      say(`  digest for ${TRUST_SCHOOLS} schools, one after another: ${trustSeconds.toFixed(2)} s (median of ${REPS})`);
+      oneSchool.peakRssMb = bot.peakRssMb();
+      await bot.stop();
+      results.push(oneSchool);
+    }
+
+    const baseline20 = base.byConcurrency['20']!;
+    for (const r of results.filter((x) => ['dialog', 'approval', 'search'].includes(x.key))) {
+      const f = r.byConcurrency['20']!;
+      r.ratioToBaseline = { p50: f.p50 / baseline20.p50, p99: f.p99 / baseline20.p99 };
+    }
+
+    let soak: SoakResult | undefined;
+    if (args.has('--soak') || ONLY === 'soak') {
+      say(`Soak: ${SOAK_TURNS.toLocaleString('en-GB')} dialog turns at 20 concurrent (to the confirmation, then cancel)…`);
+      const bot = await start(BOT_ENTRY, 'bot-soak');
+      soak = await runSoak(bot, { botUrl: bot.url, connector, digestKey });
+      await bot.stop();
+    }
+
+    const budget = budgetLines(results, trustSeconds, soak);
+    say('\nResults (medians of ' + REPS + ' repetitions after a warm-up; latency of each request as the client saw it):');
+    say(resultsTable(results));
+    if (trustSeconds !== undefined) say(`\ndigest for a trust of ${TRUST_SCHOOLS} schools (posted to each SLT channel, one after another): ${trustSeconds.toFixed(2)} s`);
+    if (soak) say(`soak: ${soak.turns} turns in ${soak.seconds.toFixed(0)} s; RSS ${soak.rssStartMb.toFixed(0)} MB after warm-up → ${soak.rssEndMb.toFixed(0)} MB at the end (${soak.growthPercent.toFixed(1)}%); p99 first/last 10%: ${soak.p99FirstMs.toFixed(1)} / ${soak.p99LastMs.toFixed(1)} ms`);
+    say('\nStorage on its own, before and after each scenario (Azurite scans the table for every call; Azure Table Storage does not):');
+    say(storageTable(results));
+    say('\nBudget:');
+    say(budgetTable(budget));
+    const output = { at: new Date().toISOString(), machine: { cores: os.cpus().length, node: process.version }, quick: QUICK, repetitions: REPS, results, trust: { schools: TRUST_SCHOOLS, seconds: trustSeconds }, soak, budget };
+    writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(output, null, 2)}\n`);
+    say(`\nWritten: bench/results/latest.json${nodeArgs.length ? `; CPU profiles in ${path.relative(ROOT, profileDir)}` : ''}`);
+    if (args.has('--strict') && budget.some((b) => b.pass === false)) process.exitCode = 1;
+  } finally {
+    await Promise.all(processes.map((p) => p.stop()));
+    await connector.stop();
+    await azurite.stop();
+    if (args.has('--keep-logs')) say(`Logs of every process kept in ${work}`);
+    else rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function budgetLines(results: readonly ScenarioResult[], trustSeconds: number | undefined, soak: SoakResult | undefined): BudgetLine[] {
+  const get = (key: string) => results.find((r) => r.key === key);
+  const echoAt20 = get('echo')!.byConcurrency['20']!;
+  const lines: BudgetLine[] = [];
+  const notRun = (what: string, limit: string, how: string) => lines.push({ what, limit, measured: how, pass: undefined });
+  const dialog = get('dialog');
+  if (dialog) {
+    const f = dialog.byConcurrency['20']!;
+    lines.push({ what: 'dialog turn p50 at 20 concurrent', limit: '≤ 2× echo', measured: `${dialog.ratioToBaseline!.p50.toFixed(2)}× (${f.p50.toFixed(1)} vs ${echoAt20.p50.toFixed(1)} ms)`, pass: dialog.ratioToBaseline!.p50 <= 2 });
+    lines.push({ what: 'dialog turn p99 at 20 concurrent', limit: '≤ 2× echo', measured: `${dialog.ratioToBaseline!.p99.toFixed(2)}× (${f.p99.toFixed(1)} vs ${echoAt20.p99.toFixed(1)} ms)`, pass: dialog.ratioToBaseline!.p99 <= 2 });
+  } else notRun('dialog turn at 20 concurrent', '≤ 2× echo', '--only excluded it');
+  const worst = (r: ScenarioResult) => Math.max(...Object.values(r.byConcurrency).map((f) => f.p99));
+  const approvals = get('approval');
+  if (approvals) lines.push({ what: 'approval invoke p99 (worst of 1 and 20)', limit: '< 250 ms', measured: `${worst(approvals).toFixed(1)} ms`, pass: worst(approvals) < 250 });
+  else notRun('approval invoke p99', '< 250 ms', '--only excluded it');
+  const searches = get('search');
+  if (searches) lines.push({ what: 'search p99 at 2,000 pupils (worst of 1 and 20)', limit: '< 150 ms', measured: `${worst(searches).toFixed(1)} ms`, pass: worst(searches) < 150 });
+  else notRun('search p99 at 2,000 pupils', '< 150 ms', '--only excluded it');
+  const digests = get('digest');
+  if (digests) lines.push({ what: "one school's digest p99 (1 at a time)", limit: '< 1 s', measured: `${digests.byConcurrency['1']!.p99.toFixed(0)} ms`, pass: digests.byConcurrency['1']!.p99 < 1000 });
+  else notRun("one school's digest", '< 1 s', '--only excluded it');
+  if (trustSeconds !== undefined) lines.push({ what: `digest for ${TRUST_SCHOOLS} schools`, limit: '< 20 s', measured: `${trustSeconds.toFixed(2)} s`, pass: trustSeconds < 20 });
+  else notRun(`digest for ${TRUST_SCHOOLS} schools`, '< 20 s', '--only excluded it');
+  const peak = Math.max(...results.filter((r) => r.key !== 'echo').map((r) => r.peakRssMb));
+  lines.push({ what: 'peak RSS of any bot process', limit: '< 300 MB', measured: `${peak.toFixed(0)} MB`, pass: Number.isFinite(peak) ? peak < 300 : undefined });
+  if (soak) lines.push({ what: `RSS growth over a ${soak.turns.toLocaleString('en-GB')}-turn soak`, limit: '≤ 10%', measured: `${soak.growthPercent.toFixed(1)}%`, pass: soak.growthPercent <= 10 });
+  else notRun(`RSS growth over a ${SOAK_TURNS.toLocaleString('en-GB')}-turn soak`, '≤ 10%', 'npm run bench -- --soak');
+  return lines;
+}
+
+interface SoakResult {
+  turns: number;
+  seconds: number;
+  rssStartMb: number;
+  rssEndMb: number;
+  growthPercent: number;
+  p99FirstMs: number;
+  p99LastMs: number;
+}
+
+/** 100,000 dialog turns in slices; RSS sampled after each slice. Growth: the last tenth against the second. */
+async function runSoak(bot: NodeProcess, target: BenchTarget): Promise<SoakResult> {
+  const slices = 50;
+  const perSlice = SOAK_TURNS / slices;
+  const scenario = cancelledDialog;
+  const rss: number[] = [];
+  const p99s: number[] = [];
+  let seconds = 0;
+  for (let s = 0; s < slices; s++) {
+    const f = await runLoad({ concurrency: 20, requests: perSlice, one: scenario(target, `soak-${s}`) });
+    seconds += f.seconds;
+    rss.push(bot.rssMb());
+    p99s.push(f.p99);
+    if (s % 5 === 4) say(`  ${((s + 1) * perSlice).toLocaleString('en-GB')} turns, RSS ${rss.at(-1)!.toFixed(0)} MB, p99 ${f.p99.toFixed(1)} ms`);
+  }
+  const tenth = Math.max(1, Math.floor(slices / 10));
+  const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const rssStartMb = avg(rss.slice(tenth, 2 * tenth));
+  const rssEndMb = avg(rss.slice(-tenth));
+  return { turns: SOAK_TURNS, seconds, rssStartMb, rssEndMb, growthPercent: ((rssEndMb - rssStartMb) / rssStartMb) * 100, p99FirstMs: avg(p99s.slice(0, tenth)), p99LastMs: avg(p99s.slice(-tenth)) };
+}
+
+/** The demo school as a 2,000-pupil school (with a year of history, if asked), its leads and SLT channel reachable. */
+async function seedLargeSchool(store: TableStore, serviceUrl: string, history: boolean): Promise<void> {
+  await store.ensureTables();
+  const schools = new SchoolRepository(store.client(TABLES.schools));
+  const pupils = new PupilRepository(store.client(TABLES.pupils));
+  await seedDemoSchoolIfEmpty(schools, pupils);
+  const register = syntheticRegister(DEMO_SCHOOL_ID, 2000 - 12);
+  await pupils.saveAll(DEMO_SCHOOL_ID, register);
+  if (history) await putRows(store.client(TABLES.cases), yearOfHistory(DEMO_SCHOOL_ID, { casesPerDay: 2, pupilIds: register.slice(0, 60).map((p) => p.id) }));
+  const refs = new ConversationRefRepository(store.client(TABLES.conversationRefs));
+  const now = new Date().toISOString();
+  for (const who of Object.values(DEMO_STAFF)) {
+    await refs.save({ tenantId: PLAYGROUND_TENANT_ID, scope: 'personal', conversationId: `chat-${who.aadObjectId}`, serviceUrl, channelId: 'msteams', botId: '28:bot-id', aadObjectId: who.aadObjectId, userId: `29:${who.aadObjectId}`, updatedAt: now });
+  }
+  await refs.save({ tenantId: PLAYGROUND_TENANT_ID, scope: 'team', conversationId: DEMO_SLT_CHANNEL, serviceUrl, channelId: 'msteams', botId: '28:bot-id', teamId: 'team-id', updatedAt: now });
+}
+
+/** More schools of a multi-academy trust: each with 400 pupils, a case every three days for a year, and an SLT channel. */
+async function seedTrust(store: TableStore, serviceUrl: string, count: number): Promise<string[]> {
+  const schools = new SchoolRepository(store.client(TABLES.schools));
+  const pupils = new PupilRepository(store.client(TABLES.pupils));
+  const refs = new ConversationRefRepository(store.client(TABLES.conversationRefs));
+  const ids: string[] = [];
+  for (let n = 1; n <= count; n++) {
+    const id = `trust-school-${String(n).padStart(2, '0')}`;
+    const tenantId = `00000000-0000-0000-0000-${String(100000000000 + n)}`;
+    const channel = `slt-${id}`;
+    await schools.save(loadSchoolProfile({ ...demoSchool, id, name: `Trust school ${n} (synthetic)`, tenantId, digest: { weekday: 1, time: '08:00', channelConversationId: channel } }));
+    const register = syntheticRegister(id, 400, id);
+    await pupils.saveAll(id, register);
+    await putRows(store.client(TABLES.cases), yearOfHistory(id, { casesPerDay: 1 / 3, pupilIds: register.slice(0, 12).map((p) => p.id) }));
+    await refs.save({ tenantId, scope: 'team', conversationId: channel, serviceUrl, channelId: 'msteams', botId: '28:bot-id', teamId: channel, updatedAt: new Date().toISOString() });
+    ids.push(id);
+  }
+  return ids;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`The benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TableTransaction } from '@azure/data-tables';
+import { putRows, Row, yearOfHistory } from '../bench/schoolData';
 import { RunningAzurite, startAzuriteProcess } from '../scripts/azurite';
 import pino from 'pino';
 import { DEMO_SCHOOL_ID, PLAYGROUND_TENANT_ID } from '../bot/demo/demoSchool';
@@ -9,7 +9,6 @@ import { DigestService } from '../bot/digestService';
 import { SchoolDirectory } from '../bot/schoolDirectory';
 import { loadSchoolProfile } from '../policy/schoolProfile';
 import { pupilSchema } from '../policy/pupil';
-import { addDays, isoDate } from '../policy/dates';
 import { CaseRepository } from '../storage/caseRepository';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
 import { PepRepository } from '../storage/pepRepository';
@@ -149,15 +148,9 @@ describe('digest cost does not grow with history', () => {
     );
     await new PupilRepository(store.client(TABLES.pupils)).saveAll(schoolId, pupils);
     const table = store.client(TABLES.cases);
-    const put = async (rows: Array<Record<string, unknown> & { partitionKey: string; rowKey: string }>) => {
-      for (let i = 0; i < rows.length; i += 100) {
-        const tx = new TableTransaction();
-        for (const r of rows.slice(i, i + 100)) tx.upsertEntity(r, 'Replace');
-        await table.submitTransaction(tx.actions);
-      }
-    };
+    const put = (rows: Row[]) => putRows(table, rows);
     // This week and what is open now: the same in both runs.
-    const current: Array<Record<string, unknown> & { partitionKey: string; rowKey: string }> = [];
+    const current: Row[] = [];
     for (let i = 0; i < 10; i++) current.push({ partitionKey: schoolId, rowKey: `case|20261130T0700${String(i).padStart(2, "0")}Z-CUR${String(i).padStart(3, '0')}`, ref: `ATT-CUR${i}`, caseType: 'attendance' });
     for (let i = 0; i < 40; i++) current.push({ partitionKey: schoolId, rowKey: `open|2026-12-${String(1 + (i % 20)).padStart(2, '0')}|c${i}|step.${i}`, caseId: `c${i}`, stepId: `step.${i}`, deadline: `2026-12-${String(1 + (i % 20)).padStart(2, '0')}`, ref: `SUS-OPN${i}`, statutory: i % 3 === 0 });
     for (let i = 0; i < 5; i++) current.push({ partitionKey: schoolId, rowKey: `approval|c${i}`, caseId: `c${i}`, dueAt: '2026-11-24T11:00:00Z', stage: 0, ref: `SUS-APR${i}`, raisedAt: '2026-11-24T09:00:00Z' });
@@ -184,20 +177,7 @@ describe('digest cost does not grow with history', () => {
     const before = await readDigest();
 
     // A year of history: cases, their closed actions, delivered notifications, audit, old suspensions and PEP meetings.
-    const history: Array<Record<string, unknown> & { partitionKey: string; rowKey: string }> = [];
-    for (let d = 0; d < 300; d++) {
-      const day = addDays(isoDate('2025-11-24'), d);
-      const stamp = `${day.replace(/-/g, '')}T100000Z`;
-      for (let c = 0; c < 2; c++) {
-        const caseId = `${stamp}-H${String(d).padStart(3, '0')}${c}X`;
-        history.push({ partitionKey: schoolId, rowKey: `case|${caseId}`, ref: `ATT-H${d}${c}`, caseType: 'attendance', json0: '{}', jsonChunks: 1 });
-        for (let s = 0; s < 6; s++) history.push({ partitionKey: schoolId, rowKey: `action|${caseId}|step.${s}`, status: 'done' });
-        for (let a = 0; a < 5; a++) history.push({ partitionKey: schoolId, rowKey: `audit|${caseId}|00000${a}`, action: 'delivered' });
-        for (let n = 0; n < 3; n++) history.push({ partitionKey: schoolId, rowKey: `outbox|${caseId}.s${n}`, status: 'delivered' });
-      }
-      if (d % 20 === 0) history.push({ partitionKey: schoolId, rowKey: `susp|${day}|hs${d}`, caseId: `hs${d}`, pupilId: 's1', days: 3, permanent: false });
-      if (d % 5 === 0) history.push({ partitionKey: schoolId, rowKey: `pep|s${d % 60}|${day}`, pupilId: `s${d % 60}`, date: day });
-    }
+    const history = yearOfHistory(schoolId, { days: 300, casesPerDay: 2, pupilIds: Array.from({ length: 60 }, (_, i) => `s${i}`) });
     await put(history);
     const after = await readDigest();
 

@@ -1,0 +1,31 @@
+import { DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../bot/demo/demoSchool';
+
+export type Staff = keyof typeof DEMO_STAFF;
+
+/** A Teams personal-chat activity as Teams posts it, from one of the demo school's staff. */
+export function activity(serviceUrl: string, conversationId: string, as: Staff, body: { text?: string; value?: unknown; type?: string; name?: string }): string {
+  const who = DEMO_STAFF[as];
+  return JSON.stringify({
+    type: body.type ?? 'message',
+    id: `b-${Math.random().toString(36).slice(2)}`,
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl,
+    locale: 'en-GB',
+    from: { id: `29:${who.aadObjectId}`, name: who.name, aadObjectId: who.aadObjectId },
+    recipient: { id: '28:bot-id', name: 'Bot' },
+    conversation: { id: conversationId, conversationType: 'personal', tenantId: PLAYGROUND_TENANT_ID },
+    channelData: { tenant: { id: PLAYGROUND_TENANT_ID } },
+    ...(body.text !== undefined ? { text: body.text, textFormat: 'plain' } : {}),
+    ...(body.value !== undefined ? { value: body.value } : {}),
+    ...(body.name !== undefined ? { name: body.name } : {}),
+  });
+}
+
+/** Posts to the bot and insists on the status a user would need; the body is returned for invokes. */
+export async function post(url: string, body: string, headers: Record<string, string> = {}, expected = 200): Promise<string> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const text = await res.text();
+  if (res.status !== expected) throw new Error(`${url} answered ${res.status}: ${text.slice(0, 200)}`);
+  return text;
+}

@@ -1,0 +1,48 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+
+/**
+ * A loopback Bot Connector: takes the bot's replies as Teams would (200 and an id) and keeps the
+ * last reply of each conversation, unparsed until a scenario needs it (a draft id from a card).
+ */
+export class BenchConnector {
+  private server?: http.Server;
+  private readonly last = new Map<string, string>();
+  received = 0;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const m = /^\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
+        if (m) {
+          this.received++;
+          this.last.set(decodeURIComponent(m[1]!), Buffer.concat(chunks).toString('utf8'));
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: `reply-${this.received}` }));
+      });
+    });
+    this.server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** The last activity the bot sent to a conversation, as sent. */
+  lastRaw(conversationId: string): string | undefined {
+    return this.last.get(conversationId);
+  }
+
+  /** The last activity the bot sent to a conversation, parsed. */
+  lastTo(conversationId: string): Record<string, unknown> | undefined {
+    const raw = this.last.get(conversationId);
+    return raw === undefined ? undefined : (JSON.parse(raw) as Record<string, unknown>);
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}

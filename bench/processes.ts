@@ -1,0 +1,58 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { freePort } from '../scripts/azurite';
+
+export interface NodeProcess {
+  url: string;
+  pid: number;
+  /** Resident set size now, and the highest it has been (Linux: VmRSS and VmHWM), in MB. */
+  rssMb(): number;
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : Number.NaN;
+  } catch {
+    // Not Linux, or the process has gone: the figure is unknown rather than zero.
+    return Number.NaN;
+  }
+}
+
+/** A built entry point (`dist/...`) as its own process, logging to a file as it would in production. */
+export async function startNode(entry: string, env: Record<string, string>, logFile: string, extraArgs: string[] = []): Promise<NodeProcess> {
+  const port = await freePort();
+  const log = openSync(logFile, 'a');
+  const child: ChildProcess = spawn(process.execPath, ['--disable-warning=DEP0111', ...extraArgs, entry], {
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${entry} exited during start-up; see ${logFile}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${entry} did not start; see ${logFile}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const pid = child.pid!;
+  return {
+    url,
+    pid,
+    rssMb: () => statusField(pid, 'VmRSS'),
+    peakRssMb: () => statusField(pid, 'VmHWM'),
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { RunFigures } from './stats';
+import { StorageFloor } from './storageFloor';
+
+export interface ScenarioResult {
+  key: string;
+  label: string;
+  /** Median figures over the repetitions, by concurrency (1 and 20). */
+  byConcurrency: Record<string, RunFigures>;
+  peakRssMb: number;
+  /** One storage call on its own before and after the scenario (see storageFloor.ts). */
+  storage?: { before: StorageFloor; after: StorageFloor };
+  /** p50 and p99 at 20 concurrent, against the echo baseline's. */
+  ratioToBaseline?: { p50: number; p99: number };
+}
+
+export interface BudgetLine {
+  what: string;
+  limit: string;
+  measured: string;
+  pass: boolean | undefined;
+}
+
+const ms = (n: number) => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n.toFixed(1)) : '–');
+
+export function resultsTable(results: readonly ScenarioResult[]): string {
+  const header = ['scenario', 'conc', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'peak RSS MB', '×echo p50/p99 @20'];
+  const rows: string[][] = [];
+  for (const r of results) {
+    for (const [concurrency, f] of Object.entries(r.byConcurrency)) {
+      rows.push([
+        r.label,
+        concurrency,
+        String(Math.round(f.requests)),
+        f.rps.toFixed(1),
+        ms(f.p50),
+        ms(f.p95),
+        ms(f.p99),
+        String(f.errors),
+        concurrency === Object.keys(r.byConcurrency)[0] ? r.peakRssMb.toFixed(0) : '',
+        concurrency === '20' && r.ratioToBaseline ? `${r.ratioToBaseline.p50.toFixed(2)} / ${r.ratioToBaseline.p99.toFixed(2)}` : '',
+      ]);
+    }
+  }
+  return table(header, rows);
+}
+
+/** The storage floor under each scenario: rows in the cases table, and one point read and one range query on their own. */
+export function storageTable(results: readonly ScenarioResult[]): string {
+  const f = (x: StorageFloor) => `${x.rows.toLocaleString('en-GB')} rows: ${x.pointReadMs.toFixed(1)} / ${x.rangeQueryMs.toFixed(1)} ms`;
+  return table(
+    ['scenario', 'before (point read / range query)', 'after'],
+    results.filter((r) => r.storage).map((r) => [r.label, f(r.storage!.before), f(r.storage!.after)]),
+  );
+}
+
+export function budgetTable(lines: readonly BudgetLine[]): string {
+  return table(
+    ['budget', 'limit', 'measured', 'result'],
+    lines.map((l) => [l.what, l.limit, l.measured, l.pass === undefined ? 'NOT RUN' : l.pass ? 'PASS' : 'FAIL']),
+  );
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  return [line(header), `|${widths.map((w, i) => (i === 0 ? ` ${'-'.repeat(w)} ` : ` ${'-'.repeat(w - 1)}: `)).join('|')}|`, ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,127 @@
+import { DEMO_SCHOOL_ID } from '../bot/demo/demoSchool';
+import { activity, post } from './activities';
+import { BenchConnector } from './connector';
+import { SEARCH_PREFIXES } from './schoolData';
+
+/** What a scenario needs of the running system. */
+export interface BenchTarget {
+  botUrl: string;
+  connector: BenchConnector;
+  digestKey: string;
+}
+
+/** One timed request by a worker (a conversation) in one measured run. */
+export type Request = (worker: number, i: number) => Promise<void>;
+
+/** A fresh request function per measured run: `tag` keeps each run's conversations apart. */
+export type Scenario = (target: BenchTarget, tag: string) => Request;
+
+/** Leo Hazelgrove, a demo child in need: a concern about him needs the DSL's approval. */
+const PUPIL_NEEDING_APPROVAL = 'demo-p08';
+
+function draftIdIn(raw: string | undefined): string {
+  if (!raw) throw new Error('the confirmation card never came');
+  const reply = JSON.parse(raw) as { attachments?: Array<{ content?: { actions?: Array<{ data?: { verb?: string; draftId?: string } }> } }> };
+  const draftId = reply.attachments?.[0]?.content?.actions?.find((a) => a.data?.verb === 'answer')?.data?.draftId;
+  if (!draftId) throw new Error('the confirmation card has no draft id');
+  return draftId;
+}
+
+export const echo: Scenario = (t, tag) => async (worker, i) => {
+  await post(`${t.botUrl}/api/messages`, activity(t.connector.url, `echo-${tag}-${worker}`, 'teacher', { text: `hello ${i}` }));
+};
+
+/**
+ * A class teacher's attendance concern, one turn per request: start, the child, what happened,
+ * Send. Each Send must come back with a reference; its draft id is kept for the approval run.
+ */
+export function attendanceDialog(drafts: string[]): Scenario {
+  return (t, tag) => {
+    const steps = new Map<number, number>();
+    return async (worker) => {
+      const conversation = `dlg-${tag}-${worker}`;
+      const step = steps.get(worker) ?? 0;
+      const say = (body: { text?: string; value?: unknown }) => post(`${t.botUrl}/api/messages`, activity(t.connector.url, conversation, 'teacher', body));
+      switch (step % 4) {
+        case 0:
+          await say({ text: 'attendance' });
+          break;
+        case 1:
+          await say({ value: { verb: 'answer', question: 'pupil', pupilId: PUPIL_NEEDING_APPROVAL, pupilName: '' } });
+          break;
+        case 2:
+          await say({ value: { verb: 'answer', question: 'details', what: 'unexplainedToday', absenceType: 'notKnown', reasons: '' } });
+          break;
+        default: {
+          const draftId = draftIdIn(t.connector.lastRaw(conversation));
+          await say({ value: { verb: 'answer', question: 'confirm', draftId } });
+          const receipt = t.connector.lastRaw(conversation) ?? '';
+          if (!receipt.includes('ATT-')) throw new Error(`Send gave no reference: ${receipt.slice(0, 300)}`);
+          drafts.push(draftId);
+        }
+      }
+      steps.set(worker, step + 1);
+    };
+  };
+}
+
+/**
+ * The same dialog up to the confirmation, then "cancel": every turn reads and writes conversation
+ * state, but no case is saved, so the storage does not grow over a long soak (Azurite slows as its
+ * tables grow, which would measure the emulator rather than the bot's memory).
+ */
+export const cancelledDialog: Scenario = (t, tag) => {
+  const steps = new Map<number, number>();
+  return async (worker) => {
+    const step = steps.get(worker) ?? 0;
+    const say = (body: { text?: string; value?: unknown }) => post(`${t.botUrl}/api/messages`, activity(t.connector.url, `soak-${tag}-${worker}`, 'teacher', body));
+    const turns = [
+      () => say({ text: 'attendance' }),
+      () => say({ value: { verb: 'answer', question: 'pupil', pupilId: PUPIL_NEEDING_APPROVAL, pupilName: '' } }),
+      () => say({ value: { verb: 'answer', question: 'details', what: 'unexplainedToday', absenceType: 'notKnown', reasons: '' } }),
+      () => say({ text: 'cancel' }),
+    ];
+    await turns[step % turns.length]!();
+    steps.set(worker, step + 1);
+  };
+};
+
+/** The DSL pressing Approve (Action.Execute) on a case not yet decided; the card must come back approved. */
+export function approval(caseIds: string[]): Scenario {
+  return (t, tag) => async (worker) => {
+    const caseId = caseIds.pop();
+    if (!caseId) throw new Error('no undecided case left to approve');
+    const body = await post(
+      `${t.botUrl}/api/messages`,
+      activity(t.connector.url, `appr-${tag}-${worker}`, 'dsl', { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'approveCase', data: { caseId } }, trigger: 'manual' } }),
+    );
+    if (!body.includes('Approved by')) throw new Error(`approval did not come back approved: ${body.slice(0, 200)}`);
+  };
+}
+
+/** The type-ahead search for a child, as Teams sends it while a teacher types three letters. */
+export const search: Scenario = (t, tag) => async (worker, i) => {
+  const queryText = SEARCH_PREFIXES[(worker * 7 + i) % SEARCH_PREFIXES.length]!;
+  const body = await post(
+    `${t.botUrl}/api/messages`,
+    activity(t.connector.url, `search-${tag}-${worker}`, 'teacher', { type: 'invoke', name: 'application/search', value: { queryText, dataset: 'pupils', queryOptions: { skip: 0, top: 15 } } }),
+  );
+  if (!body.includes('"results":[{')) throw new Error(`search for ${queryText} found nothing: ${body.slice(0, 200)}`);
+};
+
+/** One school's weekly digest, built from storage (a dry run: the card, not posted). */
+export function digest(schoolId = DEMO_SCHOOL_ID): Scenario {
+  return (t) => async () => {
+    const body = await post(`${t.botUrl}/api/digest`, JSON.stringify({ school: schoolId, dryRun: true }), { authorization: `Bearer ${t.digestKey}` });
+    if (!body.includes('AdaptiveCard')) throw new Error(`no digest card: ${body.slice(0, 200)}`);
+  };
+}
+
+/** The weekly digest posted to each school's SLT channel, one school after another, as the weekly job does. */
+export function trustDigest(schoolIds: readonly string[]): Scenario {
+  return (t) => async (_worker, i) => {
+    const schoolId = schoolIds[i % schoolIds.length]!;
+    const body = await post(`${t.botUrl}/api/digest`, JSON.stringify({ school: schoolId, dryRun: false }), { authorization: `Bearer ${t.digestKey}` });
+    if (!body.includes('"posted":true')) throw new Error(`digest for ${schoolId} not posted: ${body.slice(0, 200)}`);
+  };
+}

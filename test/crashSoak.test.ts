@@ -139,9 +139,23 @@ class Bots {
     return this.current.url;
   }
 
+  /** Set when the test is over (or timed out): no bot is started after it, so none outlives the test. */
+  private closed = false;
+
   async start(): Promise<void> {
-    this.current = await startBotProcess(this.env);
+    if (this.closed) throw new Error('the soak is over: no more bots');
+    const started = await startBotProcess(this.env);
+    if (this.closed) {
+      await started.stop('SIGKILL');
+      throw new Error('the soak is over: no more bots');
+    }
+    this.current = started;
     this.starts++;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.current?.stop('SIGKILL');
   }
 
   async kill(): Promise<void> {
@@ -172,7 +186,7 @@ describe('SIGKILL at random points during a run of 200 concerns', () => {
 
   afterAll(async () => {
     watcher?.close();
-    await bots?.current?.stop();
+    await bots?.close();
     await connector.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -559,5 +573,5 @@ describe('SIGKILL at random points during a run of 200 concerns', () => {
     expect(approvedEmails.length).toBeGreaterThanOrEqual(approvedCount);
     expect(files).toHaveLength(approvedEmails.length);
     expect(chain).toMatchObject({ ok: true });
-  }, 150_000);
+  }, 300_000);
 });

@@ -218,7 +218,7 @@ describe('storage faults between the bot and Azure Tables', () => {
     for (const name of ['drop before the save, lasting', 'save held past the timeout, lasting', '503, lasting']) expect(byFault.get(name)).toEqual({ receipt: 0, notSaved: 5 });
     // A save that was applied but whose answer never came back is found by its draft: a receipt, not "not saved".
     for (const name of ['drop after the save, once', 'drop after the save, lasting', 'answer held past the timeout, lasting']) expect(byFault.get(name)).toEqual({ receipt: 5, notSaved: 0 });
-  }, 60_000);
+  }, 150_000);
 
   it('Azurite restarted in the middle of a run of confirmations: every concern given a reference exists afterwards', async () => {
     // Three teachers at once, each raising concerns one after another. When each has their third
@@ -328,5 +328,5 @@ describe('storage faults between the bot and Azure Tables', () => {
     expect(check.orphans).toEqual([]);
     expect(count('during')).toBeGreaterThan(0);
     expect(count('after')).toBeGreaterThan(0);
-  }, 40_000);
+  }, 120_000);
 });

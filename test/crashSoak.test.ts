@@ -13,7 +13,8 @@ import { BotProcess, startBotProcess } from './support/botProcess';
 import { checkCases, schoolRows } from './support/caseRows';
 import { ConnectorStub } from './support/connectorStub';
 import { approvalInvoke } from './support/httpFlows';
-import { azuriteConnectionString, uniquePrefix } from './support/store';
+import { uniquePrefix } from './support/store';
+import { RunningAzurite, startAzuriteProcess } from '../scripts/azurite';
 
 /**
  * Issue requirement: "Crash: the bot process killed with SIGKILL at random points during a scripted
@@ -183,10 +184,16 @@ describe('SIGKILL at random points during a run of 200 concerns', () => {
   const emailsDir = path.join(dataDir, 'emails');
   let bots: Bots | undefined;
   let watcher: FSWatcher | undefined;
+  /**
+   * Azurite of its own, as a child process: the shared one runs inside jest's process, where it
+   * shares one thread with this test's teachers, killer and checks, and with what earlier suites left.
+   */
+  let azurite: RunningAzurite | undefined;
 
   afterAll(async () => {
     watcher?.close();
     await bots?.close();
+    await azurite?.stop();
     await connector.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -203,7 +210,9 @@ describe('SIGKILL at random points during a run of 200 concerns', () => {
       if (event === 'rename' && file?.endsWith('.eml')) emlWrites.set(file, (emlWrites.get(file) ?? 0) + 1);
     });
 
-    const store = new TableStore({ connectionString: azuriteConnectionString(), tablePrefix: prefix });
+    azurite = await startAzuriteProcess(mkdtempSync(path.join(os.tmpdir(), 'swbot-soak-azurite-')), 0);
+    const connectionString = azurite.connectionString;
+    const store = new TableStore({ connectionString, tablePrefix: prefix });
     await store.ensureTables();
     const cases = new CaseRepository(store.client(TABLES.cases));
     const refs = new ConversationRefRepository(store.client(TABLES.conversationRefs));
@@ -211,7 +220,7 @@ describe('SIGKILL at random points during a run of 200 concerns', () => {
       await refs.save({ tenantId: PLAYGROUND_TENANT_ID, scope: 'personal', conversationId: `chat-${who.aadObjectId}`, serviceUrl: connector.url, channelId: 'msteams', botId: '28:bot-id', aadObjectId: who.aadObjectId, userId: `29:${who.aadObjectId}`, updatedAt: new Date().toISOString() });
     }
     bots = new Bots({
-      AZURE_TABLES_CONNECTION_STRING: azuriteConnectionString(),
+      AZURE_TABLES_CONNECTION_STRING: connectionString,
       TABLE_PREFIX: prefix,
       ALLOWED_SERVICE_URLS: connector.url,
       DATA_DIR: dataDir,

@@ -235,7 +235,7 @@ function budgetLines(results: readonly ScenarioResult[], trustSeconds: number | 
   else notRun("one school's digest", '< 1 s', '--only excluded it');
   if (trustSeconds !== undefined) lines.push({ what: `digest for ${TRUST_SCHOOLS} schools`, limit: '< 20 s', measured: `${trustSeconds.toFixed(2)} s`, pass: trustSeconds < 20 });
   else notRun(`digest for ${TRUST_SCHOOLS} schools`, '< 20 s', '--only excluded it');
-  const peak = Math.max(...results.filter((r) => r.key !== 'echo').map((r) => r.peakRssMb));
+  const peak = Math.max(...results.filter((r) => r.key !== 'echo').map((r) => r.peakRssMb), ...(soak ? [soak.peakRssMb] : []));
   lines.push({ what: 'peak RSS of any bot process', limit: '< 300 MB', measured: `${peak.toFixed(0)} MB`, pass: Number.isFinite(peak) ? peak < 300 : undefined });
   if (soak) lines.push({ what: `RSS growth over a ${soak.turns.toLocaleString('en-GB')}-turn soak`, limit: '≤ 10%', measured: `${soak.growthPercent.toFixed(1)}%`, pass: soak.growthPercent <= 10 });
   else notRun(`RSS growth over a ${SOAK_TURNS.toLocaleString('en-GB')}-turn soak`, '≤ 10%', 'npm run bench -- --soak');
@@ -250,6 +250,7 @@ interface SoakResult {
   growthPercent: number;
   p99FirstMs: number;
   p99LastMs: number;
+  peakRssMb: number;
 }
 
 /** 100,000 dialog turns in slices; RSS sampled after each slice. Growth: the last tenth against the second. */
@@ -271,7 +272,7 @@ async function runSoak(bot: NodeProcess, target: BenchTarget): Promise<SoakResul
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const rssStartMb = avg(rss.slice(tenth, 2 * tenth));
   const rssEndMb = avg(rss.slice(-tenth));
-  return { turns: SOAK_TURNS, seconds, rssStartMb, rssEndMb, growthPercent: ((rssEndMb - rssStartMb) / rssStartMb) * 100, p99FirstMs: avg(p99s.slice(0, tenth)), p99LastMs: avg(p99s.slice(-tenth)) };
+  return { turns: SOAK_TURNS, seconds, rssStartMb, rssEndMb, growthPercent: ((rssEndMb - rssStartMb) / rssStartMb) * 100, p99FirstMs: avg(p99s.slice(0, tenth)), p99LastMs: avg(p99s.slice(-tenth)), peakRssMb: bot.peakRssMb() };
 }
 
 /** The demo school as a 2,000-pupil school (with a year of history, if asked), its leads and SLT channel reachable. */

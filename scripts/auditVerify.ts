@@ -1,8 +1,7 @@
 import { loadConfigOrExit } from '../bot/config';
 import { AuditChain } from '../storage/auditChain';
-import { SchoolRepository } from '../storage/schoolRepository';
 import { TABLES } from '../storage/tableStore';
-import { cliStore, parseArgs } from './cliStore';
+import { parseArgs, withSchool } from './cliStore';
 
 /**
  * `npm run audit:verify -- --school <id>`: checks the school's audit hash chain end to end.
@@ -16,13 +15,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfigOrExit(process.env);
-  const { store, close } = await cliStore(config);
-  try {
-    if (!(await new SchoolRepository(store.client(TABLES.schools)).get(schoolId))) {
-      process.stderr.write(`No school with the id "${schoolId}".\n`);
-      process.exitCode = 2;
-      return;
-    }
+  await withSchool(config, schoolId, 2, async (store) => {
     const report = await new AuditChain(store.client(TABLES.cases)).verify(schoolId);
     if (report.ok) {
       process.stdout.write(`Audit trail of ${schoolId}: intact, ${report.entries} entries checked.\n`);
@@ -33,9 +26,7 @@ async function main(): Promise<void> {
       `Audit trail of ${schoolId}: BROKEN at ${broken.chainSeq !== undefined ? `entry ${broken.chainSeq} ` : ''}(${broken.rowKey}): ${broken.problem}. ${report.entries} entries read.\n`,
     );
     process.exitCode = 1;
-  } finally {
-    await close();
-  }
+  });
 }
 
 main().catch((err: unknown) => {

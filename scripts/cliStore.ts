@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Config } from '../bot/config';
-import { TableStore } from '../storage/tableStore';
+import { SchoolProfile } from '../policy/schoolProfile';
+import { SchoolRepository } from '../storage/schoolRepository';
+import { TABLES, TableStore } from '../storage/tableStore';
 import { connectionStringFor, RunningAzurite, startAzuriteProcess, waitForPort } from './azurite';
 
 /**
@@ -23,6 +25,25 @@ export async function cliStore(config: Config): Promise<{ store: TableStore; clo
   }
   const azurite: RunningAzurite = await startAzuriteProcess(path.join(config.dataDir, 'azurite'));
   return { store: new TableStore({ connectionString: azurite.connectionString, tablePrefix: config.tablePrefix }), close: () => azurite.stop() };
+}
+
+/**
+ * A tool's work on one school: opens storage, finds the school, runs the work and closes storage.
+ * A school that is not in the store is said in one line, and the tool exits with `missingExitCode`.
+ */
+export async function withSchool(config: Config, schoolId: string, missingExitCode: number, work: (store: TableStore, school: SchoolProfile) => Promise<void>): Promise<void> {
+  const { store, close } = await cliStore(config);
+  try {
+    const school = await new SchoolRepository(store.client(TABLES.schools)).get(schoolId);
+    if (!school) {
+      process.stderr.write(`No school with the id "${schoolId}".\n`);
+      process.exitCode = missingExitCode;
+      return;
+    }
+    await work(store, school);
+  } finally {
+    await close();
+  }
 }
 
 /** `--name value` and `--flag` arguments. */

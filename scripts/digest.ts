@@ -10,7 +10,7 @@ import { PepRepository } from '../storage/pepRepository';
 import { PupilRepository } from '../storage/pupilRepository';
 import { SchoolRepository } from '../storage/schoolRepository';
 import { TABLES } from '../storage/tableStore';
-import { cliStore, parseArgs } from './cliStore';
+import { parseArgs, withSchool } from './cliStore';
 
 /**
  * `npm run digest -- --school <id> --dry-run` prints the digest card's JSON (nothing is posted).
@@ -47,15 +47,8 @@ async function main(): Promise<void> {
     process.exit(res.ok ? 0 : 1);
   }
 
-  const { store, close } = await cliStore(config);
-  try {
+  await withSchool(config, schoolId, 1, async (store, school) => {
     const schools = new SchoolRepository(store.client(TABLES.schools));
-    const school = await schools.get(schoolId);
-    if (!school) {
-      process.stderr.write(`No school with the id "${schoolId}".\n`);
-      process.exitCode = 1;
-      return;
-    }
     const digests = new DigestService({
       cases: new CaseRepository(store.client(TABLES.cases)),
       pupils: new PupilRepository(store.client(TABLES.pupils)),
@@ -68,9 +61,7 @@ async function main(): Promise<void> {
     });
     const { card } = await digests.build(school, at);
     process.stdout.write(`${JSON.stringify(card, null, 2)}\n`);
-  } finally {
-    await close();
-  }
+  });
 }
 
 // The storage client keeps connections open: leave explicitly once the work is done.

@@ -8,9 +8,8 @@ import { cohortFlags } from '../policy/pupil';
 import { CaseRepository } from '../storage/caseRepository';
 import { PepRepository } from '../storage/pepRepository';
 import { PupilRepository } from '../storage/pupilRepository';
-import { SchoolRepository } from '../storage/schoolRepository';
 import { TABLES } from '../storage/tableStore';
-import { cliStore, parseArgs } from './cliStore';
+import { parseArgs, withSchool } from './cliStore';
 import { writeReportPdf } from './reportPdf';
 
 /** `npm run report -- --school <id> --term "Autumn 2026" [--out <folder>]`: the termly governors' report, PDF and CSV. */
@@ -23,14 +22,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfigOrExit(process.env);
-  const { store, close } = await cliStore(config);
-  try {
-    const school = await new SchoolRepository(store.client(TABLES.schools)).get(schoolId);
-    if (!school) {
-      process.stderr.write(`No school with the id "${schoolId}".\n`);
-      process.exitCode = 1;
-      return;
-    }
+  await withSchool(config, schoolId, 1, async (store, school) => {
     const term = findTerm(new SchoolCalendar(school.calendar), termName);
     if (!term) {
       process.stderr.write(`No term called "${termName}". Terms: ${school.calendar.terms.map((t) => t.name).join(', ')}\n`);
@@ -52,9 +44,7 @@ async function main(): Promise<void> {
     writeFileSync(`${base}.csv`, reportCsv(report));
     await writeReportPdf(report, `${base}.pdf`, londonDate(new Date()));
     process.stdout.write(`Wrote ${base}.pdf and ${base}.csv\n`);
-  } finally {
-    await close();
-  }
+  });
 }
 
 // The storage client keeps connections open: leave explicitly once the work is done.

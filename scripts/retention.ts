@@ -4,9 +4,8 @@ import { isoDateSchema, londonDate } from '../policy/dates';
 import { PupilRepository } from '../storage/pupilRepository';
 import { RecordAuditRepository } from '../storage/recordAuditRepository';
 import { RetentionStore } from '../storage/retentionStore';
-import { SchoolRepository } from '../storage/schoolRepository';
 import { TABLES } from '../storage/tableStore';
-import { cliStore, parseArgs } from './cliStore';
+import { parseArgs, withSchool } from './cliStore';
 
 /**
  * `npm run retention -- --school <id> --dry-run` lists the records past the school's retention
@@ -27,14 +26,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfigOrExit(process.env);
-  const { store, close } = await cliStore(config);
-  try {
-    const school = await new SchoolRepository(store.client(TABLES.schools)).get(schoolId);
-    if (!school) {
-      process.stderr.write(`No school with the id "${schoolId}".\n`);
-      process.exitCode = 2;
-      return;
-    }
+  await withSchool(config, schoolId, 2, async (store, school) => {
     const job = new RetentionJob({
       store: new RetentionStore(store.client(TABLES.cases), store.client(TABLES.pupils)),
       pupils: new PupilRepository(store.client(TABLES.pupils)),
@@ -49,9 +41,7 @@ async function main(): Promise<void> {
       process.stdout.write(`  ${i.kind === 'child' ? 'child ' : 'concern'} ${i.id}: kept until ${i.keptUntil}; ${i.rowsRemoved} row(s) ${verb}, ${i.auditEntriesRedacted} audit entr${i.auditEntriesRedacted === 1 ? 'y' : 'ies'} reduced to their place in the chain\n`);
     }
     if (report.auditEntry) process.stdout.write(`Recorded in the audit trail as ${report.auditEntry}.\n`);
-  } finally {
-    await close();
-  }
+  });
 }
 
 main().catch((err: unknown) => {

@@ -7,8 +7,7 @@ import { statusOf } from '../storage/tableStore';
 import { RecordAuditRepository } from '../storage/recordAuditRepository';
 import { TABLES } from '../storage/tableStore';
 import { postActivity } from './support/activities';
-import { startTestApp, TestApp } from './support/app';
-import { ConnectorStub } from './support/connectorStub';
+import { appWithConnector } from './support/app';
 import { attendanceUpToConfirm, confirmActivity } from './support/httpFlows';
 import { azuriteConnectionString } from './support/store';
 
@@ -45,23 +44,13 @@ describe('the audit hash chain, as a pure check', () => {
 });
 
 describe('the audit hash chain on real storage', () => {
-  let connector: ConnectorStub;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    connector = new ConnectorStub();
-    await connector.start();
-    app = await startTestApp({ ALLOWED_SERVICE_URLS: connector.url });
-  });
-  afterAll(async () => {
-    await app.stop();
-    await connector.stop();
-  });
+  const suite = appWithConnector();
+  const connector = suite.connector;
 
   const verifyCli = (): Promise<{ code: number | null; out: string }> =>
     new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'scripts', 'auditVerify.js'), '--school', DEMO_SCHOOL_ID], {
-        env: { ...process.env, AZURE_TABLES_CONNECTION_STRING: azuriteConnectionString(), TABLE_PREFIX: app.prefix, LOG_LEVEL: 'silent' },
+        env: { ...process.env, AZURE_TABLES_CONNECTION_STRING: azuriteConnectionString(), TABLE_PREFIX: suite.app.prefix, LOG_LEVEL: 'silent' },
       });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -72,13 +61,13 @@ describe('the audit hash chain on real storage', () => {
 
   it('cases, record openings and concurrent writers form one unbroken chain; an edited row is caught by npm run audit:verify', async () => {
     for (const [i, name] of ['Sam Thistlewood', 'Leo Hazelgrove', 'Amara Windmere'].entries()) {
-      const draftId = await attendanceUpToConfirm(app.url, connector, `conv-chain-${i}`, name);
-      expect((await postActivity(app.url, confirmActivity(connector, `conv-chain-${i}`, draftId))).status).toBe(200);
+      const draftId = await attendanceUpToConfirm(suite.app.url, connector, `conv-chain-${i}`, name);
+      expect((await postActivity(suite.app.url, confirmActivity(connector, `conv-chain-${i}`, draftId))).status).toBe(200);
     }
     // Twenty openings at once, from two repositories (as two instances would): the head serialises them.
-    const table = app.store.client(TABLES.cases);
+    const table = suite.app.store.client(TABLES.cases);
     const a = new RecordAuditRepository(table);
-    const b = new RecordAuditRepository(app.store.client(TABLES.cases));
+    const b = new RecordAuditRepository(suite.app.store.client(TABLES.cases));
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         (i % 2 ? a : b).recordAccess(DEMO_SCHOOL_ID, 'demo-p01', { at: new Date(Date.UTC(2026, 10, 23, 9, 0, i)).toISOString(), actor: { aadObjectId: DEMO_STAFF.dsl.aadObjectId, name: 'Megan Bowen' }, action: 'viewedChronology', detail: {} }),
@@ -125,7 +114,7 @@ describe('the audit hash chain on real storage', () => {
   }, 60_000);
 
   it('appends made at once are written together; one that fails gets its own error and the others are written', async () => {
-    const table = app.store.client(TABLES.cases);
+    const table = suite.app.store.client(TABLES.cases);
     let transactions = 0;
     let headReads = 0;
     const counted = new Proxy(table, {

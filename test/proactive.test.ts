@@ -2,8 +2,7 @@ import { DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../bot/demo/demoSchool';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
 import { TABLES } from '../storage/tableStore';
 import { postActivity, teamsMessage } from './support/activities';
-import { startTestApp, TestApp } from './support/app';
-import { ConnectorStub } from './support/connectorStub';
+import { appWithConnector } from './support/app';
 import pino from 'pino';
 import { createAdapter } from '../bot/adapter';
 import { loadConfig } from '../bot/config';
@@ -14,20 +13,11 @@ import { AdapterProactiveSender } from '../bot/proactive';
  * message through botbuilder's CloudAdapter to the DSL's own conversation at the connector.
  */
 describe('staff notifications over the real adapter', () => {
-  let connector: ConnectorStub;
-  let app: TestApp;
-  beforeAll(async () => {
-    connector = new ConnectorStub();
-    await connector.start();
-    app = await startTestApp({ ALLOWED_SERVICE_URLS: connector.url });
-  });
-  afterAll(async () => {
-    await app.stop();
-    await connector.stop();
-  });
+  const suite = appWithConnector();
+  const connector = suite.connector;
 
   it('a confirmed concern reaches the DSL who has the app, in their own chat', async () => {
-    await new ConversationRefRepository(app.store.client(TABLES.conversationRefs)).save({
+    await new ConversationRefRepository(suite.app.store.client(TABLES.conversationRefs)).save({
       tenantId: PLAYGROUND_TENANT_ID,
       scope: 'personal',
       conversationId: 'dsl-personal-chat',
@@ -39,7 +29,7 @@ describe('staff notifications over the real adapter', () => {
       updatedAt: new Date().toISOString(),
     });
     const say = async (input: string | Record<string, unknown>) => {
-      const res = await postActivity(app.url, teamsMessage({ serviceUrl: connector.url, conversationId: 'teacher-chat', ...(typeof input === 'string' ? { text: input } : { value: input }) }));
+      const res = await postActivity(suite.app.url, teamsMessage({ serviceUrl: connector.url, conversationId: 'teacher-chat', ...(typeof input === 'string' ? { text: input } : { value: input }) }));
       expect(res.status).toBe(200);
     };
     await say('attendance');

@@ -13,8 +13,7 @@ import { RetentionStore } from '../storage/retentionStore';
 import { SchoolRepository } from '../storage/schoolRepository';
 import { TABLES } from '../storage/tableStore';
 import { postActivity } from './support/activities';
-import { startTestApp, TestApp } from './support/app';
-import { ConnectorStub } from './support/connectorStub';
+import { appWithConnector } from './support/app';
 import { attendanceUpToConfirm, confirmActivity } from './support/httpFlows';
 import { azuriteConnectionString } from './support/store';
 
@@ -31,32 +30,22 @@ describe('retention periods', () => {
 });
 
 describe('the retention job on real storage', () => {
-  let connector: ConnectorStub;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    connector = new ConnectorStub();
-    await connector.start();
-    app = await startTestApp({ ALLOWED_SERVICE_URLS: connector.url });
-  });
-  afterAll(async () => {
-    await app.stop();
-    await connector.stop();
-  });
+  const suite = appWithConnector();
+  const connector = suite.connector;
 
   const raise = async (conversation: string, name: string) => {
-    const draftId = await attendanceUpToConfirm(app.url, connector, conversation, name);
-    expect((await postActivity(app.url, confirmActivity(connector, conversation, draftId))).status).toBe(200);
+    const draftId = await attendanceUpToConfirm(suite.app.url, connector, conversation, name);
+    expect((await postActivity(suite.app.url, confirmActivity(connector, conversation, draftId))).status).toBe(200);
   };
   const rowKeys = async () => {
     const keys: string[] = [];
-    for await (const row of app.store.client(TABLES.cases).listEntities<Record<string, unknown>>()) if (row.partitionKey === DEMO_SCHOOL_ID) keys.push(String(row.rowKey));
+    for await (const row of suite.app.store.client(TABLES.cases).listEntities<Record<string, unknown>>()) if (row.partitionKey === DEMO_SCHOOL_ID) keys.push(String(row.rowKey));
     return keys;
   };
   const cli = (args: string[]): Promise<{ code: number | null; out: string }> =>
     new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'scripts', 'retention.js'), ...args], {
-        env: { ...process.env, AZURE_TABLES_CONNECTION_STRING: azuriteConnectionString(), TABLE_PREFIX: app.prefix, LOG_LEVEL: 'silent' },
+        env: { ...process.env, AZURE_TABLES_CONNECTION_STRING: azuriteConnectionString(), TABLE_PREFIX: suite.app.prefix, LOG_LEVEL: 'silent' },
       });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -66,23 +55,23 @@ describe('the retention job on real storage', () => {
     });
 
   it('a dry run lists what would go; the real run removes exactly that, keeps the audit chain whole, and a second run finds nothing', async () => {
-    const cases = new CaseRepository(app.store.client(TABLES.cases));
-    const audit = new RecordAuditRepository(app.store.client(TABLES.cases));
+    const cases = new CaseRepository(suite.app.store.client(TABLES.cases));
+    const audit = new RecordAuditRepository(suite.app.store.client(TABLES.cases));
     await raise('conv-ret-kai', 'Kai Marchbank'); // born 22 Jan 2015: due after 22 Jan 2040
     await raise('conv-ret-sam', 'Sam Thistlewood'); // born 14 Mar 2017: kept
-    await new PepRepository(app.store.client(TABLES.cases)).record(DEMO_SCHOOL_ID, 'demo-p02', isoDate('2026-10-01'), 'Adele Vance', new Date().toISOString());
+    await new PepRepository(suite.app.store.client(TABLES.cases)).record(DEMO_SCHOOL_ID, 'demo-p02', isoDate('2026-10-01'), 'Adele Vance', new Date().toISOString());
     await audit.recordAccess(DEMO_SCHOOL_ID, 'demo-p02', { at: new Date().toISOString(), actor: { aadObjectId: DEMO_STAFF.dsl.aadObjectId, name: 'Megan Bowen' }, action: 'viewedChronology', detail: {} });
     const kaiCases = await cases.listForPupil(DEMO_SCHOOL_ID, 'demo-p02');
     const samCases = await cases.listForPupil(DEMO_SCHOOL_ID, 'demo-p01');
     expect(kaiCases).toHaveLength(1);
 
     const job = new RetentionJob({
-      store: new RetentionStore(app.store.client(TABLES.cases), app.store.client(TABLES.pupils)),
-      pupils: new PupilRepository(app.store.client(TABLES.pupils)),
+      store: new RetentionStore(suite.app.store.client(TABLES.cases), suite.app.store.client(TABLES.pupils)),
+      pupils: new PupilRepository(suite.app.store.client(TABLES.pupils)),
       audit,
       clock: () => new Date('2040-06-01T09:00:00Z'),
     });
-    const school = (await new SchoolRepository(app.store.client(TABLES.schools)).get(DEMO_SCHOOL_ID))!;
+    const school = (await new SchoolRepository(suite.app.store.client(TABLES.schools)).get(DEMO_SCHOOL_ID))!;
     const before = await rowKeys();
 
     const dry = await job.run(school, isoDate('2040-06-01'), { dryRun: true, actor: { aadObjectId: 'test', name: 'Data protection officer' } });
@@ -104,15 +93,15 @@ describe('the retention job on real storage', () => {
     // Nothing of Kai's concern or PEPs is left but tombstones in the audit chain.
     expect(after.filter((k) => k.includes(kaiCaseId) && !k.startsWith('audit|'))).toEqual([]);
     expect(after.filter((k) => k.includes('demo-p02') && !k.startsWith('access|'))).toEqual([]);
-    const tombstone = await app.store.client(TABLES.cases).getEntity<Record<string, unknown>>(DEMO_SCHOOL_ID, after.find((k) => k.startsWith(`audit|${kaiCaseId}|`))!);
+    const tombstone = await suite.app.store.client(TABLES.cases).getEntity<Record<string, unknown>>(DEMO_SCHOOL_ID, after.find((k) => k.startsWith(`audit|${kaiCaseId}|`))!);
     expect(tombstone).toMatchObject({ tombstone: true, removedBy: done.auditEntry });
     expect(tombstone.json0).toBeUndefined();
-    expect(await new PupilRepository(app.store.client(TABLES.pupils)).get(DEMO_SCHOOL_ID, 'demo-p02')).toBeUndefined();
+    expect(await new PupilRepository(suite.app.store.client(TABLES.pupils)).get(DEMO_SCHOOL_ID, 'demo-p02')).toBeUndefined();
     // Sam's concern is untouched.
     expect(await cases.get(DEMO_SCHOOL_ID, samCases[0]!.caseId)).toBeDefined();
     expect((await audit.registerLog(DEMO_SCHOOL_ID)).at(-1)).toMatchObject({ action: 'retention', detail: { children: 2, concerns: 1 } });
 
-    const chain = new AuditChain(app.store.client(TABLES.cases));
+    const chain = new AuditChain(suite.app.store.client(TABLES.cases));
     expect(await chain.verify(DEMO_SCHOOL_ID)).toMatchObject({ ok: true });
 
     const again = await job.run(school, isoDate('2040-06-01'), { dryRun: false, actor: { aadObjectId: 'test', name: 'Data protection officer' } });
@@ -120,7 +109,7 @@ describe('the retention job on real storage', () => {
 
     // Removing content without a retention entry is caught by the chain.
     const samAudit = after.find((k) => k.startsWith(`audit|${samCases[0]!.caseId}|`))!;
-    await new RetentionStore(app.store.client(TABLES.cases), app.store.client(TABLES.pupils)).redact(DEMO_SCHOOL_ID, [samAudit], 'register|forged');
+    await new RetentionStore(suite.app.store.client(TABLES.cases), suite.app.store.client(TABLES.pupils)).redact(DEMO_SCHOOL_ID, [samAudit], 'register|forged');
     expect((await chain.verify(DEMO_SCHOOL_ID)).firstBroken).toMatchObject({ rowKey: samAudit, problem: expect.stringMatching(/without a retention entry/) });
   }, 60_000);
 });

@@ -4,8 +4,7 @@ import { DEMO_SCHOOL_ID, DEMO_STAFF } from '../bot/demo/demoSchool';
 import { RecordAuditRepository } from '../storage/recordAuditRepository';
 import { TABLES } from '../storage/tableStore';
 import { postActivity } from './support/activities';
-import { startTestApp, TestApp } from './support/app';
-import { ConnectorStub } from './support/connectorStub';
+import { appWithConnector, startTestApp } from './support/app';
 import { attendanceUpToConfirm, confirmActivity } from './support/httpFlows';
 
 /**
@@ -13,28 +12,21 @@ import { attendanceUpToConfirm, confirmActivity } from './support/httpFlows';
  * school's (synthetic) staff: what each role may see, and what is written when a record is opened.
  */
 describe('the dashboard tab API', () => {
-  let connector: ConnectorStub;
-  let app: TestApp;
+  const suite = appWithConnector();
+  const connector = suite.connector;
   let audit: RecordAuditRepository;
 
-  beforeAll(async () => {
-    connector = new ConnectorStub();
-    await connector.start();
-    app = await startTestApp({ ALLOWED_SERVICE_URLS: connector.url });
-    audit = new RecordAuditRepository(app.store.client(TABLES.cases));
-  });
-  afterAll(async () => {
-    await app.stop();
-    await connector.stop();
+  beforeAll(() => {
+    audit = new RecordAuditRepository(suite.app.store.client(TABLES.cases));
   });
 
   const signIn = async (aadObjectId: string): Promise<string> => {
-    const res = await fetch(`${app.url}/api/tab/dev/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ aadObjectId }) });
+    const res = await fetch(`${suite.app.url}/api/tab/dev/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ aadObjectId }) });
     expect(res.status).toBe(200);
     return ((await res.json()) as { token: string }).token;
   };
   const get = async (path: string, token?: string) => {
-    const res = await fetch(`${app.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const res = await fetch(`${suite.app.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
     return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
   };
   type Child = { id: string; name: string; statuses: string[]; nextDeadline?: { ref: string } };
@@ -72,8 +64,8 @@ describe('the dashboard tab API', () => {
   });
 
   it('opening a chronology is written to the audit trail first; the chronology shows the case, its steps and who opened it', async () => {
-    const draftId = await attendanceUpToConfirm(app.url, connector, 'conv-tab-1', 'Sam Thistlewood');
-    expect((await postActivity(app.url, confirmActivity(connector, 'conv-tab-1', draftId))).status).toBe(200);
+    const draftId = await attendanceUpToConfirm(suite.app.url, connector, 'conv-tab-1', 'Sam Thistlewood');
+    expect((await postActivity(suite.app.url, confirmActivity(connector, 'conv-tab-1', draftId))).status).toBe(200);
 
     const token = await signIn(DEMO_STAFF.dt.aadObjectId);
     const before = await audit.accessLog(DEMO_SCHOOL_ID, 'demo-p01');
@@ -139,7 +131,7 @@ describe('the dashboard tab API', () => {
     const csv = readFileSync(path.join(__dirname, 'fixtures', 'register-sample.csv'), 'utf8');
     const token = await signIn(DEMO_STAFF.dt.aadObjectId);
     const upload = async (body: unknown, as = token) => {
-      const res = await fetch(`${app.url}/api/tab/register`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${as}` }, body: JSON.stringify(body) });
+      const res = await fetch(`${suite.app.url}/api/tab/register`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${as}` }, body: JSON.stringify(body) });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
     const registerLog = () => audit.registerLog(DEMO_SCHOOL_ID);
@@ -172,16 +164,16 @@ describe('the dashboard tab API', () => {
   });
 
   it('serves the tab page with a Content-Security-Policy that lets only Teams frame it', async () => {
-    const res = await fetch(`${app.url}/tab/`);
+    const res = await fetch(`${suite.app.url}/tab/`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<script type="module" src="app.js">');
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain('frame-ancestors');
     expect(csp).toContain('https://teams.microsoft.com');
-    expect((await fetch(`${app.url}/tab/app.js`)).status).toBe(200);
-    expect((await fetch(`${app.url}/tab/teams-js.js`)).status).toBe(200);
-    expect((await fetch(`${app.url}/tab/..%2Fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${suite.app.url}/tab/app.js`)).status).toBe(200);
+    expect((await fetch(`${suite.app.url}/tab/teams-js.js`)).status).toBe(200);
+    expect((await fetch(`${suite.app.url}/tab/..%2Fpackage.json`)).status).toBe(404);
   });
 });
 

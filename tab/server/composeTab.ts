@@ -1,28 +1,16 @@
 import { Server } from 'restify';
 import { Config } from '../../bot/config';
-import { DigestService } from '../../bot/digestService';
 import { Logger } from '../../bot/logger';
-import { PupilDirectory } from '../../bot/pupilDirectory';
 import { SchoolDirectory } from '../../bot/schoolDirectory';
-import { CaseRepository } from '../../storage/caseRepository';
-import { PepRepository } from '../../storage/pepRepository';
-import { RecordAuditRepository } from '../../storage/recordAuditRepository';
 import { DevelopmentSignIn } from './developmentSignIn';
 import { EntraTokenValidator } from './entraTokenValidator';
-import { TabApi } from './tabApi';
+import { TabApi, TabApiDeps } from './tabApi';
 import { TabAssets } from './tabAssets';
 import { TabAuthenticator } from './tabIdentity';
 import { RegisterUpload, registerTabRoutes } from './tabRoutes';
 
-export interface TabParts {
-  directory: SchoolDirectory;
-  pupils: PupilDirectory;
-  cases: CaseRepository;
-  peps: PepRepository;
-  recordAudit: RecordAuditRepository;
-  digests: DigestService;
-  upload?: RegisterUpload;
-}
+/** What the tab needs of the composed bot: the API's own dependencies, and the register upload. */
+export type TabParts = Omit<TabApiDeps, 'logger' | 'clock'> & { upload?: RegisterUpload };
 
 /** A CSV of 5,000 pupils is well under this; JSON escaping adds a little. */
 const MAX_UPLOAD_BYTES = 6 * 1024 * 1024;

@@ -61,16 +61,22 @@ export class TabApi {
     };
   }
 
+  /** The register, every open action and each child's latest recorded PEP: what the cohort and actions views are drawn from. */
+  private async register(schoolId: string) {
+    const [pupils, open, recordedPeps] = await Promise.all([
+      this.deps.pupils.all(schoolId),
+      this.deps.cases.openActionsDueBy(schoolId, '9999-12-31'),
+      this.deps.peps.latestByPupil(schoolId),
+    ]);
+    return { pupils, open, recordedPeps };
+  }
+
   /** The cohort register: each child the caller may open, with status and the next deadline. */
   async cohort(identity: TabIdentity): Promise<TabResponse> {
     const m = await this.allowed(identity, 'cohort');
     if ('status' in m) return m;
     const today = this.today();
-    const [pupils, open, recordedPeps] = await Promise.all([
-      this.deps.pupils.all(m.school.id),
-      this.deps.cases.openActionsDueBy(m.school.id, '9999-12-31'),
-      this.deps.peps.latestByPupil(m.school.id),
-    ]);
+    const { pupils, open, recordedPeps } = await this.register(m.school.id);
     const calendar = new SchoolCalendar(m.school.calendar);
     const nextByPupil = new Map<string, OpenItem>();
     for (const item of open) {
@@ -151,11 +157,7 @@ export class TabApi {
     const m = await this.allowed(identity, 'actions');
     if ('status' in m) return m;
     const today = this.today();
-    const [pupils, open, recordedPeps] = await Promise.all([
-      this.deps.pupils.all(m.school.id),
-      this.deps.cases.openActionsDueBy(m.school.id, '9999-12-31'),
-      this.deps.peps.latestByPupil(m.school.id),
-    ]);
+    const { pupils, open, recordedPeps } = await this.register(m.school.id);
     const byId = new Map(pupils.map((p) => [p.id, p]));
     const visible = (pupilId: string | undefined): Pupil | undefined | false => {
       if (!pupilId) return mayOpenRecord(m.roles, { statuses: [] }, today) ? undefined : false;

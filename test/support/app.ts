@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { startApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
+import { ConnectorStub } from './connectorStub';
 import { azuriteConnectionString, uniquePrefix } from './store';
 
 export type TestApp = Awaited<ReturnType<typeof startApp>> & { url: string; prefix: string };
@@ -11,4 +12,28 @@ export async function startTestApp(env: Record<string, string> = {}, connectionS
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', TABLE_PREFIX: prefix, ...env });
   const app = await startApp(config, pino({ level: 'silent' }), connectionString);
   return { ...app, url: `http://127.0.0.1:${app.address.port}`, prefix };
+}
+
+/**
+ * The whole bot and a loopback connector it may reply to, started before a suite's tests and
+ * stopped after them. `app` is there once the suite's `beforeAll` hooks have run.
+ */
+export function appWithConnector(env: Record<string, string> = {}): { readonly app: TestApp; readonly connector: ConnectorStub } {
+  const connector = new ConnectorStub();
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    await connector.start();
+    app = await startTestApp({ ALLOWED_SERVICE_URLS: connector.url, ...env });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await connector.stop();
+  });
+  return {
+    get app(): TestApp {
+      if (!app) throw new Error('the app starts in beforeAll');
+      return app;
+    },
+    connector,
+  };
 }

@@ -1,10 +1,14 @@
 import { DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../bot/demo/demoSchool';
 
 export type Staff = keyof typeof DEMO_STAFF;
+export interface Person {
+  aadObjectId: string;
+  name: string;
+}
 
 /** A Teams personal-chat activity as Teams posts it, from one of the demo school's staff. */
-export function activity(serviceUrl: string, conversationId: string, as: Staff, body: { text?: string; value?: unknown; type?: string; name?: string }): string {
-  const who = DEMO_STAFF[as];
+export function activity(serviceUrl: string, conversationId: string, as: Staff | Person, body: { text?: string; value?: unknown; type?: string; name?: string }): string {
+  const who = typeof as === 'string' ? DEMO_STAFF[as] : as;
   return JSON.stringify({
     type: body.type ?? 'message',
     id: `b-${Math.random().toString(36).slice(2)}`,

@@ -16,7 +16,7 @@ import { runLoad } from './load';
 import { NodeProcess, startNode } from './processes';
 import { BudgetLine, budgetTable, resultsTable, ScenarioResult, storageTable } from './report';
 import { storageFloor } from './storageFloor';
-import { approval, attendanceDialog, BenchTarget, cancelledDialog, digest, echo, Scenario, search, trustDigest } from './scenarios';
+import { approval, attendanceDialog, BENCH_TEACHERS, BenchTarget, cancelledDialog, digest, echo, personalChat, Scenario, search, TeacherChats, trustDigest } from './scenarios';
 import { putRows, syntheticRegister, yearOfHistory } from './schoolData';
 import { median, medianFigures, RunFigures } from './stats';
 
@@ -115,10 +115,11 @@ async function main(): Promise<void> {
 
     // 2. The attendance concern, turn by turn; its cases feed the approval run.
     const drafts: string[] = [];
+    const chats = new TeacherChats();
     if (wants('dialog')) {
       say('2. Attendance concern dialog…');
       const bot = await start(BOT_ENTRY, 'bot-dialog');
-      const dialog = await measure('dialog', 'attendance dialog turn', attendanceDialog(drafts), { botUrl: bot.url, connector, digestKey }, PLAN.dialog, store);
+      const dialog = await measure('dialog', 'attendance dialog turn', attendanceDialog(drafts, chats), { botUrl: bot.url, connector, digestKey }, PLAN.dialog, store);
       dialog.peakRssMb = bot.peakRssMb();
       await bot.stop();
       results.push(dialog);
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
       const bot = await start(BOT_ENTRY, 'bot-approval');
       const target = { botUrl: bot.url, connector, digestKey };
       const needed = REPS * (scale(PLAN.approval[1]) + scale(PLAN.approval[20])) + 2 * scale(PLAN.approval.warm);
-      if (drafts.length < needed) await runLoad({ concurrency: 20, requests: (needed - drafts.length) * 4 + 80, one: attendanceDialog(drafts)(target, 'more') });
+      if (drafts.length < needed) await runLoad({ concurrency: 20, requests: (needed - drafts.length) * 4 + 80, one: attendanceDialog(drafts, chats)(target, 'more') });
       const cases = new CaseRepository(store.client(TABLES.cases));
       const caseIds: string[] = [];
       for (const draftId of drafts) {
@@ -186,7 +187,7 @@ async function main(): Promise<void> {
     if (args.has('--soak') || ONLY === 'soak') {
       say(`Soak: ${SOAK_TURNS.toLocaleString('en-GB')} dialog turns at 20 concurrent (to the confirmation, then cancel)…`);
       const bot = await start(BOT_ENTRY, 'bot-soak');
-      soak = await runSoak(bot, { botUrl: bot.url, connector, digestKey });
+      soak = await runSoak(bot, { botUrl: bot.url, connector, digestKey }, chats);
       await bot.stop();
     }
 
@@ -254,10 +255,10 @@ interface SoakResult {
 }
 
 /** 100,000 dialog turns in slices; RSS sampled after each slice. Growth: the last tenth against the second. */
-async function runSoak(bot: NodeProcess, target: BenchTarget): Promise<SoakResult> {
+async function runSoak(bot: NodeProcess, target: BenchTarget, chats: TeacherChats): Promise<SoakResult> {
   const slices = 50;
   const perSlice = SOAK_TURNS / slices;
-  const scenario = cancelledDialog;
+  const scenario = cancelledDialog(chats);
   const rss: number[] = [];
   const p99s: number[] = [];
   let seconds = 0;
@@ -281,13 +282,16 @@ async function seedLargeSchool(store: TableStore, serviceUrl: string, history: b
   const schools = new SchoolRepository(store.client(TABLES.schools));
   const pupils = new PupilRepository(store.client(TABLES.pupils));
   await seedDemoSchoolIfEmpty(schools, pupils);
+  // The class teachers of the concurrent conversations join the staff list (the demo school names one).
+  await schools.save(loadSchoolProfile({ ...demoSchool, staff: [...demoSchool.staff, ...BENCH_TEACHERS] }));
   const register = syntheticRegister(DEMO_SCHOOL_ID, 2000 - 12);
   await pupils.saveAll(DEMO_SCHOOL_ID, register);
   if (history) await putRows(store.client(TABLES.cases), yearOfHistory(DEMO_SCHOOL_ID, { casesPerDay: 2, pupilIds: register.slice(0, 60).map((p) => p.id) }));
   const refs = new ConversationRefRepository(store.client(TABLES.conversationRefs));
   const now = new Date().toISOString();
-  for (const who of Object.values(DEMO_STAFF)) {
-    await refs.save({ tenantId: PLAYGROUND_TENANT_ID, scope: 'personal', conversationId: `chat-${who.aadObjectId}`, serviceUrl, channelId: 'msteams', botId: '28:bot-id', aadObjectId: who.aadObjectId, userId: `29:${who.aadObjectId}`, updatedAt: now });
+  // Everyone has the app installed: each has a personal chat with the bot.
+  for (const who of [...Object.values(DEMO_STAFF), ...BENCH_TEACHERS]) {
+    await refs.save({ tenantId: PLAYGROUND_TENANT_ID, scope: 'personal', conversationId: personalChat(who.aadObjectId), serviceUrl, channelId: 'msteams', botId: '28:bot-id', aadObjectId: who.aadObjectId, userId: `29:${who.aadObjectId}`, updatedAt: now });
   }
   await refs.save({ tenantId: PLAYGROUND_TENANT_ID, scope: 'team', conversationId: DEMO_SLT_CHANNEL, serviceUrl, channelId: 'msteams', botId: '28:bot-id', teamId: 'team-id', updatedAt: now });
 }

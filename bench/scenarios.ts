@@ -1,7 +1,13 @@
 import { DEMO_SCHOOL_ID } from '../bot/demo/demoSchool';
 import { activity, post } from './activities';
 import { BenchConnector } from './connector';
-import { SEARCH_PREFIXES } from './schoolData';
+import { benchTeachers, SEARCH_PREFIXES } from './schoolData';
+
+/** The class teachers of the concurrent conversations: worker n is teacher n, in their own chat. */
+export const BENCH_TEACHERS = benchTeachers(20);
+const teacher = (worker: number) => BENCH_TEACHERS[worker % BENCH_TEACHERS.length]!;
+/** A teacher's personal chat with the bot: one per person, the same every time, as in Teams. */
+export const personalChat = (aadObjectId: string) => `chat-${aadObjectId}`;
 
 /** What a scenario needs of the running system. */
 export interface BenchTarget {
@@ -32,16 +38,35 @@ export const echo: Scenario = (t, tag) => async (worker, i) => {
 };
 
 /**
+ * Where each teacher's chat is in the four turns of a concern. A teacher keeps one chat across
+ * every run (as in Teams), and a run may stop mid-concern, so the next run carries on from there:
+ * typed "attendance" in the middle of a concern would be read as an answer, not a new start.
+ * The soak's concerns have the same first three turns, then cancel instead of Send.
+ */
+export class TeacherChats {
+  private readonly steps = new Map<number, number>();
+
+  stepOf(worker: number): number {
+    return (this.steps.get(worker % BENCH_TEACHERS.length) ?? 0) % 4;
+  }
+
+  advance(worker: number): void {
+    const key = worker % BENCH_TEACHERS.length;
+    this.steps.set(key, (this.steps.get(key) ?? 0) + 1);
+  }
+}
+
+/**
  * A class teacher's attendance concern, one turn per request: start, the child, what happened,
  * Send. Each Send must come back with a reference; its draft id is kept for the approval run.
  */
-export function attendanceDialog(drafts: string[]): Scenario {
-  return (t, tag) => {
-    const steps = new Map<number, number>();
+export function attendanceDialog(drafts: string[], chats: TeacherChats): Scenario {
+  return (t) => {
     return async (worker) => {
-      const conversation = `dlg-${tag}-${worker}`;
-      const step = steps.get(worker) ?? 0;
-      const say = (body: { text?: string; value?: unknown }) => post(`${t.botUrl}/api/messages`, activity(t.connector.url, conversation, 'teacher', body));
+      const who = teacher(worker);
+      const conversation = personalChat(who.aadObjectId);
+      const step = chats.stepOf(worker);
+      const say = (body: { text?: string; value?: unknown }) => post(`${t.botUrl}/api/messages`, activity(t.connector.url, conversation, who, body));
       switch (step % 4) {
         case 0:
           await say({ text: 'attendance' });
@@ -60,7 +85,7 @@ export function attendanceDialog(drafts: string[]): Scenario {
           drafts.push(draftId);
         }
       }
-      steps.set(worker, step + 1);
+      chats.advance(worker);
     };
   };
 }
@@ -70,11 +95,11 @@ export function attendanceDialog(drafts: string[]): Scenario {
  * state, but no case is saved, so the storage does not grow over a long soak (Azurite slows as its
  * tables grow, which would measure the emulator rather than the bot's memory).
  */
-export const cancelledDialog: Scenario = (t, tag) => {
-  const steps = new Map<number, number>();
+export const cancelledDialog = (chats: TeacherChats): Scenario => (t) => {
   return async (worker) => {
-    const step = steps.get(worker) ?? 0;
-    const say = (body: { text?: string; value?: unknown }) => post(`${t.botUrl}/api/messages`, activity(t.connector.url, `soak-${tag}-${worker}`, 'teacher', body));
+    const step = chats.stepOf(worker);
+    const who = teacher(worker);
+    const say = (body: { text?: string; value?: unknown }) => post(`${t.botUrl}/api/messages`, activity(t.connector.url, personalChat(who.aadObjectId), who, body));
     const turns = [
       () => say({ text: 'attendance' }),
       () => say({ value: { verb: 'answer', question: 'pupil', pupilId: PUPIL_NEEDING_APPROVAL, pupilName: '' } }),
@@ -82,7 +107,7 @@ export const cancelledDialog: Scenario = (t, tag) => {
       () => say({ text: 'cancel' }),
     ];
     await turns[step % turns.length]!();
-    steps.set(worker, step + 1);
+    chats.advance(worker);
   };
 };
 

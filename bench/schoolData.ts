@@ -11,6 +11,18 @@ export type Row = Record<string, unknown> & { partitionKey: string; rowKey: stri
 const GIVEN = ['Ada', 'Bram', 'Cleo', 'Dev', 'Esme', 'Fenn', 'Gwen', 'Hal', 'Ines', 'Jory', 'Kit', 'Lark', 'Mabel', 'Nico', 'Orla', 'Pip', 'Quin', 'Rafe', 'Saffi', 'Tam', 'Una', 'Vaughn', 'Wren', 'Xan', 'Yara', 'Zeb', 'Alys', 'Bo', 'Cass', 'Dot', 'Eben', 'Flo', 'Gil', 'Hettie', 'Ivo', 'Juno', 'Kes', 'Lottie', 'Milo', 'Nell'];
 const FAMILY = ['Ashgrove', 'Bramblecote', 'Cinderford', 'Dunmere', 'Elmstead', 'Foxwell', 'Greywater', 'Hollinshead', 'Ivybridge', 'Juniper', 'Kettlewell', 'Larkhill', 'Millbrook', 'Netherby', 'Oakhurst', 'Pebblecombe', 'Quarrington', 'Redmarsh', 'Saltwood', 'Thornbury', 'Underhill', 'Vale', 'Whinfell', 'Yarrowby', 'Ashcombe', 'Birchley', 'Coldwell', 'Deepdale', 'Eastfield', 'Fernhill', 'Goldthorpe', 'Hartwell', 'Ingleby', 'Kirkstall', 'Lowther', 'Marlow', 'Northwood', 'Ormsby', 'Penrose', 'Rookwood', 'Stanwick', 'Tilbury', 'Upwood', 'Westerdale', 'Wickham', 'Yewdale', 'Ambleside', 'Brackley', 'Castleton', 'Dovedale'];
 
+/**
+ * Class teachers for the benchmark's concurrent conversations: twenty teachers each in their own
+ * personal chat with the bot, as Teams would have them (one person is never in twenty chats with
+ * the same bot at once). Synthetic, like everyone else here.
+ */
+export function benchTeachers(count: number): Array<{ aadObjectId: string; name: string; email: string; roles: ['teacher'] }> {
+  return Array.from({ length: count }, (_, i) => {
+    const n = String(i + 1).padStart(2, '0');
+    return { aadObjectId: `00000000-0000-0000-0000-1000000000${n}`, name: `Bench Teacher ${n} (synthetic)`, email: `bench.teacher${n}@oakfield.example.org`, roles: ['teacher'] };
+  });
+}
+
 /** Given-name prefixes a member of staff might type into the type-ahead search. */
 export const SEARCH_PREFIXES = GIVEN.map((g) => g.slice(0, Math.min(3, g.length)));
 

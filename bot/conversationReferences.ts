@@ -9,13 +9,13 @@ function scopeOf(conversationType: string | undefined): ConversationRef['scope']
 }
 
 /** Saves what is needed to message this person or channel later (proactive delivery). */
-export async function captureReference(context: TurnContext, repo: ConversationRefRepository): Promise<void> {
+export async function captureReference(context: TurnContext, repo: ConversationRefRepository): Promise<'created' | 'changed' | 'unchanged' | 'noTenant'> {
   const { activity } = context;
   const tenantId = tenantOf(context);
-  if (!tenantId) return;
+  if (!tenantId) return 'noTenant';
   const scope = scopeOf(activity.conversation.conversationType);
   const teamId = activity.channelData?.team?.id;
-  await repo.save({
+  return repo.saveIfChanged({
     tenantId,
     scope,
     conversationId: activity.conversation.id,

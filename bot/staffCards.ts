@@ -14,6 +14,7 @@ import { leadView, staffView, whenLabel } from '../policy/views';
 import { CaseRepository } from '../storage/caseRepository';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
 import { actionCard } from './actionTracker';
+import { PersonalRefs } from './personalRefs';
 import { PupilDirectory } from './pupilDirectory';
 
 export const CASE_TITLES: Record<CaseRecord['caseType'], string> = { attendance: 'Attendance concern', suspension: 'Worry about a suspension', admission: 'Child joining us' };
@@ -35,13 +36,14 @@ export class StaffCards {
   }
 
   /** Teams ids (MRIs) of the approvers who have the app: they get the buttons when the card refreshes. */
-  async approverMris(profile: SchoolProfile): Promise<string[]> {
+  async approverMris(profile: SchoolProfile, lookups: PersonalRefs = new PersonalRefs(this.deps.conversationRefs)): Promise<string[]> {
     const approvers = profile.staff.filter((s) => s.roles.some((r) => APPROVER_ROLES.has(r)));
-    const refs = await Promise.all(approvers.map((a) => this.deps.conversationRefs.findPersonal(profile.tenantId, a.aadObjectId)));
+    const refs = await Promise.all(approvers.map((a) => lookups.find(profile.tenantId, a.aadObjectId)));
     return refs.map((r) => r?.userId).filter((id): id is string => Boolean(id));
   }
 
-  async build(record: CaseRecord, n: StaffNotification, profile: SchoolProfile, all: readonly Notification[]): Promise<AdaptiveCard> {
+  /** `refs`: references already looked up for this case's other cards (see PersonalRefs). */
+  async build(record: CaseRecord, n: StaffNotification, profile: SchoolProfile, all: readonly Notification[], refs?: PersonalRefs): Promise<AdaptiveCard> {
     if (n.kind === 'deadline' && n.about) {
       const found = await this.deps.cases.getAction(record.schoolId, record.id, n.about);
       if (found) return actionCard(found.action, found.action.status === 'open' ? (n.deadlineState ?? 'dueToday') : 'done');
@@ -63,7 +65,7 @@ export class StaffCards {
           : undefined;
     if (n.kind === 'approval') {
       const forApprover = n.to.roles.some((r) => APPROVER_ROLES.has(r));
-      return this.approval(record, profile, { forApprover, notifications: all, ...(banner ? { banner } : {}) });
+      return this.approval(record, profile, { forApprover, notifications: all, ...(banner ? { banner } : {}), ...(refs ? { refs } : {}) });
     }
     return caseNotificationCard({
       ...(await this.header(record)),
@@ -88,7 +90,7 @@ export class StaffCards {
   async approval(
     record: CaseRecord,
     profile: SchoolProfile,
-    o: { forApprover: boolean; notifications?: readonly Notification[]; error?: string; banner?: string },
+    o: { forApprover: boolean; notifications?: readonly Notification[]; error?: string; banner?: string; refs?: PersonalRefs },
   ): Promise<AdaptiveCard> {
     const notifications = o.notifications ?? (await this.deps.cases.notifications(record.schoolId, record.id));
     const external = notifications.filter((n): n is ExternalNotification => n.channel === 'email');
@@ -98,7 +100,7 @@ export class StaffCards {
       caseId: record.id,
       view: leadView(record.plan),
       external: external.map((n) => externalLine(record, n)),
-      approverMris: await this.approverMris(profile),
+      approverMris: await this.approverMris(profile, o.refs),
       forApprover: o.forApprover,
       ...(o.error ? { error: o.error } : {}),
       ...(o.banner ? { banner: o.banner } : {}),

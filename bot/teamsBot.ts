@@ -330,10 +330,11 @@ export class SocialWorkerBot extends TeamsActivityHandler {
 
   private async capture(context: TurnContext): Promise<void> {
     try {
-      await captureReference(context, this.deps.conversationRefs);
+      const seen = await captureReference(context, this.deps.conversationRefs);
       const tenantId = tenantOf(context);
       const aadObjectId = context.activity.from.aadObjectId;
-      if (tenantId && aadObjectId && context.activity.conversation.conversationType !== 'channel') {
+      // Only a new or changed reference can release anything: a card waits only while there is none.
+      if ((seen === 'created' || seen === 'changed') && tenantId && aadObjectId && context.activity.conversation.conversationType !== 'channel') {
         // Cards that waited for this person to install the app go now, after this turn's reply.
         this.deps.afterTurn(() => this.deps.releaseWaitingFor(tenantId, aadObjectId));
       }

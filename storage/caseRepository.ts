@@ -481,10 +481,15 @@ export class CaseRepository {
     return this.chain.verify(schoolId);
   }
 
-  /** The next free sequence number in a case's audit trail. */
+  /** The next free sequence number in a case's audit trail: the keys only, the entries are not read. */
   async nextAuditSeq(schoolId: string, caseId: string): Promise<number> {
-    const trail = await this.auditTrail(schoolId, caseId);
-    return trail.reduce((max, e) => Math.max(max, e.seq), -1) + 1;
+    const prefix = `audit|${caseId}|`;
+    let max = -1;
+    for await (const row of this.between(schoolId, prefix, `${prefix}\uffff`, ['PartitionKey', 'RowKey'])) {
+      const seq = Number(String(row.rowKey).slice(prefix.length));
+      if (Number.isInteger(seq)) max = Math.max(max, seq);
+    }
+    return max + 1;
   }
 
   private async exists(pk: string, rk: string): Promise<boolean> {

@@ -21,6 +21,12 @@ export const conversationRefSchema = z.object({
 });
 export type ConversationRef = z.infer<typeof conversationRefSchema>;
 
+const COMPARED = ['scope', 'conversationId', 'serviceUrl', 'channelId', 'botId', 'aadObjectId', 'userId', 'teamId'] as const;
+
+function sameReference(a: ConversationRef, b: ConversationRef): boolean {
+  return COMPARED.every((k) => a[k] === b[k]);
+}
+
 /** Row keys may not contain / \ # ? or control characters; conversation ids can. */
 function rowKeyFor(ref: Pick<ConversationRef, 'scope' | 'conversationId' | 'aadObjectId'>): string {
   const id = ref.scope === 'personal' && ref.aadObjectId ? ref.aadObjectId : ref.conversationId;
@@ -30,14 +36,32 @@ function rowKeyFor(ref: Pick<ConversationRef, 'scope' | 'conversationId' | 'aadO
 export class ConversationRefRepository {
   constructor(private readonly table: TableClient) {}
 
+  /** Saves a reference unconditionally (an install event, a seed). */
   async save(ref: ConversationRef): Promise<void> {
     const valid = conversationRefSchema.parse(ref);
     await this.table.upsertEntity({ partitionKey: valid.tenantId, rowKey: rowKeyFor(valid), ...valid }, 'Replace');
   }
 
+  /**
+   * Saves a reference seen on a turn, only if it is new or differs from the one kept (apart from
+   * when it was seen): most turns come from a conversation already known, and a read costs no more
+   * than the write it saves. Says which, so that work owed to a newcomer runs once, not every turn.
+   */
+  async saveIfChanged(ref: ConversationRef): Promise<'created' | 'changed' | 'unchanged'> {
+    const valid = conversationRefSchema.parse(ref);
+    const kept = await this.find(valid.tenantId, rowKeyFor(valid));
+    if (kept && sameReference(kept, valid)) return 'unchanged';
+    await this.table.upsertEntity({ partitionKey: valid.tenantId, rowKey: rowKeyFor(valid), ...valid }, 'Replace');
+    return kept ? 'changed' : 'created';
+  }
+
   async findPersonal(tenantId: string, aadObjectId: string): Promise<ConversationRef | undefined> {
+    return this.find(tenantId, rowKeyFor({ scope: 'personal', aadObjectId, conversationId: '' }));
+  }
+
+  private async find(tenantId: string, rowKey: string): Promise<ConversationRef | undefined> {
     try {
-      const entity = await this.table.getEntity(tenantId, rowKeyFor({ scope: 'personal', aadObjectId, conversationId: '' }));
+      const entity = await this.table.getEntity(tenantId, rowKey);
       const parsed = conversationRefSchema.safeParse(entity);
       return parsed.success ? parsed.data : undefined;
     } catch (err) {

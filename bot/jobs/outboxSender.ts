@@ -6,6 +6,7 @@ import { composeEmail } from '../../policy/email';
 import { SchoolProfile } from '../../policy/schoolProfile';
 import { CaseRepository } from '../../storage/caseRepository';
 import { ConversationRefRepository } from '../../storage/conversationRefRepository';
+import { PersonalRefs } from '../personalRefs';
 import { statusOf } from '../../storage/tableStore';
 import { errorSummary } from '../errors';
 import { runWithLogFields } from '../logContext';
@@ -52,6 +53,22 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random: () => nu
 class NotInstalledError extends Error {}
 
 /**
+ * The next audit sequence number of a case, carried from one of its cards to the next so the trail
+ * is listed once per case; a 409 (taken meanwhile) clears it and the trail is read again.
+ */
+interface AuditCursor {
+  next?: number;
+}
+
+/** What the cards of one case share: read once by `deliverCase`, used by each card. */
+interface CaseReads {
+  notifications: ReadonlyArray<Notification & { etag: string }>;
+  record: CaseRecord;
+  refs: PersonalRefs;
+  audit: AuditCursor;
+}
+
+/**
  * Delivers notifications from the transactional outbox: Teams cards to staff and emails to people
  * outside school. At least once: a notification is claimed with a short lease (ETag), sent, then
  * settled with its audit entry; a crash in between leaves it pending for the next pass. Transient
@@ -85,12 +102,20 @@ export class OutboxSender {
     return totals;
   }
 
-  /** Sends a case's pending notifications now (right after it is saved), without waiting for a pass. */
+  /**
+   * Sends a case's pending notifications now (right after it is saved), without waiting for a pass.
+   * The case, its notifications and the recipients' references are read once for all its cards, not
+   * once a card: a concern sends three or more cards, and every read is a round trip to storage.
+   */
   async deliverCase(schoolId: string, caseId: string): Promise<void> {
     const school = await this.deps.directory.school(schoolId);
-    for (const n of await this.deps.cases.notifications(schoolId, caseId)) {
-      if (n.status === 'pending') await this.deliver(school, n.id);
-    }
+    const listed = await this.deps.cases.notifications(schoolId, caseId);
+    const pending = listed.filter((n) => n.status === 'pending');
+    if (pending.length === 0) return;
+    const record = await this.deps.cases.get(schoolId, caseId);
+    if (!record) return;
+    const shared: CaseReads = { notifications: listed, record, refs: new PersonalRefs(this.deps.conversationRefs), audit: {} };
+    for (const n of pending) await this.deliver(school, n.id, { ...shared, notification: n });
   }
 
   /**
@@ -122,21 +147,26 @@ export class OutboxSender {
    * pending notification in one process would both send it. One delivery per notification at a
    * time here.
    */
-  async deliver(profile: SchoolProfile, id: string): Promise<Outcome> {
+  async deliver(profile: SchoolProfile, id: string, reads?: CaseReads & { notification: Notification & { etag: string } }): Promise<Outcome> {
     const key = `${profile.id}|${id}`;
     if (this.delivering.has(key)) return 'skipped';
     this.delivering.add(key);
     try {
-      return await this.deliverOne(profile, id);
+      return await this.deliverOne(profile, id, reads);
     } finally {
       this.delivering.delete(key);
     }
   }
 
-  private async deliverOne(profile: SchoolProfile, id: string): Promise<Outcome> {
+  /**
+   * `reads`: what `deliverCase` has already read for this case. A notification listed a moment ago
+   * is claimed with the ETag it was listed with, so if anyone has touched it since, the claim fails
+   * (412) and it is left to them, exactly as if it had been read just now.
+   */
+  private async deliverOne(profile: SchoolProfile, id: string, reads?: CaseReads & { notification: Notification & { etag: string } }): Promise<Outcome> {
     const { cases, logger } = this.deps;
     const now = this.deps.clock();
-    const found = await cases.getNotification(profile.id, id);
+    const found = reads ? reads.notification : await cases.getNotification(profile.id, id);
     if (!found || found.status !== 'pending') {
       await cases.removePendingIndex(profile.id, id);
       return 'skipped';
@@ -155,11 +185,11 @@ export class OutboxSender {
       if (statusOf(err) === 412) return 'skipped';
       throw err;
     }
-    const record = await cases.get(profile.id, n.caseId);
+    const record = reads ? reads.record : await cases.get(profile.id, n.caseId);
     if (!record) return 'skipped';
 
     try {
-      if (claimed.channel === 'teams') await this.sendCard(profile, record, claimed);
+      if (claimed.channel === 'teams') await this.sendCard(profile, record, claimed, reads);
       else {
         const { pupil } = await this.deps.cards.subject(record);
         await this.deps.mailer.send(composeEmail(claimed, record, pupil, profile, record.approval.decision), claimed.id);
@@ -181,16 +211,17 @@ export class OutboxSender {
       actor: { system: true },
       action: claimed.channel === 'teams' ? 'notified' : 'delivered',
       detail,
-    }), [], completes);
+    }), [], completes, reads?.audit);
     logger.info({ event: 'notificationDelivered', school: profile.id, caseId: record.id, notification: claimed.id, channel: claimed.channel }, 'notification delivered');
     return 'delivered';
   }
 
-  private async sendCard(profile: SchoolProfile, record: CaseRecord, n: StaffNotification): Promise<void> {
-    const ref = await this.deps.conversationRefs.findPersonal(profile.tenantId, n.to.aadObjectId);
+  private async sendCard(profile: SchoolProfile, record: CaseRecord, n: StaffNotification, reads?: CaseReads): Promise<void> {
+    const refs = reads?.refs ?? new PersonalRefs(this.deps.conversationRefs);
+    const ref = await refs.find(profile.tenantId, n.to.aadObjectId);
     if (!ref) throw new NotInstalledError();
-    const all = await this.deps.cases.notifications(profile.id, record.id);
-    const card = await this.deps.cards.build(record, n, profile, all);
+    const all = reads?.notifications ?? (await this.deps.cases.notifications(profile.id, record.id));
+    const card = await this.deps.cards.build(record, n, profile, all, refs);
     const activityId = await this.deps.sender.send(ref, cardReply(card));
     if (n.kind === 'approval' && activityId) {
       await this.deps.cases.saveApprovalCard(profile.id, record.id, n.to.aadObjectId, { conversationRef: JSON.stringify(ref), activityId });
@@ -274,15 +305,19 @@ export class OutboxSender {
     entry: (seq: number) => AuditEntry,
     alsoCreate: Notification[] = [],
     completes: TrackedAction[] = [],
+    cursor: AuditCursor = {},
   ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      const seq = await this.deps.cases.nextAuditSeq(schoolId, n.caseId);
+      const seq = cursor.next ?? (await this.deps.cases.nextAuditSeq(schoolId, n.caseId));
       try {
         await this.deps.cases.settleNotification(schoolId, n, status, entry(seq), alsoCreate, completes);
+        cursor.next = seq + 1;
         return;
       } catch (err) {
+        cursor.next = undefined;
         // 412: another instance settled it after our lease ran out; its record stands.
         if (statusOf(err) === 412) return;
+        // 409: someone else took that sequence number; read the trail again for the next free one.
         if (statusOf(err) !== 409 || attempt >= 4) throw err;
       }
     }

@@ -54,10 +54,11 @@ export class ApprovalService {
     const school = membership.school;
     for (let attempt = 0; attempt < 5; attempt++) {
       // The case is looked up in the caller's own school's partition: another school's case is simply not found.
-      const loaded = await cases.getWithEtag(school.id, caseId);
+      // Read together, not one after another: the DSL is waiting on the card. The audit sequence is
+      // only needed if this becomes a decision; it costs one listing of keys.
+      const [loaded, notifications, seq] = await Promise.all([cases.getWithEtag(school.id, caseId), cases.notifications(school.id, caseId), cases.nextAuditSeq(school.id, caseId)]);
       if (!loaded) return undefined;
       const { record, etag } = loaded;
-      const notifications = await cases.notifications(school.id, caseId);
       const awaiting = notifications.filter((n): n is ExternalNotification & { etag: string } => n.channel === 'email' && n.status === 'awaitingApproval');
       const outcome = decide(record, awaiting, request, actor, membership.roles, this.deps.clock());
 
@@ -88,7 +89,7 @@ export class ApprovalService {
       const withhold = awaiting.filter((n) => !decision.sendNotificationIds.includes(n.id)).map(({ etag: _e, ...n }) => n);
       const entry: AuditEntry = {
         caseId,
-        seq: await cases.nextAuditSeq(school.id, caseId),
+        seq,
         at: decision.at,
         actor,
         action: decision.outcome,
@@ -103,16 +104,19 @@ export class ApprovalService {
         throw err;
       }
       logger.info({ event: 'approvalDecided', school: school.id, caseId, outcome: decision.outcome, send: release.length, withheld: withhold.length }, 'approval decided');
-      this.deps.background.run('afterDecision', () => this.afterDecision(decided, membership));
-      return cards.approval(decided, school, { forApprover: false });
+      // The notifications as the decision has just written them: no need to read them back.
+      const released = new Set(release.map((n) => n.id));
+      const now = notifications.map(({ etag: _e, ...n }) => (n.channel === 'email' && n.status === 'awaitingApproval' ? { ...n, status: released.has(n.id) ? ('pending' as const) : ('notSent' as const) } : n));
+      const card = await cards.approval(decided, school, { forApprover: false, notifications: now });
+      this.deps.background.run('afterDecision', () => this.afterDecision(decided, card));
+      return card;
     }
     throw new Error(`could not record a decision on case ${caseId} after 5 tries`);
   }
 
   /** Slow work after the invoke has been answered: send, and update every approver's copy of the card. */
-  private async afterDecision(record: CaseRecord, membership: Membership): Promise<void> {
+  private async afterDecision(record: CaseRecord, card: AdaptiveCard): Promise<void> {
     this.deps.outbox.kick();
-    const card = await this.deps.cards.approval(record, membership.school, { forApprover: false });
     for (const copy of await this.deps.cases.approvalCards(record.schoolId, record.id)) {
       const ref = conversationRefSchema.safeParse(JSON.parse(copy.conversationRef));
       if (!ref.success) continue;

@@ -75,8 +75,8 @@ export class CaseService implements FormServices {
   async raiseCase(request: CaseRequest): Promise<RaisedCase> {
     const tried = new Map<string, RoutingPlan>();
     try {
-      const existing = await this.deps.cases.findByDraft(request.schoolId, request.draftId);
-      if (existing) return await this.alreadyRaised(request.schoolId, existing.caseId);
+      // A Send pressed again (or retried by Teams) is not looked for first: saving it again fails on
+      // its draft row, and `create` answers with the case saved the first time.
       const prepared = await this.prepare(request);
       for (let attempt = 0; attempt < 5; attempt++) {
         const record = this.record(request, prepared);

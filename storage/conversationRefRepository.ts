@@ -17,6 +17,7 @@ export const conversationRefSchema = z.object({
   aadObjectId: z.string().max(64).optional(),
   userId: z.string().max(256).optional(),
   teamId: z.string().max(512).optional(),
+  /** When it was last saved: it is saved when first seen and whenever it changes, not every turn. */
   updatedAt: z.string(),
 });
 export type ConversationRef = z.infer<typeof conversationRefSchema>;

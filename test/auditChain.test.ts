@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { DEMO_SCHOOL_ID, DEMO_STAFF } from '../bot/demo/demoSchool';
 import { TableClient, TransactionAction } from '@azure/data-tables';
 import { AuditChain, genesisHash, rowHash, verifyRows } from '../storage/auditChain';
@@ -9,6 +7,7 @@ import { TABLES } from '../storage/tableStore';
 import { postActivity } from './support/activities';
 import { appWithConnector } from './support/app';
 import { attendanceUpToConfirm, confirmActivity } from './support/httpFlows';
+import { runTool } from './support/runTool';
 import { azuriteConnectionString } from './support/store';
 
 function chainOf(schoolId: string, contents: Array<Record<string, unknown>>) {
@@ -47,17 +46,10 @@ describe('the audit hash chain on real storage', () => {
   const suite = appWithConnector();
   const connector = suite.connector;
 
-  const verifyCli = (): Promise<{ code: number | null; out: string }> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'scripts', 'auditVerify.js'), '--school', DEMO_SCHOOL_ID], {
-        env: { ...process.env, AZURE_TABLES_CONNECTION_STRING: azuriteConnectionString(), TABLE_PREFIX: suite.app.prefix, LOG_LEVEL: 'silent' },
-      });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      child.on('error', reject);
-      child.on('exit', (code) => resolve({ code, out }));
-    });
+  const verifyCli = async (): Promise<{ code: number | null; out: string }> => {
+    const run = await runTool('auditVerify.js', ['--school', DEMO_SCHOOL_ID], { ...process.env, AZURE_TABLES_CONNECTION_STRING: azuriteConnectionString(), TABLE_PREFIX: suite.app.prefix, LOG_LEVEL: 'silent' });
+    return { code: run.status, out: run.stdout + run.stderr };
+  };
 
   it('cases, record openings and concurrent writers form one unbroken chain; an edited row is caught by npm run audit:verify', async () => {
     for (const [i, name] of ['Sam Thistlewood', 'Leo Hazelgrove', 'Amara Windmere'].entries()) {

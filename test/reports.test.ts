@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import { isoDate } from '../policy/dates';
 import { governorsReport, reportCsv } from '../policy/governorsReport';
 import { CLA, CPLA, CWSW_CIN, profile, pupil } from './policy/fixtures';
 import { startTestApp, TestApp } from './support/app';
+import { runTool } from './support/runTool';
 import { azuriteConnectionString } from './support/store';
 
 const TERM = { name: 'Autumn 2026', start: isoDate('2026-09-02'), end: isoDate('2026-12-18'), breaks: [] };
@@ -54,21 +55,6 @@ describe("the governors' termly report", () => {
     expect(csv).toContain(`pupil premium plus,Notes,"'=HYPERLINK(""http://evil.example"") tutoring, as agreed at PEPs",`);
   });
 });
-
-/**
- * Runs a built tool as a child process without blocking this one: the test Azurite may live in this
- * very process (jest runs a single file in band), and a blocked event loop would never answer it.
- */
-function runTool(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'scripts', script), ...args], { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 describe('the command-line tools on real storage', () => {
   let app: TestApp;

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { DEMO_SCHOOL_ID, DEMO_STAFF } from '../bot/demo/demoSchool';
 import { RetentionJob } from '../bot/retentionJob';
 import { isoDate } from '../policy/dates';
@@ -15,6 +13,7 @@ import { TABLES } from '../storage/tableStore';
 import { postActivity } from './support/activities';
 import { appWithConnector } from './support/app';
 import { attendanceUpToConfirm, confirmActivity } from './support/httpFlows';
+import { runTool } from './support/runTool';
 import { azuriteConnectionString } from './support/store';
 
 describe('retention periods', () => {
@@ -42,17 +41,10 @@ describe('the retention job on real storage', () => {
     for await (const row of suite.app.store.client(TABLES.cases).listEntities<Record<string, unknown>>()) if (row.partitionKey === DEMO_SCHOOL_ID) keys.push(String(row.rowKey));
     return keys;
   };
-  const cli = (args: string[]): Promise<{ code: number | null; out: string }> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'scripts', 'retention.js'), ...args], {
-        env: { ...process.env, AZURE_TABLES_CONNECTION_STRING: azuriteConnectionString(), TABLE_PREFIX: suite.app.prefix, LOG_LEVEL: 'silent' },
-      });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      child.on('error', reject);
-      child.on('exit', (code) => resolve({ code, out }));
-    });
+  const cli = async (args: string[]): Promise<{ code: number | null; out: string }> => {
+    const run = await runTool('retention.js', args, { ...process.env, AZURE_TABLES_CONNECTION_STRING: azuriteConnectionString(), TABLE_PREFIX: suite.app.prefix, LOG_LEVEL: 'silent' });
+    return { code: run.status, out: run.stdout + run.stderr };
+  };
 
   it('a dry run lists what would go; the real run removes exactly that, keeps the audit chain whole, and a second run finds nothing', async () => {
     const cases = new CaseRepository(suite.app.store.client(TABLES.cases));

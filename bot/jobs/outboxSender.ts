@@ -68,6 +68,9 @@ interface CaseReads {
   audit: AuditCursor;
 }
 
+/** One card's share of its case's reads: the notification itself, as listed. */
+type CardReads = CaseReads & { notification: Notification & { etag: string } };
+
 /**
  * Delivers notifications from the transactional outbox: Teams cards to staff and emails to people
  * outside school. At least once: a notification is claimed with a short lease (ETag), sent, then
@@ -147,7 +150,7 @@ export class OutboxSender {
    * pending notification in one process would both send it. One delivery per notification at a
    * time here.
    */
-  async deliver(profile: SchoolProfile, id: string, reads?: CaseReads & { notification: Notification & { etag: string } }): Promise<Outcome> {
+  async deliver(profile: SchoolProfile, id: string, reads?: CardReads): Promise<Outcome> {
     const key = `${profile.id}|${id}`;
     if (this.delivering.has(key)) return 'skipped';
     this.delivering.add(key);
@@ -163,7 +166,7 @@ export class OutboxSender {
    * is claimed with the ETag it was listed with, so if anyone has touched it since, the claim fails
    * (412) and it is left to them, exactly as if it had been read just now.
    */
-  private async deliverOne(profile: SchoolProfile, id: string, reads?: CaseReads & { notification: Notification & { etag: string } }): Promise<Outcome> {
+  private async deliverOne(profile: SchoolProfile, id: string, reads?: CardReads): Promise<Outcome> {
     const { cases, logger } = this.deps;
     const now = this.deps.clock();
     const found = reads ? reads.notification : await cases.getNotification(profile.id, id);

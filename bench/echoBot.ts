@@ -2,29 +2,49 @@ import { ActivityHandler } from 'botbuilder';
 import { createAdapter } from '../bot/adapter';
 import { loadConfigOrExit } from '../bot/config';
 import { createLogger } from '../bot/logger';
+import { OptimisticConversationState } from '../bot/optimisticState';
 import { createBotServer } from '../bot/server';
+import { TableStateStorage } from '../storage/tableStateStorage';
+import { TABLES, TableStore } from '../storage/tableStore';
 
 /**
  * The benchmark's baseline: a bare botbuilder echo bot on this product's own adapter, HTTP server,
  * envelope check and logger, so the only difference from the real bot is the bot's own work.
+ *
+ * With `ECHO_STATE=tables` it also keeps a turn count in conversation state, read and written each
+ * turn through the product's own state storage in Azure Tables: the least any bot that remembers
+ * where a conversation is can do per turn, so it shows what storage alone costs on this machine.
  */
 class EchoBot extends ActivityHandler {
-  constructor() {
+  constructor(state?: OptimisticConversationState) {
     super();
+    const turns = state?.createProperty<number>('turns');
     this.onMessage(async (context, next) => {
-      await context.sendActivity(`You said: ${context.activity.text ?? ''}`);
+      const n = turns ? (await turns.get(context, 0)) + 1 : undefined;
+      if (turns && n !== undefined) await turns.set(context, n);
+      await context.sendActivity(`You said: ${context.activity.text ?? ''}${n === undefined ? '' : ` (turn ${n})`}`);
       await next();
     });
+    if (state) {
+      const run = this.run.bind(this);
+      this.run = async (context) => {
+        await run(context);
+        await state.saveChanges(context);
+      };
+    }
   }
 }
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
   const logger = createLogger(config.logLevel);
-  const bot = new EchoBot();
+  const connectionString = config.storageConnectionString;
+  const store = process.env.ECHO_STATE === 'tables' && connectionString ? new TableStore({ connectionString, tablePrefix: config.tablePrefix }) : undefined;
+  if (store) await store.ensureTables();
+  const bot = new EchoBot(store ? new OptimisticConversationState(new TableStateStorage(store.client(TABLES.botState))) : undefined);
   const server = createBotServer({ config, adapter: createAdapter(config, logger), logic: (context) => bot.run(context), checkStorage: async () => undefined, logger });
   const address = await server.listen();
-  logger.info({ event: 'listening', port: address.port }, 'echo bot listening');
+  logger.info({ event: 'listening', port: address.port, state: store ? 'tables' : 'none' }, 'echo bot listening');
   process.on('SIGINT', () => void server.stop().then(() => process.exit(0)));
 }
 

@@ -2,12 +2,14 @@ import { loadConfigOrExit } from './config';
 import { createLogger } from './logger';
 import { startApp } from './app';
 import { errorSummary } from './errors';
+import { keepHeapCompact } from './heap';
 
 /**
  * The bot process. `npm start` runs it behind the local launcher (which provides Azurite);
  * in production the host provides AZURE_TABLES_CONNECTION_STRING.
  */
 async function main(): Promise<void> {
+  keepHeapCompact();
   const config = loadConfigOrExit(process.env);
   const logger = createLogger(config.logLevel);
   if (!config.storageConnectionString) {

@@ -77,14 +77,28 @@ export async function waitForPort(port: number, timeoutMs: number, host = '127.0
  * Azurite as a child process writing to disk under `location`. It saves its database only on
  * SIGINT (SIGTERM exits without saving), so `stop` sends SIGINT and waits.
  */
-/** @param nodeArgs flags for Azurite's own Node process (the benchmark's --cpu-prof profiles it too). */
-export async function startAzuriteProcess(location: string, preferredPort = 10002, nodeArgs: readonly string[] = []): Promise<RunningAzurite & { child: ChildProcess }> {
-  mkdirSync(location, { recursive: true });
+/**
+ * @param nodeArgs flags for Azurite's own Node process (the benchmark's --cpu-prof profiles it too).
+ * @param options.inMemory keep nothing on disk (`location` unused): no save every few seconds.
+ */
+export async function startAzuriteProcess(
+  location: string,
+  preferredPort = 10002,
+  nodeArgs: readonly string[] = [],
+  options: { inMemory?: boolean } = {},
+): Promise<RunningAzurite & { child: ChildProcess }> {
+  if (!options.inMemory) mkdirSync(location, { recursive: true });
   const port = await freePort(preferredPort);
   const bin = require.resolve('azurite/dist/src/table/main.js');
   const child = spawn(
     process.execPath,
-    [...nodeArgs, bin, '--tableHost', '127.0.0.1', '--tablePort', String(port), '--location', path.resolve(location), '--skipApiVersionCheck', '--disableTelemetry', '--silent'],
+    [
+      ...nodeArgs,
+      bin,
+      ...['--tableHost', '127.0.0.1', '--tablePort', String(port), '--skipApiVersionCheck', '--disableTelemetry', '--silent'],
+      // Azurite refuses --location together with --inMemoryPersistence.
+      ...(options.inMemory ? ['--inMemoryPersistence'] : ['--location', path.resolve(location)]),
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -97,6 +97,13 @@ export class ApprovalService {
       };
       const withheldSteps = new Set(withhold.flatMap((n) => n.stepIds));
       const notNeeded = withheldSteps.size ? (await cases.actions(school.id, caseId)).filter((a) => a.status === 'open' && withheldSteps.has(a.stepId)) : [];
+      // The answering card shows the notifications as the decision writes them, so it is built
+      // (the pupil and the approvers' chats are read for it) while the decision is written, not
+      // after; it is used only if the write succeeds.
+      const released = new Set(release.map((n) => n.id));
+      const now = notifications.map(({ etag: _e, ...n }) => (n.channel === 'email' && n.status === 'awaitingApproval' ? { ...n, status: released.has(n.id) ? ('pending' as const) : ('notSent' as const) } : n));
+      const card = cards.approval(decided, school, { forApprover: false, notifications: now });
+      card.catch(() => undefined); // awaited below on success; on a conflict it is not needed
       try {
         await cases.recordDecision(decided, etag, entry, release, withhold, notNeeded);
       } catch (err) {
@@ -104,12 +111,9 @@ export class ApprovalService {
         throw err;
       }
       logger.info({ event: 'approvalDecided', school: school.id, caseId, outcome: decision.outcome, send: release.length, withheld: withhold.length }, 'approval decided');
-      // The notifications as the decision has just written them: no need to read them back.
-      const released = new Set(release.map((n) => n.id));
-      const now = notifications.map(({ etag: _e, ...n }) => (n.channel === 'email' && n.status === 'awaitingApproval' ? { ...n, status: released.has(n.id) ? ('pending' as const) : ('notSent' as const) } : n));
-      const card = await cards.approval(decided, school, { forApprover: false, notifications: now });
-      this.deps.background.run('afterDecision', () => this.afterDecision(decided, card));
-      return card;
+      const answer = await card;
+      this.deps.background.run('afterDecision', () => this.afterDecision(decided, answer));
+      return answer;
     }
     throw new Error(`could not record a decision on case ${caseId} after 5 tries`);
   }

@@ -20,18 +20,16 @@ class EchoBot extends ActivityHandler {
     super();
     const turns = state?.createProperty<number>('turns');
     this.onMessage(async (context, next) => {
-      const n = turns ? (await turns.get(context, 0)) + 1 : undefined;
-      if (turns && n !== undefined) await turns.set(context, n);
-      await context.sendActivity(`You said: ${context.activity.text ?? ''}${n === undefined ? '' : ` (turn ${n})`}`);
+      let counted = '';
+      if (state && turns) {
+        const n = (await turns.get(context, 0)) + 1;
+        await turns.set(context, n);
+        await state.saveChanges(context);
+        counted = ` (turn ${n})`;
+      }
+      await context.sendActivity(`You said: ${context.activity.text ?? ''}${counted}`);
       await next();
     });
-    if (state) {
-      const run = this.run.bind(this);
-      this.run = async (context) => {
-        await run(context);
-        await state.saveChanges(context);
-      };
-    }
   }
 }
 

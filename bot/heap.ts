@@ -12,8 +12,7 @@ import v8 from 'node:v8';
 export const HEAP_GROWING_PERCENT = 50;
 
 /** Applies the setting unless the process was started with its own (`node --heap-growing-percent=N`). */
-export function keepHeapCompact(execArgv: readonly string[] = process.execArgv): boolean {
-  if (execArgv.some((arg) => arg.startsWith('--heap-growing-percent'))) return false;
+export function keepHeapCompact(execArgv: readonly string[] = process.execArgv): void {
+  if (execArgv.some((arg) => arg.startsWith('--heap-growing-percent'))) return;
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  return true;
 }

@@ -29,6 +29,7 @@ export class RateLimitedSender implements ProactiveSender {
   private readonly recent = new Map<string, number[]>();
   /** The last in line for each conversation: the next one waits for it to get its slot. */
   private readonly lines = new Map<string, Promise<void>>();
+  private sweptAt = 0;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -98,9 +99,10 @@ export class RateLimitedSender implements ProactiveSender {
     }
   }
 
-  /** Without this the map would hold every conversation ever messaged, for the life of the process. */
+  /** Without this the map would hold every conversation ever messaged, for the life of the process. At most once a second. */
   private forgetQuiet(now: number): void {
-    if (this.recent.size < 256) return;
+    if (now - this.sweptAt < 1000) return;
+    this.sweptAt = now;
     for (const [id, times] of this.recent) if (now - times.at(-1)! >= 1000) this.recent.delete(id);
   }
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,6 +13,7 @@ import { teamsRuleProblems } from '../appPackage/teamsRules';
 import { loadManifestSchema, MANIFEST_SCHEMA_PATH, manifestProblems, schemaProblems } from '../appPackage/validation';
 import { buildAppPackage } from '../appPackage/zip';
 import { recogniseIntent } from '../dialogs/intents';
+import { runCommand } from './support/runTool';
 
 const ROOT = path.join(__dirname, '..');
 const SCRIPT = path.join(ROOT, 'dist', 'scripts', 'package.js');
@@ -273,24 +273,8 @@ describe('the icons', () => {
   });
 });
 
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-// Asynchronous on purpose: jest's parent process runs Azurite, and a synchronous spawn can deadlock with it.
-function run(command: string, args: readonly string[], env: Record<string, string>): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The package script and the build, run with only the environment given (and PATH). */
+const run = (command: string, args: readonly string[], env: Record<string, string>) => runCommand(command, args, { PATH: process.env.PATH ?? '', ...env });
 
 const SOURCES = [
   path.join(ROOT, 'scripts', 'package.ts'),
@@ -328,7 +312,7 @@ describe('npm run package (the built script)', () => {
     const out = path.join(dir, 'nested', 'app.zip');
     const result = await run(process.execPath, [SCRIPT, '--out', out], { ...SAMPLE_ENV, APP_NAME_SUFFIX: ' (test)' });
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect(result.status).toBe(0);
     const bytes = await readFile(out);
     expect(result.stdout).toContain(`${out} (${bytes.length} bytes)`);
 
@@ -350,7 +334,7 @@ describe('npm run package (the built script)', () => {
   it('refuses with one line naming a missing setting, and writes no zip', async () => {
     const out = path.join(dir, 'app.zip');
     const result = await run(process.execPath, [SCRIPT, '--out', out], { PUBLIC_BASE_URL: 'https://swbot.example.org' });
-    expect(result.code).not.toBe(0);
+    expect(result.status).not.toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^Configuration error: MicrosoftAppId: is not set/)]);
     expect(await readdir(dir)).toEqual([]);
@@ -359,7 +343,7 @@ describe('npm run package (the built script)', () => {
   it('refuses an http:// address the same way', async () => {
     const out = path.join(dir, 'app.zip');
     const result = await run(process.execPath, [SCRIPT, '--out', out], { ...SAMPLE_ENV, PUBLIC_BASE_URL: 'http://swbot.example.org' });
-    expect(result.code).toBe(1);
+    expect(result.status).toBe(1);
     expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^Configuration error: PUBLIC_BASE_URL: must start with https:\/\//)]);
     expect(existsSync(out)).toBe(false);
   });

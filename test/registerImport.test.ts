@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +17,7 @@ import { SchoolRepository } from '../storage/schoolRepository';
 import { TableStore, TABLES } from '../storage/tableStore';
 import { createProgressReporter, progressBarLine } from '../scripts/progressBar';
 import { profile } from './policy/fixtures';
+import { runCommand } from './support/runTool';
 import { azuriteConnectionString, uniquePrefix } from './support/store';
 
 /** SYNTHETIC: every pupil, UPN and contact in this file is made up. */
@@ -253,33 +253,17 @@ describe('progress on the command line', () => {
   });
 });
 
-/**
- * Runs the built tool without blocking this process: the test Azurite may live in it (jest runs a
- * single file in band), and a blocked event loop would never answer the child.
- */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
 describe('npm run import (the built command, on Azurite)', () => {
   let prefix: string;
   let store: TableStore;
   const tool = path.join(ROOT, 'dist', 'scripts', 'import.js');
   const env = () => ({ PATH: process.env.PATH ?? '', AZURE_TABLES_CONNECTION_STRING: azuriteConnectionString(), TABLE_PREFIX: prefix, LOG_LEVEL: 'silent', USER: 'synthetic-tester' });
-  const importCli = (...args: string[]) => run(process.execPath, [tool, ...args], env());
+  const importCli = (...args: string[]) => runCommand(process.execPath, [tool, ...args], env());
 
   beforeAll(async () => {
     // The server build only (what `npm run build` does first): the tab client is not needed here.
     const started = Date.now();
-    const build = await run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { PATH: process.env.PATH ?? '' });
+    const build = await runCommand(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { PATH: process.env.PATH ?? '' });
     if (build.status !== 0) console.warn(`tsc -p tsconfig.build.json exited ${build.status}:\n${build.stdout}${build.stderr}`);
     expect(existsSync(tool) && statSync(tool).mtimeMs >= started - 1000).toBe(true);
     ({ store, prefix } = await freshStore());

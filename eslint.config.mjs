@@ -1,5 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import boundaries from 'eslint-plugin-boundaries';
+import { boundaryRule, boundarySettings } from './architecture.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'devTools/**', 'tab/public/vendor/**', '*.config.js'] },
@@ -15,19 +17,12 @@ export default tseslint.config(
     },
   },
   {
-    // The policy engine is SDK-free: no Teams, botbuilder or storage in policy/.
-    files: ['policy/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['botbuilder*', 'botframework-*', '@azure/*', 'restify', 'adaptivecards*', '@microsoft/*'], message: 'policy/ must not depend on an SDK.' },
-            { group: ['../bot/*', '../dialogs/*', '../storage/*', '../cards/*', '../tab/*', '../bot', '../dialogs', '../storage', '../cards'], message: 'policy/ must not import from the application layers.' },
-          ],
-        },
-      ],
-    },
+    // Who may import whom: the folders and their allowed dependencies are in architecture.mjs
+    // (and docs/ARCHITECTURE.md); test/architecture.test.ts proves each rule bites.
+    files: ['**/*.ts'],
+    plugins: { boundaries },
+    settings: boundarySettings,
+    rules: { 'boundaries/dependencies': ['error', boundaryRule] },
   },
   {
     // Table queries only through the odata tagged template, which escapes values.

@@ -1,5 +1,5 @@
 import JSZip from 'jszip';
-import { colorIcon, outlineIcon } from './icons';
+import { AppIcons } from './icons';
 import { PACKAGE_FILES, type TeamsManifest } from './manifest';
 
 // A fixed timestamp keeps the zip reproducible: the same manifest gives the same bytes (zip
@@ -7,10 +7,10 @@ import { PACKAGE_FILES, type TeamsManifest } from './manifest';
 const FILE_DATE = new Date(Date.UTC(2026, 0, 1));
 
 /** The Teams app package: manifest.json and the two icons at the root of a zip, as Teams requires. */
-export async function buildAppPackage(manifest: TeamsManifest): Promise<Buffer> {
+export async function buildAppPackage(manifest: TeamsManifest, icons: AppIcons): Promise<Buffer> {
   const zip = new JSZip();
   zip.file(PACKAGE_FILES.manifest, `${JSON.stringify(manifest, null, 2)}\n`, { date: FILE_DATE });
-  zip.file(PACKAGE_FILES.colorIcon, colorIcon(), { date: FILE_DATE });
-  zip.file(PACKAGE_FILES.outlineIcon, outlineIcon(), { date: FILE_DATE });
+  zip.file(PACKAGE_FILES.colorIcon, icons.color, { date: FILE_DATE });
+  zip.file(PACKAGE_FILES.outlineIcon, icons.outline, { date: FILE_DATE });
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 9 } });
 }

@@ -1,4 +1,4 @@
-import { DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../bot/demo/demoSchool';
+import { DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../demo/demoSchool';
 
 export type Staff = keyof typeof DEMO_STAFF;
 export interface Person {

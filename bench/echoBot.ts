@@ -1,9 +1,10 @@
 import { ActivityHandler } from 'botbuilder';
 import { createAdapter } from '../bot/adapter';
-import { loadConfigOrExit } from '../bot/config';
-import { createLogger } from '../bot/logger';
+import { messageEndpoint } from '../bot/messageEndpoint';
+import { loadConfigOrExit } from '../host/config';
+import { createLogger } from '../telemetry/logger';
 import { OptimisticConversationState } from '../bot/optimisticState';
-import { createBotServer } from '../bot/server';
+import { createBotServer } from '../host/server';
 import { TableStateStorage } from '../storage/tableStateStorage';
 import { TABLES, TableStore } from '../storage/tableStore';
 
@@ -40,7 +41,8 @@ async function main(): Promise<void> {
   const store = process.env.ECHO_STATE === 'tables' && connectionString ? new TableStore({ connectionString, tablePrefix: config.tablePrefix }) : undefined;
   if (store) await store.ensureTables();
   const bot = new EchoBot(store ? new OptimisticConversationState(new TableStateStorage(store.client(TABLES.botState))) : undefined);
-  const server = createBotServer({ config, adapter: createAdapter(config, logger), logic: (context) => bot.run(context), checkStorage: async () => undefined, logger });
+  const messages = messageEndpoint({ adapter: createAdapter(config, logger), logic: (context) => bot.run(context), allowedServiceUrls: config.allowedServiceUrls, logger });
+  const server = createBotServer({ config, messages, checkStorage: async () => undefined, logger });
   const address = await server.listen();
   logger.info({ event: 'listening', port: address.port, state: store ? 'tables' : 'none' }, 'echo bot listening');
   process.on('SIGINT', () => void server.stop().then(() => process.exit(0)));

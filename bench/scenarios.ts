@@ -1,4 +1,4 @@
-import { DEMO_SCHOOL_ID } from '../bot/demo/demoSchool';
+import { DEMO_SCHOOL_ID } from '../demo/demoSchool';
 import { activity, post } from './activities';
 import { BenchConnector } from './connector';
 import { benchTeachers, SEARCH_PREFIXES } from './schoolData';

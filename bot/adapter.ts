@@ -1,9 +1,9 @@
 import { Activity, ActivityEventNames, ActivityTypes, CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, InvokeResponse, TurnContext } from 'botbuilder';
 import { ToBotFromBotOrEmulatorTokenValidationParameters } from 'botframework-connector';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { z } from 'zod';
-import { Config } from './config';
-import { Logger } from './logger';
-import { errorSummary } from './errors';
+import { Logger } from '../telemetry/logger';
+import { errorSummary } from '../telemetry/errors';
 import { turnLogger } from './turnLogger';
 
 /**
@@ -64,7 +64,7 @@ export class InboundTokenRefused extends Error {
 }
 
 const JWT_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
-const BEARER_JWT = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/;
+const BEARER_JWT = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
 const jwtHeader = z.object({ alg: z.enum(['RS256', 'RS384', 'RS512']) }).loose();
 const routedClaims = z.object({ iss: z.string(), exp: z.number() }).loose();
 
@@ -76,24 +76,32 @@ const routedClaims = z.object({ iss: z.string(), exp: z.number() }).loose();
  * Returns why the token is refused, or undefined to let botbuilder check it.
  */
 export function screenChannelToken(authHeader: string, channelTokenIssuer: string): string | undefined {
-  const parts = BEARER_JWT.exec(authHeader);
-  if (!parts) return 'no bearer token';
-  if (!jwtHeader.safeParse(decodePart(parts[1]!)).success) return 'signing algorithm not allowed';
-  const claims = routedClaims.safeParse(decodePart(parts[2]!));
+  const token = BEARER_JWT.exec(authHeader)?.[1];
+  if (!token) return 'no bearer token';
+  if (!jwtHeader.safeParse(unverified(() => decodeProtectedHeader(token))).success) return 'signing algorithm not allowed';
+  const claims = routedClaims.safeParse(unverified(() => decodeJwt(token)));
   if (!claims.success) return 'no issuer or expiry';
   if (claims.data.iss !== channelTokenIssuer) return 'issuer is not the channel';
   return undefined;
 }
 
-function decodePart(part: string): unknown {
+/** jose's decoders throw on anything that is not a JWT's header or claims; that is a refusal too. */
+function unverified(decode: () => unknown): unknown {
   try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return decode();
   } catch {
     return undefined;
   }
 }
 
-export function createAdapter(config: Config, logger: Logger): BotAdapter {
+/** The Azure Bot registration and the channel's token settings (host/config.ts reads them from the environment). */
+export interface BotAuthSettings {
+  readonly auth: { readonly appId: string; readonly appPassword: string; readonly appType: 'SingleTenant' | 'MultiTenant' | ''; readonly tenantId: string };
+  readonly botOpenIdMetadataUrl: string;
+  readonly botTokenIssuer: string;
+}
+
+export function createAdapter(config: BotAuthSettings, logger: Logger): BotAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.auth.appId,
     MicrosoftAppPassword: config.auth.appPassword,

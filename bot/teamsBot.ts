@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
-  Activity,
   ActivityTypes,
   AdaptiveCardInvokeResponse,
   AdaptiveCardInvokeValue,
-  CardFactory,
   InvokeResponse,
   SearchInvokeResponse,
   SearchInvokeValue,
@@ -13,7 +11,7 @@ import {
   TurnContext,
 } from 'botbuilder';
 import { DialogSet, DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
-import { AdaptiveCard } from '../cards/adaptiveCard';
+import { cardReply } from '../cards/cardReply';
 import { helpCard } from '../cards/helpCard';
 import { receiptCard } from '../cards/planCards';
 import { PUPIL_DATASET } from '../cards/questions/pupilCards';
@@ -23,7 +21,7 @@ import { welcomeCard } from '../cards/welcomeCard';
 import { FORM_VERSION, FormContext, isStaleDialogState } from '../dialogs/form/formContext';
 import { recogniseIntent } from '../dialogs/intents';
 import { createDialogSet, DIALOG_SPECS } from '../dialogs/registry';
-import { FormServices } from '../dialogs/services';
+import { FormServices } from '../services/formServices';
 import { londonDate } from '../policy/dates';
 import { planViewFor } from '../policy/views';
 import { CaseRepository } from '../storage/caseRepository';
@@ -31,13 +29,13 @@ import { ConversationRefRepository } from '../storage/conversationRefRepository'
 import { StateConflictError } from '../storage/tableStateStorage';
 import { tenantOf } from './activityFacts';
 import { ACTIONS } from './actions';
-import { ActionTracker } from './actionTracker';
-import { ApprovalService } from './approvalService';
+import { ActionTracker } from '../services/actionTracker';
+import { ApprovalService } from '../services/approvalService';
 import { captureReference } from './conversationReferences';
-import { errorSummary } from './errors';
-import { Logger } from './logger';
+import { errorSummary } from '../telemetry/errors';
+import { Logger } from '../telemetry/logger';
 import { OptimisticConversationState } from './optimisticState';
-import { Membership, SchoolDirectory } from './schoolDirectory';
+import { Membership, SchoolDirectory } from '../services/schoolDirectory';
 import { turnLogger } from './turnLogger';
 
 export interface BotDependencies {
@@ -79,10 +77,6 @@ const DRAFT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function cardActivity(card: AdaptiveCard): Partial<Activity> {
-  return { attachments: [CardFactory.adaptiveCard(card)] };
 }
 
 /**
@@ -279,7 +273,7 @@ export class SocialWorkerBot extends TeamsActivityHandler {
       const record = existing ? await this.deps.cases.get(membership.school.id, existing.caseId) : undefined;
       const view = record ? planViewFor(membership.roles, record.plan) : undefined;
       if (record && view) {
-        await context.sendActivity(cardActivity(receiptCard(record.ref, DIALOG_SPECS[record.caseType].title, view, true)));
+        await context.sendActivity(cardReply(receiptCard(record.ref, DIALOG_SPECS[record.caseType].title, view, true)));
         return;
       }
     }
@@ -319,12 +313,12 @@ export class SocialWorkerBot extends TeamsActivityHandler {
   private async sendWelcome(context: TurnContext): Promise<void> {
     await this.capture(context);
     const membership = await this.membership(context);
-    await context.sendActivity(cardActivity(welcomeCard({ schoolName: membership?.school.name, demo: this.deps.demo, available: dialogsFor(membership) })));
+    await context.sendActivity(cardReply(welcomeCard({ schoolName: membership?.school.name, demo: this.deps.demo, available: dialogsFor(membership) })));
     await this.welcomed.set(context, true);
   }
 
   private async sendHelp(context: TurnContext): Promise<void> {
-    await context.sendActivity(cardActivity(helpCard()));
+    await context.sendActivity(cardReply(helpCard()));
     await this.welcomed.set(context, true);
   }
 

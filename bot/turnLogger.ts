@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TurnContext } from 'botbuilder';
-import { Logger } from './logger';
+import { Logger } from '../telemetry/logger';
 
 const TURN_LOGGER = Symbol('turnLogger');
 

@@ -5,7 +5,7 @@ import { admissionDialogSpec } from './admissionDialog';
 import { attendanceDialogSpec } from './attendanceDialog';
 import { GuidedDialog, GuidedDialogSpec } from './form/guidedDialog';
 import { pepDialogSpec } from './pepDialog';
-import { FormServices } from './services';
+import { FormServices } from '../services/formServices';
 import { suspensionDialogSpec } from './suspensionDialog';
 
 export const DIALOG_SPECS: Record<DialogKind, GuidedDialogSpec> = {

@@ -6,7 +6,8 @@ import { Term } from './schoolProfile';
 /**
  * Personal education plans for children in care: a PEP meeting every term, at least three a year
  * (Leys and Holy Family: "at least 3 PEP meetings for each CLA"), and a new PEP within 10 school
- * days of joining (statutory guidance, DESIGN.md).
+ * days of joining (Promoting the education of looked-after and previously looked-after children,
+ * 2018; docs/DOMAIN.md).
  */
 export type PepState = 'ok' | 'dueThisTerm' | 'dueSoon' | 'newPepDue' | 'overdue';
 

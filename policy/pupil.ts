@@ -154,3 +154,11 @@ export function cohortFlags(pupil: Pick<Pupil, 'statuses'>, today: IsoDate): Coh
 export function fullName(pupil: Pick<Pupil, 'givenName' | 'familyName'>): string {
   return `${pupil.givenName} ${pupil.familyName}`;
 }
+
+export function yearLabel(yearGroup: Pupil['yearGroup']): string {
+  return yearGroup === 'N' ? 'Nursery' : yearGroup === 'R' ? 'Reception' : `Year ${yearGroup}`;
+}
+
+export function pupilLabel(p: Pick<Pupil, 'givenName' | 'familyName' | 'yearGroup'>): string {
+  return `${p.givenName} ${p.familyName} (${yearLabel(p.yearGroup)})`;
+}

@@ -1,4 +1,4 @@
-import { loadConfigOrExit } from '../bot/config';
+import { loadConfigOrExit } from '../host/config';
 import { AuditChain } from '../storage/auditChain';
 import { TABLES } from '../storage/tableStore';
 import { parseArgs, withSchool } from './cliStore';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Config } from '../bot/config';
+import { Config } from '../host/config';
 import { SchoolProfile } from '../policy/schoolProfile';
 import { SchoolRepository } from '../storage/schoolRepository';
 import { TABLES, TableStore } from '../storage/tableStore';

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import { loadConfigOrExit } from '../bot/config';
-import { DigestService } from '../bot/digestService';
-import { SchoolDirectory } from '../bot/schoolDirectory';
+import { loadConfigOrExit } from '../host/config';
+import { DigestService } from '../services/digestService';
+import { SchoolDirectory } from '../services/schoolDirectory';
 import { CaseRepository } from '../storage/caseRepository';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
 import { PepRepository } from '../storage/pepRepository';

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
-import { loadConfigOrExit } from '../bot/config';
-import { RegisterImporter, RegisterImportReport, UnknownSchoolError } from '../bot/registerImporter';
-import { listIssues, summariseImport } from '../bot/registerImportSummary';
+import { loadConfigOrExit } from '../host/config';
+import { RegisterImporter, RegisterImportReport, UnknownSchoolError } from '../services/registerImporter';
+import { listIssues, summariseImport } from '../services/registerImportSummary';
 import { REGISTER_LIMITS } from '../policy/registerCsv';
 import { PupilRepository } from '../storage/pupilRepository';
 import { RecordAuditRepository } from '../storage/recordAuditRepository';

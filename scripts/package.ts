@@ -5,11 +5,13 @@ import { z } from 'zod';
 import { buildManifest } from '../appPackage/manifest';
 import { packageSettingsFromEnv } from '../appPackage/settings';
 import { manifestProblems } from '../appPackage/validation';
+import { loadIcons } from '../appPackage/icons';
 import { buildAppPackage } from '../appPackage/zip';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DEFAULT_OUT = path.join(ROOT, 'appPackage', 'build', 'appPackage.zip');
-const USAGE = 'Usage: MicrosoftAppId=<guid> PUBLIC_BASE_URL=https://<host> npm run package [-- --out <file.zip>]\n';
+const DEFAULT_ICONS = path.join(ROOT, 'appPackage', 'icons');
+const USAGE = 'Usage: MicrosoftAppId=<guid> PUBLIC_BASE_URL=https://<host> [APP_ICONS_DIR=<folder>] npm run package [-- --out <file.zip>]\n';
 
 function packageJsonVersion(): string {
   return z.object({ version: z.string() }).parse(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'))).version;
@@ -43,7 +45,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const zip = await buildAppPackage(manifest);
+  // A trust's own logo: a folder with its color.png and outline.png (see appPackage/README.md).
+  const icons = loadIcons(path.resolve(process.env.APP_ICONS_DIR?.trim() || DEFAULT_ICONS));
+  if (!icons.ok) {
+    process.stderr.write(`The icons are not what Teams accepts, so no package was written:\n${icons.problems.map((p) => `  ${p}\n`).join('')}`);
+    process.exit(1);
+  }
+
+  const zip = await buildAppPackage(manifest, icons.icons);
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, zip);
   const shown = path.relative(process.cwd(), out).startsWith('..') ? out : path.relative(process.cwd(), out);

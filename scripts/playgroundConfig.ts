@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../bot/demo/demoSchool';
+import { DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../demo/demoSchool';
 
 export type PlaygroundUser = keyof typeof DEMO_STAFF;
 export const PLAYGROUND_USERS = Object.keys(DEMO_STAFF) as PlaygroundUser[];

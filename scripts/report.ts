@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfigOrExit } from '../bot/config';
+import { loadConfigOrExit } from '../host/config';
 import { SchoolCalendar } from '../policy/calendar';
 import { londonDate } from '../policy/dates';
 import { findTerm, governorsReport, reportCsv } from '../policy/governorsReport';

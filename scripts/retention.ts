@@ -1,5 +1,5 @@
-import { loadConfigOrExit } from '../bot/config';
-import { RetentionJob } from '../bot/retentionJob';
+import { loadConfigOrExit } from '../host/config';
+import { RetentionJob } from '../services/retention';
 import { isoDateSchema, londonDate } from '../policy/dates';
 import { PupilRepository } from '../storage/pupilRepository';
 import { RecordAuditRepository } from '../storage/recordAuditRepository';

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { loadConfigOrExit } from '../bot/config';
-import { DEMO_STAFF } from '../bot/demo/demoSchool';
+import { loadConfigOrExit } from '../host/config';
+import { DEMO_STAFF } from '../demo/demoSchool';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { freePort, startAzuriteProcess, waitForPort } from './azurite';
@@ -15,7 +15,7 @@ import { PLAYGROUND_USERS, PlaygroundUser, playgroundConfig } from './playground
  * with SIGINT so it saves.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
-const BOT_ENTRY = path.join(ROOT, 'dist', 'bot', 'main.js');
+const BOT_ENTRY = path.join(ROOT, 'dist', 'host', 'main.js');
 const PLAYGROUND_PORT = 56150;
 
 function say(line: string): void {

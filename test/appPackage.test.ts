@@ -1,13 +1,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { z } from 'zod';
 import { BOT_COMMANDS } from '../appPackage/appText';
-import { ACCENT_COLOUR, colorIcon, outlineIcon } from '../appPackage/icons';
+import { ACCENT_COLOUR, decodePng, DecodedImage, isWhiteOrTransparent, loadIcons, type AppIcons } from '../appPackage/icons';
 import { buildManifest, MANIFEST_SCHEMA_URL, type TeamsManifest } from '../appPackage/manifest';
-import { encodePng, pngSize, readPng, type RgbaImage } from '../appPackage/png';
+import { PNG } from 'pngjs';
 import { packageSettingsFromEnv, type PackageSettings } from '../appPackage/settings';
 import { teamsRuleProblems } from '../appPackage/teamsRules';
 import { loadManifestSchema, MANIFEST_SCHEMA_PATH, manifestProblems, schemaProblems } from '../appPackage/validation';
@@ -35,13 +35,34 @@ function problemsFrom(env: Record<string, string>): string[] {
 const schema = loadManifestSchema();
 const sampleManifest = (): TeamsManifest => buildManifest(settingsFrom(SAMPLE_ENV));
 
-function pixelsOf(image: RgbaImage, predicate: (r: number, g: number, b: number, a: number) => boolean): number {
+const ICONS_DIR = path.join(ROOT, 'appPackage', 'icons');
+
+function shippedIcons(): AppIcons {
+  const loaded = loadIcons(ICONS_DIR);
+  if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+  return loaded.icons;
+}
+
+const readPng = decodePng;
+const pngSize = (bytes: Buffer) => {
+  const { width, height } = decodePng(bytes);
+  return { width, height };
+};
+
+/** A PNG of one colour, for a trust's own (here, wrong) icons. */
+function solidPng(size: number, rgba: readonly [number, number, number, number]): Buffer {
+  const png = new PNG({ width: size, height: size });
+  for (let i = 0; i < png.data.length; i += 4) png.data.set(rgba, i);
+  return PNG.sync.write(png);
+}
+
+function pixelsOf(image: DecodedImage, predicate: (r: number, g: number, b: number, a: number) => boolean): number {
   let count = 0;
   for (let i = 0; i < image.pixels.length; i += 4) if (predicate(image.pixels[i]!, image.pixels[i + 1]!, image.pixels[i + 2]!, image.pixels[i + 3]!)) count++;
   return count;
 }
 
-const whiteOrTransparent = (r: number, g: number, b: number, a: number): boolean => a === 0 || (r === 255 && g === 255 && b === 255);
+const whiteOrTransparent = isWhiteOrTransparent;
 
 describe('the package settings from the environment', () => {
   it('needs only the bot id and the public address, and fills in the rest', () => {
@@ -241,14 +262,12 @@ describe('validation can fail', () => {
 });
 
 describe('the icons', () => {
-  it('round-trip through the PNG encoder and decoder', () => {
-    const pixels = Uint8Array.from({ length: 3 * 2 * 4 }, (_, i) => (i * 37) % 256);
-    const image = readPng(encodePng({ width: 3, height: 2, pixels }));
-    expect(image).toEqual({ width: 3, height: 2, pixels });
+  it('are the PNG files in appPackage/icons/, and pass the checks Teams applies', () => {
+    expect(loadIcons(ICONS_DIR)).toEqual({ ok: true, icons: { color: readFileSync(path.join(ICONS_DIR, 'color.png')), outline: readFileSync(path.join(ICONS_DIR, 'outline.png')) } });
   });
 
   it('the colour icon is 192x192: teal background, white shield, transparent corners', () => {
-    const png = colorIcon();
+    const png = shippedIcons().color;
     expect(pngSize(png)).toEqual({ width: 192, height: 192 });
     const image = readPng(png);
     const at = (x: number, y: number): number[] => [...image.pixels.subarray((y * 192 + x) * 4, (y * 192 + x) * 4 + 4)];
@@ -259,7 +278,7 @@ describe('the icons', () => {
   });
 
   it('the outline icon is 32x32, only white or fully transparent, with a visible shape', () => {
-    const png = outlineIcon();
+    const png = shippedIcons().outline;
     expect(pngSize(png)).toEqual({ width: 32, height: 32 });
     const image = readPng(png);
     expect(pixelsOf(image, (r, g, b, a) => !whiteOrTransparent(r, g, b, a))).toBe(0);
@@ -268,8 +287,44 @@ describe('the icons', () => {
     expect(opaque).toBeLessThan(32 * 32 - 200);
   });
 
+  describe("a trust's own icons", () => {
+    let dir: string;
+    beforeEach(async () => {
+      dir = await mkdtemp(path.join(os.tmpdir(), 'trust-icons-'));
+    });
+    afterEach(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('are taken as they are when they fit', async () => {
+      await writeFile(path.join(dir, 'color.png'), solidPng(192, [200, 30, 60, 255]));
+      await writeFile(path.join(dir, 'outline.png'), solidPng(32, [255, 255, 255, 128]));
+      const loaded = loadIcons(dir);
+      expect(loaded.ok).toBe(true);
+      if (loaded.ok) expect([...readPng(loaded.icons.color).pixels.subarray(0, 4)]).toEqual([200, 30, 60, 255]);
+    });
+
+    it('are refused, each problem named with its file, when the size, the colours or the format are wrong, or one is missing', async () => {
+      await writeFile(path.join(dir, 'color.png'), solidPng(180, [200, 30, 60, 255]));
+      await writeFile(path.join(dir, 'outline.png'), solidPng(32, [0, 0, 0, 255]));
+      expect(loadIcons(dir)).toEqual({
+        ok: false,
+        problems: [
+          `${path.join(dir, 'color.png')}: the colour icon must be 192x192 pixels, not 180x180`,
+          `${path.join(dir, 'outline.png')}: the outline icon must be white on transparent only; 1024 pixels have another colour`,
+        ],
+      });
+      await writeFile(path.join(dir, 'color.png'), 'not a png');
+      await rm(path.join(dir, 'outline.png'));
+      expect(loadIcons(dir)).toEqual({
+        ok: false,
+        problems: [`${path.join(dir, 'color.png')}: the colour icon is not a PNG file that can be read`, `${path.join(dir, 'outline.png')}: the outline icon is missing (a 32x32 PNG)`],
+      });
+    });
+  });
+
   it('the package is reproducible', async () => {
-    expect((await buildAppPackage(sampleManifest())).equals(await buildAppPackage(sampleManifest()))).toBe(true);
+    expect((await buildAppPackage(sampleManifest(), shippedIcons())).equals(await buildAppPackage(sampleManifest(), shippedIcons()))).toBe(true);
   });
 });
 
@@ -338,6 +393,26 @@ describe('npm run package (the built script)', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^Configuration error: MicrosoftAppId: is not set/)]);
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("takes a trust's own icons from APP_ICONS_DIR, and refuses wrong ones without writing a zip", async () => {
+    const icons = path.join(dir, 'icons');
+    await mkdir(icons);
+    await writeFile(path.join(icons, 'color.png'), solidPng(192, [200, 30, 60, 255]));
+    await writeFile(path.join(icons, 'outline.png'), solidPng(32, [255, 255, 255, 255]));
+    const out = path.join(dir, 'app.zip');
+    const good = await run(process.execPath, [SCRIPT, '--out', out], { ...SAMPLE_ENV, APP_ICONS_DIR: icons });
+    expect(good.status).toBe(0);
+    const zip = await JSZip.loadAsync(await readFile(out));
+    expect((await zip.file('color.png')!.async('nodebuffer')).equals(await readFile(path.join(icons, 'color.png')))).toBe(true);
+
+    await rm(out);
+    await writeFile(path.join(icons, 'outline.png'), solidPng(32, [0, 120, 212, 255]));
+    const bad = await run(process.execPath, [SCRIPT, '--out', out], { ...SAMPLE_ENV, APP_ICONS_DIR: icons });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('The icons are not what Teams accepts, so no package was written');
+    expect(bad.stderr).toContain('outline.png: the outline icon must be white on transparent only');
+    expect(existsSync(out)).toBe(false);
   });
 
   it('refuses an http:// address the same way', async () => {

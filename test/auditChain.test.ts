@@ -1,4 +1,4 @@
-import { DEMO_SCHOOL_ID, DEMO_STAFF } from '../bot/demo/demoSchool';
+import { DEMO_SCHOOL_ID, DEMO_STAFF } from '../demo/demoSchool';
 import { TableClient, TransactionAction } from '@azure/data-tables';
 import { AuditChain, genesisHash, rowHash, verifyRows } from '../storage/auditChain';
 import { statusOf } from '../storage/tableStore';

@@ -1,4 +1,4 @@
-import { DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../bot/demo/demoSchool';
+import { DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../demo/demoSchool';
 import { CaseRepository } from '../storage/caseRepository';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
 import { TABLES, TableStore } from '../storage/tableStore';

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../bot/config';
+import { ConfigError, loadConfig } from '../host/config';
 
-const BOT_ENTRY = path.join(__dirname, '..', 'dist', 'bot', 'main.js');
+const BOT_ENTRY = path.join(__dirname, '..', 'dist', 'host', 'main.js');
 
 describe('configuration', () => {
   it('defaults to local mode on loopback when no Microsoft app id is set', () => {

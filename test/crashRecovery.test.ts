@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../bot/demo/demoSchool';
+import { DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../demo/demoSchool';
 import { CaseRepository } from '../storage/caseRepository';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
 import { TABLES, TableStore } from '../storage/tableStore';

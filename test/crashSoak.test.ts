@@ -1,7 +1,7 @@
 import { FSWatcher, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../bot/demo/demoSchool';
+import { DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../demo/demoSchool';
 import { AuditEntry, CaseRecord, Notification } from '../policy/caseRecord';
 import { auditEntrySchema, caseRecordSchema, notificationSchema } from '../policy/caseSchemas';
 import { CaseRepository } from '../storage/caseRepository';

@@ -1,4 +1,4 @@
-import { demoSchool } from '../bot/demo/demoSchool';
+import { demoSchool } from '../demo/demoSchool';
 import { APPROVER_ROLES } from '../policy/roles';
 import { TABLES, TableStore } from '../storage/tableStore';
 import { createHarness, Harness, StaffKey } from './support/botHarness';

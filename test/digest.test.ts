@@ -4,9 +4,9 @@ import path from 'node:path';
 import { putRows, Row, yearOfHistory } from '../bench/schoolData';
 import { RunningAzurite, startAzuriteProcess } from '../scripts/azurite';
 import pino from 'pino';
-import { DEMO_SCHOOL_ID, PLAYGROUND_TENANT_ID } from '../bot/demo/demoSchool';
-import { DigestService } from '../bot/digestService';
-import { SchoolDirectory } from '../bot/schoolDirectory';
+import { DEMO_SCHOOL_ID, PLAYGROUND_TENANT_ID } from '../demo/demoSchool';
+import { DigestService } from '../services/digestService';
+import { SchoolDirectory } from '../services/schoolDirectory';
 import { loadSchoolProfile } from '../policy/schoolProfile';
 import { pupilSchema } from '../policy/pupil';
 import { CaseRepository } from '../storage/caseRepository';
@@ -20,7 +20,7 @@ import { countingTable, ReadCounter } from './support/countingTable';
 import { raiseSuspensionRisk } from './support/flows';
 import { createTestStore } from './support/store';
 import { checkCard } from './support/validateCard';
-import { demoSchool } from '../bot/demo/demoSchool';
+import { demoSchool } from '../demo/demoSchool';
 
 const SLT = 'slt-channel-conversation';
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { GraphMailer } from '../bot/mail/graphMailer';
+import { GraphMailer } from '../delivery/mail/graphMailer';
 import { cardText, createHarness, Harness, MONDAY_9AM } from './support/botHarness';
 import { act, raiseSuspensionRisk } from './support/flows';
 

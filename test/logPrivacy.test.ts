@@ -5,7 +5,7 @@ import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { DEMO_SCHOOL_ID, DEMO_STAFF, demoPupils, PLAYGROUND_TENANT_ID } from '../bot/demo/demoSchool';
+import { DEMO_SCHOOL_ID, DEMO_STAFF, demoPupils, PLAYGROUND_TENANT_ID } from '../demo/demoSchool';
 import { addDays, londonDate } from '../policy/dates';
 import { CaseRepository } from '../storage/caseRepository';
 import { TABLES, TableStore } from '../storage/tableStore';

@@ -1,8 +1,8 @@
 import { Activity, TestAdapter, TurnContext } from 'botbuilder';
 import pino from 'pino';
 import { OptimisticConversationState } from '../bot/optimisticState';
-import { ActionTracker } from '../bot/actionTracker';
-import { composeBot } from '../bot/composition';
+import { ActionTracker } from '../services/actionTracker';
+import { composeBot } from '../host/composition';
 import { SocialWorkerBot } from '../bot/teamsBot';
 import { StateConflictError, StateItems, TableStateStorage } from '../storage/tableStateStorage';
 import { TABLES, TableStore } from '../storage/tableStore';

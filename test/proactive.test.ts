@@ -1,12 +1,12 @@
-import { DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../bot/demo/demoSchool';
+import { DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../demo/demoSchool';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
 import { TABLES } from '../storage/tableStore';
 import { postActivity, teamsMessage } from './support/activities';
 import { appWithConnector } from './support/app';
 import pino from 'pino';
 import { createAdapter } from '../bot/adapter';
-import { loadConfig } from '../bot/config';
-import { AdapterProactiveSender } from '../bot/proactive';
+import { loadConfig } from '../host/config';
+import { AdapterProactiveSender } from '../delivery/proactive';
 
 /**
  * The real path a DSL's card takes: a teacher's turns over HTTP, the case saved, then a proactive

@@ -1,6 +1,6 @@
 import { Activity } from 'botbuilder';
-import { ProactiveSender } from '../bot/proactive';
-import { RateLimitedSender } from '../bot/rateLimitedSender';
+import { ProactiveSender } from '../delivery/proactive';
+import { RateLimitedSender } from '../delivery/rateLimitedSender';
 import { ConversationRef } from '../storage/conversationRefRepository';
 
 const ref = (conversationId: string): ConversationRef => ({

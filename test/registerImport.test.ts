@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { TableClient, TransactionAction } from '@azure/data-tables';
-import { demoPupils, DEMO_SCHOOL_ID } from '../bot/demo/demoSchool';
-import { seedDemoSchoolIfEmpty } from '../bot/demo/seed';
-import { PupilDirectory } from '../bot/pupilDirectory';
-import { RegisterImporter, UnknownSchoolError } from '../bot/registerImporter';
-import { listIssues, summariseImport } from '../bot/registerImportSummary';
+import { demoPupils, DEMO_SCHOOL_ID } from '../demo/demoSchool';
+import { seedDemoSchoolIfEmpty } from '../demo/seed';
+import { PupilDirectory } from '../services/pupilDirectory';
+import { RegisterImporter, UnknownSchoolError } from '../services/registerImporter';
+import { listIssues, summariseImport } from '../services/registerImportSummary';
 import { isoDate } from '../policy/dates';
 import { Pupil } from '../policy/pupil';
 import { formatIssue } from '../policy/registerCsv';

@@ -1,5 +1,5 @@
-import { DEMO_SCHOOL_ID, DEMO_STAFF } from '../bot/demo/demoSchool';
-import { RetentionJob } from '../bot/retentionJob';
+import { DEMO_SCHOOL_ID, DEMO_STAFF } from '../demo/demoSchool';
+import { RetentionJob } from '../services/retention';
 import { isoDate } from '../policy/dates';
 import { keepUntil, pastRetention } from '../policy/retention';
 import { AuditChain } from '../storage/auditChain';

@@ -3,7 +3,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, JWTPayload, KeyLike, SignJWT } from 'jose';
 import pino from 'pino';
-import { demoSchool } from '../bot/demo/demoSchool';
+import { demoSchool } from '../demo/demoSchool';
 import { loadSchoolProfile } from '../policy/schoolProfile';
 import { SchoolRepository } from '../storage/schoolRepository';
 import { TableStore, TABLES } from '../storage/tableStore';

@@ -1,4 +1,4 @@
-import { DEMO_SCHOOL_ID, DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../bot/demo/demoSchool';
+import { DEMO_SCHOOL_ID, DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../demo/demoSchool';
 import { CaseRepository } from '../storage/caseRepository';
 import { RecordAuditRepository } from '../storage/recordAuditRepository';
 import { TableName, TABLES } from '../storage/tableStore';

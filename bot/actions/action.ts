@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { AdaptiveCard } from '../../cards/adaptiveCard';
 import { ApprovalVerb } from '../../cards/approvalCard';
 import { Actor } from '../../policy/caseRecord';
-import { ActionTracker } from '../actionTracker';
-import { ApprovalService } from '../approvalService';
-import { Membership } from '../schoolDirectory';
+import { ActionTracker } from '../../services/actionTracker';
+import { ApprovalService } from '../../services/approvalService';
+import { Membership } from '../../services/schoolDirectory';
 
 export interface ActionContext {
   membership: Membership;

@@ -3,11 +3,11 @@ import { receiptCard, SummaryRow } from '../../cards/planCards';
 import { CaseAnswers } from '../../policy/cases';
 import { CaseSubject } from '../../policy/caseRecord';
 import { planViewFor } from '../../policy/views';
-import { CaseNotSavedError, FormServices, RaisedCase } from '../services';
+import { CaseNotSavedError, FormServices, RaisedCase } from '../../services/formServices';
 import { Answers, FormContext, FormId, formProgressSchema, FormProgress, FORM_VERSION, StaleDialogStateError } from './formContext';
 import { Question } from './question';
 import { PromptBegin, PromptResult, QuestionPrompt } from './questionPrompt';
-import { cardReply } from './replies';
+import { cardReply } from '../../cards/cardReply';
 import { pupilAnswerSchema } from '../questions/pupilQuestion';
 
 /** What the teacher is told when Send could not save: nothing half-saved, nothing lost, safe to press again. */

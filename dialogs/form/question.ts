@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AdaptiveCard } from '../../cards/adaptiveCard';
 import { FormCardFrame } from '../../cards/formCard';
-import { FormServices } from '../services';
+import { FormServices } from '../../services/formServices';
 import { Answers, FormContext } from './formContext';
 
 /** What came back: the submitted card data (untrusted), or text typed instead. */

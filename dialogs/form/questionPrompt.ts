@@ -3,10 +3,10 @@ import { Dialog, DialogContext, DialogInstance, DialogTurnResult } from 'botbuil
 import { z } from 'zod';
 import { AdaptiveCard } from '../../cards/adaptiveCard';
 import { FormCardFrame } from '../../cards/formCard';
-import { FormServices } from '../services';
+import { FormServices } from '../../services/formServices';
 import { answersSchema, formContextSchema, StaleDialogStateError } from './formContext';
 import { commandOf, Question, QuestionEnv, Reply } from './question';
-import { cardReply } from './replies';
+import { cardReply } from '../../cards/cardReply';
 
 export type PromptResult = { kind: 'answer'; value: unknown } | { kind: 'back' } | { kind: 'cancel' };
 

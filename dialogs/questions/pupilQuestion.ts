@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NOT_LISTED, pupilChoicesCard, pupilNotFoundCard, pupilSearchCard } from '../../cards/questions/pupilCards';
 import { CaseSubject, caseSubjectSchema } from '../../policy/caseRecord';
-import { Pupil } from '../../policy/pupil';
+import { pupilLabel } from '../../policy/pupil';
 import { Answers } from '../form/formContext';
 import { Question } from '../form/question';
 
@@ -15,14 +15,6 @@ const submitted = z
     notOnRegister: z.string().trim().max(200).optional(),
   })
   .loose();
-
-export function yearLabel(yearGroup: Pupil['yearGroup']): string {
-  return yearGroup === 'N' ? 'Nursery' : yearGroup === 'R' ? 'Reception' : `Year ${yearGroup}`;
-}
-
-export function pupilLabel(p: Pick<Pupil, 'givenName' | 'familyName' | 'yearGroup'>): string {
-  return `${p.givenName} ${p.familyName} (${yearLabel(p.yearGroup)})`;
-}
 
 export function pupilOf(answers: Answers): PupilAnswer {
   return pupilAnswerSchema.parse(answers.pupil);

@@ -62,7 +62,7 @@ export function makeStep(ctx: Pick<RuleContext, 'profile' | 'calendar' | 'today'
   };
 }
 
-/** A looked-after child's Virtual School is the placing authority's (DESIGN.md, Pupil). */
+/** A looked-after child's Virtual School is the placing authority's (docs/DOMAIN.md, "Cohort status"). */
 export function placingVirtualSchool(ctx: RuleContext): RoutingStep['contact'] {
   const la = ctx.flags.cla?.placingAuthority ?? ctx.profile.localAuthority;
   const vs = virtualSchoolFor(ctx.profile, la);

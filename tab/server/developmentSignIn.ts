@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { Mode } from '../../bot/config';
-import { bearerToken, TabAuthenticator, TabIdentity } from './tabIdentity';
+import { bearerToken, TabAuthenticator, TabIdentity, TabMode } from './tabIdentity';
 
 const ISSUER = 'local-development-sign-in';
 
@@ -17,7 +16,7 @@ const claimsSchema = z.object({ tid: z.string().min(1), oid: z.string().min(1), 
 export class DevelopmentSignIn implements TabAuthenticator {
   private readonly key = randomBytes(32);
 
-  constructor(mode: Mode) {
+  constructor(mode: TabMode) {
     if (mode !== 'local') throw new Error('the development sign-in exists in local mode only');
   }
 

@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, JWTPayload, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { Logger } from '../../bot/logger';
+import { Logger } from '../../telemetry/logger';
 import { bearerToken, TabAuthenticator, TabIdentity } from './tabIdentity';
 
 export interface EntraTokenSettings {

@@ -1,4 +1,4 @@
-import { RegisterImporter } from '../../bot/registerImporter';
+import { RegisterImporter } from '../../services/registerImporter';
 import { RegisterUpload } from './tabRoutes';
 
 /**

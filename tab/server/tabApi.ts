@@ -1,7 +1,7 @@
-import { Logger } from '../../bot/logger';
-import { DigestService } from '../../bot/digestService';
-import { PupilDirectory } from '../../bot/pupilDirectory';
-import { Membership, SchoolDirectory } from '../../bot/schoolDirectory';
+import { Logger } from '../../telemetry/logger';
+import { DigestService } from '../../services/digestService';
+import { PupilDirectory } from '../../services/pupilDirectory';
+import { Membership, SchoolDirectory } from '../../services/schoolDirectory';
 import { SchoolCalendar } from '../../policy/calendar';
 import { IsoDate, londonDate } from '../../policy/dates';
 import { latestPep, pepStatus, PepState } from '../../policy/pep';

@@ -17,3 +17,6 @@ export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer ([A-Za-z0-9._~+/=-]{1,8192})$/.exec(header ?? '');
   return match?.[1];
 }
+
+/** Local mode has the development sign-in; production accepts Entra ID tokens only. */
+export type TabMode = 'local' | 'production';

@@ -1,10 +1,10 @@
 import { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import { errorSummary } from '../../bot/errors';
-import { Logger } from '../../bot/logger';
-import { bodyParserKeepingLogContext } from '../../bot/requestLogContext';
-import { SchoolDirectory } from '../../bot/schoolDirectory';
-import { Membership } from '../../bot/schoolDirectory';
+import { errorSummary } from '../../telemetry/errors';
+import { Logger } from '../../telemetry/logger';
+import { bodyParserKeepingLogContext } from '../../telemetry/requestLogContext';
+import { SchoolDirectory } from '../../services/schoolDirectory';
+import { Membership } from '../../services/schoolDirectory';
 import { DevelopmentSignIn } from './developmentSignIn';
 import { TabApi, TabResponse } from './tabApi';
 import { TabAssets } from './tabAssets';

@@ -1,4 +1,4 @@
-import { DEMO_STAFF } from '../../bot/demo/demoSchool';
+import { DEMO_STAFF } from '../../demo/demoSchool';
 import { TABLES } from '../../storage/tableStore';
 import { cardText, createHarness, draftIdOf, Harness, lastCard, questionOf, texts } from '../support/botHarness';
 

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
-import { DEMO_SCHOOL_ID, DEMO_STAFF } from '../../bot/demo/demoSchool';
+import { DEMO_SCHOOL_ID, DEMO_STAFF } from '../../demo/demoSchool';
 import { RecordAuditRepository } from '../../storage/recordAuditRepository';
 import { TABLES } from '../../storage/tableStore';
 import { postActivity } from '../support/activities';

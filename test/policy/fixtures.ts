@@ -1,4 +1,4 @@
-import { demoSchool } from '../../bot/demo/demoSchool';
+import { demoSchool } from '../../demo/demoSchool';
 import { isoDate, IsoDate } from '../../policy/dates';
 import { CohortStatus, Pupil, pupilSchema, PupilInput } from '../../policy/pupil';
 import { loadSchoolProfile, PolicyPack, SchoolProfile } from '../../policy/schoolProfile';

@@ -1,4 +1,4 @@
-import { demoSchool } from '../../bot/demo/demoSchool';
+import { demoSchool } from '../../demo/demoSchool';
 import { loadSchoolProfile, ProfileError, rolesOf } from '../../policy/schoolProfile';
 
 describe('school profiles are validated on load', () => {

@@ -78,6 +78,17 @@ describe('reading CSV (RFC 4180)', () => {
   it('refuses a quote that is never closed, naming the line it opened on', () => {
     expect(parseCsv('a,b\nc,"d\ne,f\n')).toEqual({ ok: false, line: 2, message: expect.stringContaining('never closed') });
   });
+
+  it('keeps text after a closing quote as written, and counts lines after a cell that ran over two', () => {
+    expect(parseCsv('a,b\n"multi\nline",x\nc,"d"e\n')).toEqual({
+      ok: true,
+      records: [
+        { line: 1, cells: ['a', 'b'] },
+        { line: 2, cells: ['multi\nline', 'x'] },
+        { line: 4, cells: ['c', '"d"e'] },
+      ],
+    });
+  });
 });
 
 describe('the UPN', () => {

@@ -1,6 +1,6 @@
 import pino from 'pino';
-import { startApp } from '../../bot/app';
-import { loadConfig } from '../../bot/config';
+import { startApp } from '../../host/app';
+import { loadConfig } from '../../host/config';
 import { ConnectorStub } from './connectorStub';
 import { azuriteConnectionString, uniquePrefix } from './store';
 

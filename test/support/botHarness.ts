@@ -1,11 +1,11 @@
 import { Activity, TestAdapter } from 'botbuilder';
 import pino from 'pino';
-import { composeBot } from '../../bot/composition';
-import { DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../../bot/demo/demoSchool';
-import { seedDemoSchoolIfEmpty } from '../../bot/demo/seed';
-import { RetryPolicy } from '../../bot/jobs/outboxSender';
-import { Mailer } from '../../bot/mail/mailer';
-import { ProactiveSender } from '../../bot/proactive';
+import { composeBot } from '../../host/composition';
+import { DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../../demo/demoSchool';
+import { seedDemoSchoolIfEmpty } from '../../demo/seed';
+import { RetryPolicy } from '../../delivery/outboxSender';
+import { Mailer } from '../../delivery/mail/mailer';
+import { ProactiveSender } from '../../delivery/proactive';
 import { OutgoingEmail } from '../../policy/email';
 import { ConversationRef } from '../../storage/conversationRefRepository';
 import { TableStore } from '../../storage/tableStore';

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '../../scripts/azurite';
 
-export const BOT_ENTRY = path.join(__dirname, '..', '..', 'dist', 'bot', 'main.js');
+export const BOT_ENTRY = path.join(__dirname, '..', '..', 'dist', 'host', 'main.js');
 
 export interface BotProcess {
   url: string;

@@ -1,5 +1,5 @@
-import { demoPupils, demoSchool } from '../../bot/demo/demoSchool';
-import { seedDemoSchoolIfEmpty } from '../../bot/demo/seed';
+import { demoPupils, demoSchool } from '../../demo/demoSchool';
+import { seedDemoSchoolIfEmpty } from '../../demo/seed';
 import { PupilInput, pupilSchema } from '../../policy/pupil';
 import { loadSchoolProfile, SchoolProfileInput } from '../../policy/schoolProfile';
 import { PupilRepository } from '../../storage/pupilRepository';

@@ -1,9 +1,9 @@
-import { SchoolCalendar } from '../../policy/calendar';
-import { StaffNotification } from '../../policy/caseRecord';
-import { londonDate, londonMinutesOfDay } from '../../policy/dates';
-import { Role } from '../../policy/roles';
-import { SchoolProfile, StaffMember } from '../../policy/schoolProfile';
-import { statusOf } from '../../storage/tableStore';
+import { SchoolCalendar } from '../policy/calendar';
+import { StaffNotification } from '../policy/caseRecord';
+import { londonDate, londonMinutesOfDay } from '../policy/dates';
+import { Role } from '../policy/roles';
+import { SchoolProfile, StaffMember } from '../policy/schoolProfile';
+import { statusOf } from '../storage/tableStore';
 import { CaseJobDeps } from './jobDeps';
 
 const STAGE = { dueTomorrow: 1, dueToday: 2, overdue: 3 } as const;

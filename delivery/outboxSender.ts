@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { cardReply } from '../../dialogs/form/replies';
-import { TrackedAction } from '../../policy/actions';
-import { AuditEntry, CaseRecord, Notification, StaffNotification, withDelivery } from '../../policy/caseRecord';
-import { composeEmail } from '../../policy/email';
-import { SchoolProfile } from '../../policy/schoolProfile';
-import { CaseRepository } from '../../storage/caseRepository';
-import { ConversationRefRepository } from '../../storage/conversationRefRepository';
-import { PersonalRefs } from '../personalRefs';
-import { statusOf } from '../../storage/tableStore';
-import { errorSummary } from '../errors';
-import { runWithLogFields } from '../logContext';
-import { Logger } from '../logger';
-import { Mailer, MailError } from '../mail/mailer';
-import { ProactiveSender } from '../proactive';
-import { SchoolDirectory } from '../schoolDirectory';
-import { StaffCards } from '../staffCards';
+import { cardReply } from '../cards/cardReply';
+import { TrackedAction } from '../policy/actions';
+import { AuditEntry, CaseRecord, Notification, StaffNotification, withDelivery } from '../policy/caseRecord';
+import { composeEmail } from '../policy/email';
+import { SchoolProfile } from '../policy/schoolProfile';
+import { Pupil } from '../policy/pupil';
+import { AdaptiveCard } from '../cards/adaptiveCard';
+import { CaseRepository } from '../storage/caseRepository';
+import { ConversationRefRepository } from '../storage/conversationRefRepository';
+import { PersonalRefs } from './personalRefs';
+import { statusOf } from '../storage/tableStore';
+import { errorSummary } from '../telemetry/errors';
+import { runWithLogFields } from '../telemetry/logContext';
+import { Logger } from '../telemetry/logger';
+import { Mailer, MailError } from './mail/mailer';
+import { ProactiveSender } from './proactive';
 
 export interface RetryPolicy {
   baseMs: number;
@@ -28,11 +28,26 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { baseMs: 30_000, maxMs: 30 * 60_000, maxAttempts: 8, leaseMs: 2 * 60_000, notInstalledRetryMs: 60 * 60_000 };
 
+/** The schools the outbox delivers for (the school directory, in the app). */
+export interface OutboxSchools {
+  all(): Promise<SchoolProfile[]>;
+  school(id: string): Promise<SchoolProfile>;
+}
+
+/**
+ * What a notification says: the card a member of staff gets, and the child an email is about.
+ * Deciding that is the application's (services/staffCards.ts); delivery only carries it.
+ */
+export interface NotificationContent {
+  subject(record: CaseRecord): Promise<{ label: string; pupil?: Pupil }>;
+  build(record: CaseRecord, n: StaffNotification, profile: SchoolProfile, all: readonly Notification[], refs?: PersonalRefs): Promise<AdaptiveCard>;
+}
+
 export interface OutboxDeps {
   cases: CaseRepository;
-  directory: SchoolDirectory;
+  directory: OutboxSchools;
   conversationRefs: ConversationRefRepository;
-  cards: StaffCards;
+  cards: NotificationContent;
   sender: ProactiveSender;
   mailer: Mailer;
   logger: Logger;

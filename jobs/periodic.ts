@@ -1,6 +1,6 @@
-import { errorSummary } from '../errors';
-import { runWithLogFields } from '../logContext';
-import { Logger } from '../logger';
+import { errorSummary } from '../telemetry/errors';
+import { runWithLogFields } from '../telemetry/logContext';
+import { Logger } from '../telemetry/logger';
 
 /** Runs a job every `intervalMs`, never two passes at once, and waits for the last pass on stop. */
 export class Periodic {

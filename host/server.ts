@@ -1,20 +1,17 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import restify, { Request, Response, Server } from 'restify';
-import { Activity, TurnContext } from 'botbuilder';
-import { BotAdapter } from './adapter';
+import { MessageEndpoint } from '../bot/messageEndpoint';
 import { z } from 'zod';
 import { Config } from './config';
-import { logFields } from './logContext';
-import { bodyParserKeepingLogContext, correlate } from './requestLogContext';
-import { errorSummary } from './errors';
-import { Logger } from './logger';
-import { isAllowedServiceUrl } from './serviceUrls';
-import { CORRELATION_ID } from './turnLogger';
+import { logFields } from '../telemetry/logContext';
+import { bodyParserKeepingLogContext, correlate } from '../telemetry/requestLogContext';
+import { errorSummary } from '../telemetry/errors';
+import { Logger } from '../telemetry/logger';
 
 export interface ServerDependencies {
   config: Config;
-  adapter: BotAdapter;
-  logic: (context: TurnContext) => Promise<void>;
+  /** The Teams edge: one activity in, the HTTP answer out (bot/messageEndpoint.ts). */
+  messages: MessageEndpoint;
   /** Resolves when storage answers; used by /readyz. */
   checkStorage: () => Promise<void>;
   /** Builds (dry run) or posts a school's digest; undefined when the school is unknown. */
@@ -23,56 +20,6 @@ export interface ServerDependencies {
   /** Further routes (the dashboard tab), each with its own body parser where it takes a body. */
   routes?: (server: Server) => void;
 }
-
-/**
- * botbuilder copies the sender, the recipient, the conversation, the locale and the activity's id
- * into every reply, and refuses to send a reply with any of them of the wrong type: so they are
- * checked here, where a bad one is a 400, rather than failing the turn after it has run.
- */
-const channelAccount = z
-  .object({ id: z.string().min(1).max(512), name: z.string().max(512).optional(), aadObjectId: z.string().max(512).optional(), role: z.string().max(64).optional() })
-  .loose();
-/** botbuilder reads every entity's `type`, and a mention's `mentioned.id` and `text`, unchecked. */
-const mention = z.object({ mentioned: z.object({ id: z.string().max(512) }).loose(), text: z.string().max(1024) }).loose();
-const entity = z
-  .object({ type: z.string().max(128) })
-  .loose()
-  .refine((e) => e.type.toLowerCase() !== 'mention' || mention.safeParse(e).success, { message: 'a mention needs mentioned.id and text' });
-
-/**
- * The least an activity must have before botbuilder sees it; the rest is botbuilder's to check.
- * Exported so in-process tests give the bot only what this server would let through.
- */
-export const activityEnvelope = z.object({
-  type: z.string().min(1).max(64),
-  id: z.string().max(512).optional(),
-  channelId: z.string().min(1).max(64),
-  serviceUrl: z.string().min(1).max(512),
-  locale: z.string().max(64).optional(),
-  conversation: z
-    .object({
-      id: z.string().min(1).max(512),
-      name: z.string().max(512).optional(),
-      conversationType: z.string().max(64).optional(),
-      tenantId: z.string().max(512).optional(),
-      isGroup: z.boolean().optional(),
-      aadObjectId: z.string().max(512).optional(),
-      role: z.string().max(64).optional(),
-    })
-    .loose(),
-  from: channelAccount,
-  recipient: channelAccount,
-  text: z.string().max(28_000).optional(),
-  entities: z.array(entity).max(100).optional(),
-  // Read as lists (and each member's id) when botbuilder dispatches the activity.
-  membersAdded: z.array(channelAccount).max(1000).optional(),
-  membersRemoved: z.array(channelAccount).max(1000).optional(),
-  reactionsAdded: z.array(z.object({ type: z.string().max(64) }).loose()).max(100).optional(),
-  reactionsRemoved: z.array(z.object({ type: z.string().max(64) }).loose()).max(100).optional(),
-  action: z.string().max(64).optional(),
-  // An invoke's name picks its handler.
-  name: z.string().max(256).optional(),
-}).loose();
 
 export interface BotServer {
   server: Server;
@@ -96,34 +43,16 @@ export function createBotServer(deps: ServerDependencies): BotServer {
 
   server.post('/api/messages', jsonBody, async (req: Request, res: Response) => {
     const correlationId = logFields().req ?? req.id();
-    const log = logger.child({ route: 'messages' });
     if (draining) return sendJson(res, 503, { error: 'The bot is restarting. Please try again in a moment.' });
     inFlight++;
     try {
-      const body: unknown = req.body;
-      const parsed = activityEnvelope.safeParse(body);
-      if (!parsed.success) {
-        log.warn({ event: 'badActivity', issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.code}`) }, 'rejected malformed activity');
-        return sendJson(res, 400, { error: 'Expected a Bot Framework activity with type, channelId, serviceUrl and conversation.id.' });
-      }
-      if (!isAllowedServiceUrl(parsed.data.serviceUrl, config.allowedServiceUrls)) {
-        log.warn({ event: 'serviceUrlRefused' }, 'activity names a serviceUrl that is not allow-listed');
-        return sendJson(res, 403, { error: 'This serviceUrl is not allowed.' });
-      }
-      const activity = parsed.data as unknown as Activity;
       const authHeader = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
-      const invokeResponse = await deps.adapter.handle(authHeader, activity, async (context) => {
-        context.turnState.set(CORRELATION_ID, correlationId);
-        await deps.logic(context);
-      });
-      if (invokeResponse) return sendJson(res, invokeResponse.status, invokeResponse.body);
-      res.send(200);
+      const answer = await deps.messages(authHeader, req.body as unknown, correlationId);
+      // Nothing is returned from a restify async handler: it logs (with the whole request) any value it is given.
+      if (answer.body === undefined) res.send(answer.status);
+      else sendJson(res, answer.status, answer.body);
     } catch (err) {
-      if (isAuthenticationFailure(err)) {
-        log.warn({ event: 'authRefused', err: errorSummary(err) }, 'authentication failed');
-        return sendJson(res, 401, { error: 'Unauthorized.' });
-      }
-      log.error({ event: 'requestFailed', err: errorSummary(err) }, 'request failed');
+      logger.child({ route: 'messages' }).error({ event: 'requestFailed', err: errorSummary(err) }, 'request failed');
       return sendJson(res, 500, { error: 'Something went wrong on our side.', correlationId });
     } finally {
       inFlight--;
@@ -223,13 +152,6 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   } finally {
     if (timer) clearTimeout(timer);
   }
-}
-
-/** botframework-connector's AuthenticationError carries status 401; botbuilder does not re-export the class. */
-function isAuthenticationFailure(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const status = (err as { statusCode?: unknown }).statusCode;
-  return err.name === 'AuthenticationError' || status === 401;
 }
 
 /**

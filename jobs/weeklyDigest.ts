@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { londonDate } from '../../policy/dates';
-import { CaseRepository } from '../../storage/caseRepository';
-import { DigestService, lastScheduled } from '../digestService';
-import { errorSummary } from '../errors';
+import { londonDate } from '../policy/dates';
+import { CaseRepository } from '../storage/caseRepository';
+import { DigestService, lastScheduled } from '../services/digestService';
+import { errorSummary } from '../telemetry/errors';
 import { JobDeps } from './jobDeps';
 
 /**

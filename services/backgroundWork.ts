@@ -1,6 +1,6 @@
-import { errorSummary } from './errors';
-import { Logger } from './logger';
-import { logFields, runWithLogFields } from './logContext';
+import { errorSummary } from '../telemetry/errors';
+import { Logger } from '../telemetry/logger';
+import { logFields, runWithLogFields } from '../telemetry/logContext';
 
 /**
  * Work started after a request has been answered (an invoke must be answered within a few

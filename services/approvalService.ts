@@ -1,6 +1,6 @@
 import { AdaptiveCard } from '../cards/adaptiveCard';
 import { approvalRefusedCard } from '../cards/approvalCard';
-import { cardReply } from '../dialogs/form/replies';
+import { cardReply } from '../cards/cardReply';
 import { decide, DecisionRequest } from '../policy/approval';
 import { Actor, AuditEntry, CaseRecord, ExternalNotification } from '../policy/caseRecord';
 import { formatLondonDateTime } from '../policy/dates';
@@ -8,10 +8,10 @@ import { canApprove, viewFor } from '../policy/roles';
 import { AuditSequenceTakenError, CaseRepository, DecisionConflictError } from '../storage/caseRepository';
 import { conversationRefSchema } from '../storage/conversationRefRepository';
 import { BackgroundWork } from './backgroundWork';
-import { errorSummary } from './errors';
-import { OutboxSender } from './jobs/outboxSender';
-import { Logger } from './logger';
-import { ProactiveSender } from './proactive';
+import { errorSummary } from '../telemetry/errors';
+import { OutboxSender } from '../delivery/outboxSender';
+import { Logger } from '../telemetry/logger';
+import { ProactiveSender } from '../delivery/proactive';
 import { Membership } from './schoolDirectory';
 import { StaffCards } from './staffCards';
 

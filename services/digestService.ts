@@ -1,6 +1,6 @@
 import { AdaptiveCard } from '../cards/adaptiveCard';
 import { digestCard } from '../cards/digestCard';
-import { cardReply } from '../dialogs/form/replies';
+import { cardReply } from '../cards/cardReply';
 import { SchoolCalendar } from '../policy/calendar';
 import { addDays, londonDate } from '../policy/dates';
 import { buildDigest, Digest, weekStartOf } from '../policy/digest';
@@ -10,8 +10,8 @@ import { CaseRepository } from '../storage/caseRepository';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
 import { PepRepository } from '../storage/pepRepository';
 import { PupilRepository } from '../storage/pupilRepository';
-import { Logger } from './logger';
-import { ProactiveSender } from './proactive';
+import { Logger } from '../telemetry/logger';
+import { ProactiveSender } from '../delivery/proactive';
 import { SchoolDirectory } from './schoolDirectory';
 
 /** Far enough ahead to include every open action. */

@@ -3,7 +3,7 @@ import { AdaptiveCard } from '../cards/adaptiveCard';
 import { approvalCard, ExternalStepLine } from '../cards/approvalCard';
 import { caseSummaryRows } from '../cards/caseSummary';
 import { CaseHeader, caseNotificationCard } from '../cards/planCards';
-import { pupilLabel } from '../dialogs/questions/pupilQuestion';
+import { pupilLabel } from '../policy/pupil';
 import { CaseRecord, ExternalNotification, Notification, StaffNotification } from '../policy/caseRecord';
 import { formatLondonDateTime } from '../policy/dates';
 import { Pupil } from '../policy/pupil';
@@ -14,7 +14,7 @@ import { leadView, staffView, whenLabel } from '../policy/views';
 import { CaseRepository } from '../storage/caseRepository';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
 import { actionCard } from './actionTracker';
-import { PersonalRefs } from './personalRefs';
+import { PersonalRefs } from '../delivery/personalRefs';
 import { PupilDirectory } from './pupilDirectory';
 
 export const CASE_TITLES: Record<CaseRecord['caseType'], string> = { attendance: 'Attendance concern', suspension: 'Worry about a suspension', admission: 'Child joining us' };

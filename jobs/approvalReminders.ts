@@ -1,8 +1,8 @@
-import { SchoolCalendar } from '../../policy/calendar';
-import { StaffNotification } from '../../policy/caseRecord';
-import { windowEnd } from '../../policy/schoolHours';
-import { SchoolProfile, StaffMember } from '../../policy/schoolProfile';
-import { statusOf } from '../../storage/tableStore';
+import { SchoolCalendar } from '../policy/calendar';
+import { StaffNotification } from '../policy/caseRecord';
+import { windowEnd } from '../policy/schoolHours';
+import { SchoolProfile, StaffMember } from '../policy/schoolProfile';
+import { statusOf } from '../storage/tableStore';
 import { CaseJobDeps } from './jobDeps';
 
 /**

@@ -1,5 +1,5 @@
 import { PupilMatch } from '../cards/questions/pupilCards';
-import { pupilLabel } from '../dialogs/questions/pupilQuestion';
+import { pupilLabel } from '../policy/pupil';
 import { Pupil } from '../policy/pupil';
 import { PupilRepository } from '../storage/pupilRepository';
 

@@ -1,4 +1,4 @@
-import { CaseNotSavedError, CaseRequest, FormServices, RaisedCase } from '../dialogs/services';
+import { CaseNotSavedError, CaseRequest, FormServices, RaisedCase } from './formServices';
 import { SchoolCalendar } from '../policy/calendar';
 import { newCaseId, newCaseRef } from '../policy/caseIds';
 import { AuditEntry, CaseRecord, externalNotifications, staffNotifications } from '../policy/caseRecord';
@@ -14,12 +14,12 @@ import { SchoolProfile } from '../policy/schoolProfile';
 import { suspensionHistory } from '../policy/suspensionHistory';
 import { CaseRepository, RefCollisionError } from '../storage/caseRepository';
 import { isStorageUnavailable } from '../storage/tableStore';
-import { errorSummary } from './errors';
-import { Logger } from './logger';
+import { errorSummary } from '../telemetry/errors';
+import { Logger } from '../telemetry/logger';
 import { PupilDirectory } from './pupilDirectory';
 import { SchoolDirectory } from './schoolDirectory';
 import { BackgroundWork } from './backgroundWork';
-import { OutboxSender } from './jobs/outboxSender';
+import { OutboxSender } from '../delivery/outboxSender';
 import { windowEnd } from '../policy/schoolHours';
 
 export interface CaseServiceDeps {

@@ -1,7 +1,7 @@
-import { pupilSchema } from '../../policy/pupil';
-import { loadSchoolProfile } from '../../policy/schoolProfile';
-import { PupilRepository } from '../../storage/pupilRepository';
-import { SchoolRepository } from '../../storage/schoolRepository';
+import { pupilSchema } from '../policy/pupil';
+import { loadSchoolProfile } from '../policy/schoolProfile';
+import { PupilRepository } from '../storage/pupilRepository';
+import { SchoolRepository } from '../storage/schoolRepository';
 import { demoPupils, demoSchool } from './demoSchool';
 
 /** Loads the synthetic demo school when the store has no school at all (local mode only). */

@@ -1,5 +1,5 @@
-import { PupilInput } from '../../policy/pupil';
-import { SchoolProfileInput } from '../../policy/schoolProfile';
+import { PupilInput } from '../policy/pupil';
+import { SchoolProfileInput } from '../policy/schoolProfile';
 
 /**
  * SYNTHETIC DEMO DATA. Every pupil, member of staff, address and contact below is made up for the

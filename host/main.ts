@@ -1,7 +1,7 @@
 import { loadConfigOrExit } from './config';
-import { createLogger } from './logger';
+import { createLogger } from '../telemetry/logger';
 import { startApp } from './app';
-import { errorSummary } from './errors';
+import { errorSummary } from '../telemetry/errors';
 import { keepHeapCompact } from './heap';
 
 /**

@@ -1,7 +1,7 @@
-import { SchoolProfile } from '../../policy/schoolProfile';
-import { CaseRepository } from '../../storage/caseRepository';
-import { Logger } from '../logger';
-import { OutboxSender } from './outboxSender';
+import { SchoolProfile } from '../policy/schoolProfile';
+import { CaseRepository } from '../storage/caseRepository';
+import { Logger } from '../telemetry/logger';
+import { OutboxSender } from '../delivery/outboxSender';
 
 /** What every background job needs: the schools to walk, a logger and a clock tests can fix. */
 export interface JobDeps {

@@ -1,17 +1,17 @@
-import { pepReminderCard } from '../../cards/pepCard';
-import { cardReply } from '../../dialogs/form/replies';
-import { pupilLabel } from '../../dialogs/questions/pupilQuestion';
-import { SchoolCalendar } from '../../policy/calendar';
-import { formatDate, IsoDate, londonDate, londonMinutesOfDay } from '../../policy/dates';
-import { latestPep, pepStatus } from '../../policy/pep';
-import { cohortFlags } from '../../policy/pupil';
-import { SchoolProfile } from '../../policy/schoolProfile';
-import { ConversationRefRepository } from '../../storage/conversationRefRepository';
-import { PepRepository } from '../../storage/pepRepository';
-import { errorSummary } from '../errors';
+import { pepReminderCard } from '../cards/pepCard';
+import { cardReply } from '../cards/cardReply';
+import { pupilLabel } from '../policy/pupil';
+import { SchoolCalendar } from '../policy/calendar';
+import { formatDate, IsoDate, londonDate, londonMinutesOfDay } from '../policy/dates';
+import { latestPep, pepStatus } from '../policy/pep';
+import { cohortFlags } from '../policy/pupil';
+import { SchoolProfile } from '../policy/schoolProfile';
+import { ConversationRefRepository } from '../storage/conversationRefRepository';
+import { PepRepository } from '../storage/pepRepository';
+import { errorSummary } from '../telemetry/errors';
 import { JobDeps } from './jobDeps';
-import { ProactiveSender } from '../proactive';
-import { PupilDirectory } from '../pupilDirectory';
+import { ProactiveSender } from '../delivery/proactive';
+import { PupilDirectory } from '../services/pupilDirectory';
 
 /**
  * Reminds the Designated Teacher when a child in care has no PEP meeting this term and the term

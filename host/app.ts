@@ -1,25 +1,25 @@
-import { TurnContext } from 'botbuilder';
 import { Config } from './config';
-import { createAdapter } from './adapter';
+import { createAdapter } from '../bot/adapter';
+import { messageEndpoint } from '../bot/messageEndpoint';
 import { composeBot } from './composition';
-import { Logger } from './logger';
+import { Logger } from '../telemetry/logger';
 import path from 'node:path';
-import { EmlMailer } from './mail/emlMailer';
-import { GraphMailer } from './mail/graphMailer';
-import { Mailer } from './mail/mailer';
-import { DEFAULT_RETRY } from './jobs/outboxSender';
-import { Periodic } from './jobs/periodic';
-import { AdapterProactiveSender } from './proactive';
-import { RateLimitedSender } from './rateLimitedSender';
+import { EmlMailer } from '../delivery/mail/emlMailer';
+import { GraphMailer } from '../delivery/mail/graphMailer';
+import { Mailer } from '../delivery/mail/mailer';
+import { DEFAULT_RETRY } from '../delivery/outboxSender';
+import { Periodic } from '../jobs/periodic';
+import { AdapterProactiveSender } from '../delivery/proactive';
+import { RateLimitedSender } from '../delivery/rateLimitedSender';
 import { BotServer, createBotServer } from './server';
-import { seedDemoSchoolIfEmpty } from './demo/seed';
+import { seedDemoSchoolIfEmpty } from '../demo/seed';
 import { PupilRepository } from '../storage/pupilRepository';
 import { SchoolRepository } from '../storage/schoolRepository';
 import { RecordAuditRepository } from '../storage/recordAuditRepository';
 import { TableStore, TABLES } from '../storage/tableStore';
 import { tabRoutes } from '../tab/server/composeTab';
 import { registerUpload } from '../tab/server/registerUpload';
-import { RegisterImporter } from './registerImporter';
+import { RegisterImporter } from '../services/registerImporter';
 
 export interface App {
   server: BotServer;
@@ -49,8 +49,7 @@ export async function startApp(config: Config, logger: Logger, connectionString:
   const importer = new RegisterImporter({ pupils: parts.pupilRepo, audit: recordAudit, schools: parts.schools, directory: parts.pupils, clock: () => new Date() });
   const server = createBotServer({
     config,
-    adapter,
-    logic: (context: TurnContext) => bot.run(context),
+    messages: messageEndpoint({ adapter, logic: (context) => bot.run(context), allowedServiceUrls: config.allowedServiceUrls, logger }),
     checkStorage: () => store.ping(),
     digest: async (schoolId, dryRun) => {
       const school = (await parts.directory.all()).find((s) => s.id === schoolId);

@@ -1,0 +1,105 @@
+import { Activity, TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { isAllowedServiceUrl } from '../delivery/serviceUrls';
+import { errorSummary } from '../telemetry/errors';
+import { Logger } from '../telemetry/logger';
+import { BotAdapter } from './adapter';
+import { CORRELATION_ID } from './turnLogger';
+
+/**
+ * botbuilder copies the sender, the recipient, the conversation, the locale and the activity's id
+ * into every reply, and refuses to send a reply with any of them of the wrong type: so they are
+ * checked here, where a bad one is a 400, rather than failing the turn after it has run.
+ */
+const channelAccount = z
+  .object({ id: z.string().min(1).max(512), name: z.string().max(512).optional(), aadObjectId: z.string().max(512).optional(), role: z.string().max(64).optional() })
+  .loose();
+/** botbuilder reads every entity's `type`, and a mention's `mentioned.id` and `text`, unchecked. */
+const mention = z.object({ mentioned: z.object({ id: z.string().max(512) }).loose(), text: z.string().max(1024) }).loose();
+const entity = z
+  .object({ type: z.string().max(128) })
+  .loose()
+  .refine((e) => e.type.toLowerCase() !== 'mention' || mention.safeParse(e).success, { message: 'a mention needs mentioned.id and text' });
+
+/**
+ * The least an activity must have before botbuilder sees it; the rest is botbuilder's to check.
+ * Exported so in-process tests give the bot only what this server would let through.
+ */
+export const activityEnvelope = z.object({
+  type: z.string().min(1).max(64),
+  id: z.string().max(512).optional(),
+  channelId: z.string().min(1).max(64),
+  serviceUrl: z.string().min(1).max(512),
+  locale: z.string().max(64).optional(),
+  conversation: z
+    .object({
+      id: z.string().min(1).max(512),
+      name: z.string().max(512).optional(),
+      conversationType: z.string().max(64).optional(),
+      tenantId: z.string().max(512).optional(),
+      isGroup: z.boolean().optional(),
+      aadObjectId: z.string().max(512).optional(),
+      role: z.string().max(64).optional(),
+    })
+    .loose(),
+  from: channelAccount,
+  recipient: channelAccount,
+  text: z.string().max(28_000).optional(),
+  entities: z.array(entity).max(100).optional(),
+  // Read as lists (and each member's id) when botbuilder dispatches the activity.
+  membersAdded: z.array(channelAccount).max(1000).optional(),
+  membersRemoved: z.array(channelAccount).max(1000).optional(),
+  reactionsAdded: z.array(z.object({ type: z.string().max(64) }).loose()).max(100).optional(),
+  reactionsRemoved: z.array(z.object({ type: z.string().max(64) }).loose()).max(100).optional(),
+  action: z.string().max(64).optional(),
+  // An invoke's name picks its handler.
+  name: z.string().max(256).optional(),
+}).loose();
+
+/** What goes back over HTTP: a status, and a JSON body where there is one. */
+export interface EndpointAnswer {
+  status: number;
+  body?: unknown;
+}
+
+/** POST /api/messages without the HTTP: the body as received, the Authorization header, the request's correlation id. */
+export type MessageEndpoint = (authHeader: string, body: unknown, correlationId: string) => Promise<EndpointAnswer>;
+
+/**
+ * The Teams edge of one request: the envelope and the serviceUrl are checked before botbuilder sees
+ * the activity, then the adapter authenticates it and runs the bot. Anything thrown that is not an
+ * authentication failure is the server's to answer (500, no detail).
+ */
+export function messageEndpoint(deps: { adapter: BotAdapter; logic: (context: TurnContext) => Promise<void>; allowedServiceUrls: readonly string[]; logger: Logger }): MessageEndpoint {
+  const log = deps.logger.child({ route: 'messages' });
+  return async (authHeader, body, correlationId) => {
+    const parsed = activityEnvelope.safeParse(body);
+    if (!parsed.success) {
+      log.warn({ event: 'badActivity', issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.code}`) }, 'rejected malformed activity');
+      return { status: 400, body: { error: 'Expected a Bot Framework activity with type, channelId, serviceUrl and conversation.id.' } };
+    }
+    if (!isAllowedServiceUrl(parsed.data.serviceUrl, deps.allowedServiceUrls)) {
+      log.warn({ event: 'serviceUrlRefused' }, 'activity names a serviceUrl that is not allow-listed');
+      return { status: 403, body: { error: 'This serviceUrl is not allowed.' } };
+    }
+    const activity = parsed.data as unknown as Activity;
+    try {
+      const invokeResponse = await deps.adapter.handle(authHeader, activity, async (context) => {
+        context.turnState.set(CORRELATION_ID, correlationId);
+        await deps.logic(context);
+      });
+      return invokeResponse ? { status: invokeResponse.status, body: invokeResponse.body ?? {} } : { status: 200 };
+    } catch (err) {
+      if (!isAuthenticationFailure(err)) throw err;
+      log.warn({ event: 'authRefused', err: errorSummary(err) }, 'authentication failed');
+      return { status: 401, body: { error: 'Unauthorized.' } };
+    }
+  };
+}
+
+/** botframework-connector's AuthenticationError carries status 401; botbuilder does not re-export the class. */
+function isAuthenticationFailure(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const status = (err as { statusCode?: unknown }).statusCode;
+  return err.name === 'AuthenticationError' || status === 401;
+}

@@ -13,6 +13,8 @@ export interface ExternalStepLine {
   recipient: string;
   /** What the email asks, and by when. */
   summary: string;
+  /** Required by law (a decided suspension's notifications): it can be amended, never declined. */
+  duty?: boolean;
 }
 
 export interface ApprovalCardInput extends CaseHeader {
@@ -50,7 +52,16 @@ export function approvalCard(input: ApprovalCardInput): AdaptiveCard {
   body.push(...input.summary.map(([label, value]) => labelledUserText(label, value)));
   body.push(paragraph('To go outside school', { weight: 'Bolder', size: 'Medium', spacing: 'Large' }));
   for (const e of input.external) {
-    body.push({ type: 'Container', separator: true, spacing: 'Small', items: [userText(e.recipient, { spacing: 'None' }), paragraph(e.summary, { spacing: 'None', isSubtle: true })] });
+    body.push({
+      type: 'Container',
+      separator: true,
+      spacing: 'Small',
+      items: [
+        userText(e.recipient, { spacing: 'None' }),
+        paragraph(e.summary, { spacing: 'None', isSubtle: true }),
+        ...(e.duty ? [paragraph('Required by law: it can be amended, not declined.', { spacing: 'None', size: 'Small', weight: 'Bolder' })] : []),
+      ],
+    });
   }
 
   const actions: CardAction[] = [];
@@ -62,7 +73,15 @@ export function approvalCard(input: ApprovalCardInput): AdaptiveCard {
     body.push(paragraph(`${d.sent} message${d.sent === 1 ? '' : 's'} sent outside school; ${d.withheld} not sent.`, { isSubtle: true }));
   } else if (input.forApprover) {
     if (input.error) body.push(paragraph(input.error, { color: 'Attention', weight: 'Bolder' }));
-    body.push(paragraph('Approve to send these now. Amend to send only some of them, or to add a note; Decline to send none. Amend and Decline need a reason: decisions and their reasons are recorded.', { isSubtle: true }));
+    const duties = input.external.filter((e) => e.duty).length;
+    body.push(
+      paragraph(
+        duties > 0
+          ? 'Approve to send these now. Amend to add a note or leave out what is not required; Decline to send only what the law requires. Amend and Decline need a reason: decisions and their reasons are recorded.'
+          : 'Approve to send these now. Amend to send only some of them, or to add a note; Decline to send none. Amend and Decline need a reason: decisions and their reasons are recorded.',
+        { isSubtle: true },
+      ),
+    );
     actions.push(
       execute('Approve and send', 'approveCase', input.caseId, 'positive'),
       {
@@ -84,12 +103,19 @@ export function approvalCard(input: ApprovalCardInput): AdaptiveCard {
         card: {
           type: 'AdaptiveCard',
           body: [textInput('declineReason', 'Reason for declining (recorded)', { multiline: true, required: true, maxLength: 1000 })],
-          actions: [execute('Decline: send nothing', 'declineCase', input.caseId, 'destructive')],
+          actions: [execute(duties > 0 ? 'Decline: send only what the law requires' : 'Decline: send nothing', 'declineCase', input.caseId, 'destructive')],
         },
       },
     );
   } else {
-    body.push(paragraph('Waiting for the Designated Safeguarding Lead (DSL) to decide. Only the DSL and deputies can approve.', { isSubtle: true, spacing: 'Medium' }));
+    body.push(
+      paragraph(
+        input.external.some((e) => e.duty)
+          ? 'Waiting for the Designated Safeguarding Lead (DSL) to decide. The DSL, deputies and the headteacher can approve what the law requires.'
+          : 'Waiting for the Designated Safeguarding Lead (DSL) to decide. Only the DSL and deputies can approve.',
+        { isSubtle: true, spacing: 'Medium' },
+      ),
+    );
   }
   body.push(paragraph('The plan', { weight: 'Bolder', size: 'Medium', spacing: 'Large' }), ...planElements(input.view));
 

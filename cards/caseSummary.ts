@@ -1,4 +1,4 @@
-import { ALTERNATIVE_LABEL, CaseAnswers } from '../policy/cases';
+import { ALTERNATIVE_LABEL, CaseAnswers, CONSULTED_LABEL } from '../policy/cases';
 import { formatDate } from '../policy/dates';
 import { SummaryRow } from './planCards';
 
@@ -38,9 +38,13 @@ export function caseSummaryRows(a: CaseAnswers): SummaryRow[] {
       if (a.sendConsiderations) rows.push(['SEND considerations', a.sendConsiderations]);
       if (a.stage === 'decided' && a.decision) {
         const d = a.decision;
-        rows.push(['Decision', d.kind === 'permanentExclusion' ? `permanent exclusion from ${formatDate(d.startDate)}` : `suspension of ${d.days} school day(s) from ${formatDate(d.startDate)}`]);
+        rows.push(['Decision', d.kind === 'permanentExclusion' ? `permanent exclusion from ${formatDate(d.startDate)}` : `suspension of ${d.days} school day${d.days === 1 ? '' : 's'} from ${formatDate(d.startDate)}`]);
+        if (d.missesExam) rows.push(['Examination or test', 'would be missed']);
       } else {
         rows.push(['Decided?', a.decisionReported ? 'reported as decided; the headteacher records it' : 'not yet']);
+      }
+      if (a.stage === 'decided' || a.decisionReported) {
+        rows.push(['Discussed beforehand with', a.consultedBeforeDecision.length ? a.consultedBeforeDecision.map((p) => CONSULTED_LABEL[p]).join('; ') : 'none of those the policy names']);
       }
       return rows;
     }

@@ -107,3 +107,11 @@ export function choiceInput(
 export function toggleInput(id: string, title: string, value: boolean | undefined): CardElement {
   return { type: 'Input.Toggle', id, title, valueOn: 'true', valueOff: 'false', value: value ? 'true' : 'false' };
 }
+
+/**
+ * A tick box that confirms one particular date: its value is the date itself, so changing the date
+ * after ticking it confirms nothing.
+ */
+export function confirmDateInput(date: string, label: string): CardElement {
+  return { type: 'Input.Toggle', id: 'confirmDate', title: label, valueOn: date, valueOff: '', value: '' };
+}

@@ -18,7 +18,15 @@ export function planElements(view: PlanView): CardElement[] {
     }
     if (!view.inScope) out.push(paragraph('This child is not in the group this policy covers: the DSL decides what happens.', { color: 'Attention' }));
     for (const s of view.steps) {
-      const badges = [s.flag === 'safeguarding' ? 'SAFEGUARDING' : '', s.flag === 'statutoryLimit' ? 'STATUTORY' : '', s.flag === 'differentIntervention' ? 'REVIEW' : '', s.needsApprovalBy ? 'needs DSL approval before sending' : '', s.late ? 'LATE' : '']
+      const badges = [
+        s.flag === 'safeguarding' ? 'SAFEGUARDING' : '',
+        s.flag === 'statutoryLimit' ? 'STATUTORY' : '',
+        s.flag === 'differentIntervention' ? 'REVIEW' : '',
+        s.flag === 'missedBeforeDecision' ? 'MISSED: SHOULD HAVE COME BEFORE THE DECISION' : '',
+        s.duty ? 'required by law' : '',
+        s.needsApprovalBy ? 'needs DSL approval before sending' : '',
+        s.late ? 'LATE' : '',
+      ]
         .filter(Boolean)
         .join(' · ');
       out.push({
@@ -48,8 +56,11 @@ export function planElements(view: PlanView): CardElement[] {
 }
 
 export function confirmCard(frame: FormCardFrame, subject: string, summary: readonly SummaryRow[], view: PlanView): AdaptiveCard {
-  return formCard({ ...frame, submitTitle: 'Send' }, [
+  // A case the law does not allow as it stands has no Send: only Back (to change it) and Cancel.
+  const blocked = view.blocked ? [paragraph(`This cannot be sent as it stands. ${view.blocked} Press Back to change it.`, { color: 'Attention', weight: 'Bolder' })] : [];
+  return formCard({ ...frame, submitTitle: view.blocked ? 'Check again' : 'Send' }, [
     heading('Check and send'),
+    ...blocked,
     labelledUserText('Child', subject),
     ...summary.map(([label, value]) => labelledUserText(label, value)),
     paragraph('Who will be told, and by when', { weight: 'Bolder', size: 'Medium', spacing: 'Large' }),

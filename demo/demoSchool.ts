@@ -31,7 +31,10 @@ const TERMS: SchoolProfileInput['calendar']['terms'] = [
 export const demoSchool: SchoolProfileInput = {
   id: DEMO_SCHOOL_ID,
   name: 'Oakfield Primary (demo)',
-  pack: 'hertfordshire',
+  // The Leys' policy (Hertfordshire): it covers kinship care, so every demo child is in scope.
+  // `DEMO_POLICY=<profile> npm start` runs the demo under another of the five (README).
+  policy: { profile: 'leys' },
+  exclusionsContact: { name: 'Hertfordshire exclusions team (demo)', email: 'exclusions@herts-la.example.org', phone: '01632 960010' },
   tenantId: PLAYGROUND_TENANT_ID,
   localAuthority: 'HERTS',
   synthetic: true,
@@ -69,7 +72,7 @@ export const demoPupils: PupilInput[] = [
     id: 'demo-p01', givenName: 'Sam', familyName: 'Thistlewood', yearGroup: '4', dateOfBirth: '2017-03-14',
     statuses: [{ kind: 'CLA', legalBasis: 's31', placingAuthority: 'HERTS', since: '2023-06-01' }],
     send: 'senSupport', ppPlusEligible: true, socialWorker: sw('Jo Marsh', 'herts'), carers: [{ name: 'Foster carers: the Nightingales (demo)' }],
-    keyAdult: 'Mrs Okafor (demo)', peps: [{ date: '2026-03-10' }, { date: '2026-06-16' }, { date: '2026-10-06' }], attendancePercent: 93.5, onRollSince: '2023-09-06',
+    keyAdult: 'Mrs Okafor (demo)', peps: [{ date: '2026-03-10' }, { date: '2026-06-16' }, { date: '2026-10-06' }], sdqDate: '2026-05-12', attendancePercent: 93.5, onRollSince: '2023-09-06',
   }),
   pupil({
     id: 'demo-p02', givenName: 'Kai', familyName: 'Marchbank', yearGroup: '6', dateOfBirth: '2015-01-22',

@@ -32,12 +32,18 @@ const detailsQuestion: Question = {
     const prev = detailsSchema.safeParse(answers.details);
     return admissionDetailsCard(frame, prev.success ? prev.data : {});
   },
-  parse: (reply, { ctx }) => {
+  parse: async (reply, { ctx, frame, services }) => {
     if (!reply.value) return { ok: false, message: 'Please fill in the form above (the start date is needed), or type "cancel".' };
     const parsed = detailsSchema.safeParse(reply.value);
     if (!parsed.success) return { ok: false, message: firstProblem(parsed.error.issues) };
     const problem = withinAYear(parsed.data, ctx);
-    return problem ? { ok: false, message: problem } : { ok: true, value: parsed.data };
+    if (problem) return { ok: false, message: problem };
+    // A start on a weekend or a day the school is shut is probably a slip: asked again, kept if confirmed.
+    const odd = await services.questionableDate(ctx.schoolId, parsed.data.startDate, 'admissionStart');
+    if (odd && reply.value.confirmDate !== parsed.data.startDate) {
+      return { ok: false, message: `${odd} Please check the start date: if it is right, tick "Yes, that start date is right".`, card: admissionDetailsCard(frame, parsed.data, { date: parsed.data.startDate, problem: odd }) };
+    }
+    return { ok: true, value: parsed.data };
   },
 };
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { decisionCard, stageCard, triedCard, whatHappenedCard } from '../cards/questions/suspensionCards';
-import { ALTERNATIVES, suspensionAnswersSchema } from '../policy/cases';
+import { consultedCard, decisionCard, stageCard, triedCard, whatHappenedCard } from '../cards/questions/suspensionCards';
+import { ALTERNATIVES, CONSULTED_LABEL, CONSULTED_PARTIES, suspensionAnswersSchema } from '../policy/cases';
 import { Role } from '../policy/roles';
 import { Answers, FormContext } from './form/formContext';
 import { GuidedDialogSpec } from './form/guidedDialog';
 import { parseWith, Question } from './form/question';
-import { csvOf, dateString, optionalNumber, optionalText, requiredText } from './form/inputs';
+import { boolString, csvOf, dateString, optionalNumber, optionalText, requiredText } from './form/inputs';
 import { confirmQuestion } from './questions/confirmQuestion';
 import { pupilOf, pupilQuestion } from './questions/pupilQuestion';
 
@@ -24,6 +24,7 @@ const decisionSchema = z
     kind: z.enum(['suspension', 'permanentExclusion'], { error: 'Please choose a suspension or a permanent exclusion.' }),
     startDate: dateString('The first day'),
     days: optionalNumber(0.5, 45, 'The number of school days'),
+    missesExam: boolString,
   })
   .refine((d) => d.kind === 'permanentExclusion' || (d.days !== undefined && Number.isInteger(d.days * 2)), {
     message: 'Please give the number of school days, in whole or half days.',
@@ -73,16 +74,47 @@ const decisionQuestion: Question = {
     const prev = decisionSchema.safeParse(answers.decision);
     return decisionCard(frame, prev.success ? prev.data : {});
   },
-  parse: (reply) => {
+  parse: async (reply, { ctx, frame, services }) => {
     if (!reply.value) return { ok: false, message: 'Please fill in the form above with the decision, or type "cancel".' };
-    return parseWith(decisionSchema, reply.value);
+    const parsed = decisionSchema.safeParse(reply.value);
+    if (!parsed.success) return parseWith(decisionSchema, reply.value);
+    // A first day in the past or on a day the school is shut is probably a slip: asked again, kept if confirmed.
+    const problem = await services.questionableDate(ctx.schoolId, parsed.data.startDate, 'suspensionStart');
+    if (problem && reply.value.confirmDate !== parsed.data.startDate) {
+      return { ok: false, message: `${problem} Please check the first day: if it is right, tick "Yes, that first day is right".`, card: decisionCard(frame, parsed.data, { date: parsed.data.startDate, problem }) };
+    }
+    return { ok: true, value: parsed.data };
   },
 };
+
+const consultedSchema = z.object({ consulted: csvOf(CONSULTED_PARTIES, 'Discussed beforehand with') });
+
+/** A decision already made: was it discussed first with those the policy names (the plan flags what was not)? */
+const consultedQuestion: Question = {
+  id: 'consulted',
+  help: 'Tick who the decision was discussed with before it was made. Leave every box empty if none of them; the plan then puts those conversations first.',
+  skip: (answers) => answers.stage !== 'decided',
+  ask: ({ frame, answers }) => {
+    const prev = consultedSchema.safeParse(answers.consulted);
+    return consultedCard(frame, CONSULTED_PARTIES.map((p) => [p, capitalise(CONSULTED_LABEL[p])] as const), prev.success ? prev.data.consulted : []);
+  },
+  parse: (reply) => {
+    if (!reply.value) {
+      const t = (reply.text ?? '').trim().toLowerCase();
+      if (/^(none|no|nobody|no one|neither)\b/.test(t)) return { ok: true, value: { consulted: [] } };
+      return { ok: false, message: 'Please tick who the decision was discussed with (or none) and press Next.' };
+    }
+    return parseWith(consultedSchema, reply.value);
+  },
+};
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function toCase(answers: Answers, ctx: FormContext) {
   const tried = triedSchema.parse(answers.tried);
   const stage = stageSchema.parse(answers.stage);
   const recorded = stage === 'decided' && mayRecordDecision(ctx) ? decisionSchema.parse(answers.decision) : undefined;
+  const consulted = stage === 'decided' ? consultedSchema.parse(answers.consulted ?? {}).consulted : [];
   return {
     subject: pupilOf(answers).subject,
     answers: suspensionAnswersSchema.parse({
@@ -93,7 +125,8 @@ function toCase(answers: Answers, ctx: FormContext) {
       triedOther: tried.triedOther,
       sendConsiderations: tried.sendConsiderations,
       decisionReported: stage === 'decided' && !recorded,
-      ...(recorded ? { decision: { kind: recorded.kind, startDate: recorded.startDate, days: recorded.days ?? 1 } } : {}),
+      consultedBeforeDecision: consulted,
+      ...(recorded ? { decision: { kind: recorded.kind, startDate: recorded.startDate, days: recorded.days ?? 1, missesExam: recorded.missesExam } } : {}),
     }),
   };
 }
@@ -101,6 +134,6 @@ function toCase(answers: Answers, ctx: FormContext) {
 export const suspensionDialogSpec: GuidedDialogSpec = {
   id: 'suspension',
   title: 'Worry about a suspension',
-  questions: [pupilQuestion, whatHappenedQuestion, triedQuestion, stageQuestion, decisionQuestion, confirmQuestion(toCase)],
+  questions: [pupilQuestion, whatHappenedQuestion, triedQuestion, stageQuestion, decisionQuestion, consultedQuestion, confirmQuestion(toCase)],
   toCase,
 };

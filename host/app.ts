@@ -32,7 +32,7 @@ export async function startApp(config: Config, logger: Logger, connectionString:
   const store = new TableStore({ connectionString, tablePrefix: config.tablePrefix });
   await store.ensureTables();
   if (config.loadDemoSchool) {
-    const seeded = await seedDemoSchoolIfEmpty(new SchoolRepository(store.client(TABLES.schools)), new PupilRepository(store.client(TABLES.pupils)));
+    const seeded = await seedDemoSchoolIfEmpty(new SchoolRepository(store.client(TABLES.schools)), new PupilRepository(store.client(TABLES.pupils)), config.demoPolicy);
     if (seeded) logger.info({ event: 'demoSeeded', school: seeded }, 'loaded the synthetic demo school into an empty store');
   }
   const adapter = createAdapter(config, logger);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { POLICY_PROFILE_IDS, PolicyProfileId } from '../policy/profiles';
 
 /**
  * All settings come from the environment, are parsed once at start-up and frozen. Two modes:
@@ -61,6 +62,7 @@ const envSchema = z.object({
   ALLOWED_SERVICE_URLS: listOf(z.url({ protocol: /^https?$/ })),
   ALLOWED_TENANT_IDS: listOf(z.string().min(1).max(64)),
   LOAD_DEMO_SCHOOL: optionalText.pipe(z.enum(['true', 'false']).optional()),
+  DEMO_POLICY: optionalText.pipe(z.enum(POLICY_PROFILE_IDS, { error: `must be one of ${POLICY_PROFILE_IDS.join(', ')}` }).optional()),
   SHUTDOWN_GRACE_MS: optionalInt(0, 120_000),
   OUTBOX_INTERVAL_MS: optionalInt(200, 3_600_000),
   REMINDER_INTERVAL_MS: optionalInt(200, 3_600_000),
@@ -96,6 +98,8 @@ export interface Config {
   /** Empty means "the tenants of the schools in the store". */
   readonly allowedTenantIds: readonly string[];
   readonly loadDemoSchool: boolean;
+  /** Local only: the policy profile the demo school runs under (`DEMO_POLICY=offord npm start`); The Leys' by default. */
+  readonly demoPolicy: PolicyProfileId | undefined;
   readonly shutdownGraceMs: number;
   /** How often each instance looks for notifications to send, and for approvals to chase. */
   readonly outboxIntervalMs: number;
@@ -150,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     if (e.LOAD_DEMO_SCHOOL === 'true') {
       throw new ConfigError('LOAD_DEMO_SCHOOL: the synthetic demo school is for local mode only');
     }
+    if (e.DEMO_POLICY) throw new ConfigError('DEMO_POLICY: the synthetic demo school is for local mode only');
   }
 
   const config: Config = {
@@ -168,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     allowedServiceUrls: e.ALLOWED_SERVICE_URLS.length > 0 ? e.ALLOWED_SERVICE_URLS : mode === 'local' ? LOOPBACK_SERVICE_URLS : TEAMS_SERVICE_URLS,
     allowedTenantIds: e.ALLOWED_TENANT_IDS,
     loadDemoSchool: mode === 'local' && e.LOAD_DEMO_SCHOOL !== 'false',
+    demoPolicy: e.DEMO_POLICY,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? 10_000,
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS ?? 15_000,
     reminderIntervalMs: e.REMINDER_INTERVAL_MS ?? 60_000,

@@ -1,3 +1,4 @@
+import { hasDuties } from '../policy/approval';
 import { SchoolCalendar } from '../policy/calendar';
 import { StaffNotification } from '../policy/caseRecord';
 import { windowEnd } from '../policy/schoolHours';
@@ -7,7 +8,8 @@ import { CaseJobDeps } from './jobDeps';
 
 /**
  * An approval not acted on within the school's window is sent to the DSL again; if still waiting
- * after another window, it goes to the deputy DSL (with the buttons) and the headteacher (to know).
+ * after another window, it goes to the deputy DSL (with the buttons) and the headteacher (to know,
+ * or with the buttons where the law requires the notifications: then after the first window).
  * Each move is one transaction on the approval's index row, so with several instances running
  * exactly one of them acts.
  */
@@ -33,7 +35,10 @@ export class ApprovalReminders {
     const record = await cases.get(school.id, pending.caseId);
     if (!record || record.approval.decision) return false;
     const now = this.deps.clock();
-    const escalate = pending.stage === 1;
+    // Notifications the law requires are the headteacher's duty: not approved within the window, they
+    // go to the headteacher (who may approve them) at once, not after a second window.
+    const escalate = pending.stage === 1 || hasDuties(record);
+    const nextStage = escalate ? 2 : pending.stage + 1;
     const to = escalate
       ? school.staff.filter((s) => s.roles.includes('deputyDSL') || s.roles.includes('headteacher'))
       : school.staff.filter((s) => s.roles.includes('DSL'));
@@ -54,13 +59,13 @@ export class ApprovalReminders {
     for (let attempt = 0; attempt < 5; attempt++) {
       const seq = await cases.nextAuditSeq(school.id, record.id);
       try {
-        await cases.remind(school.id, record.id, pending.etag, pending.stage + 1, nextDue, notifications, {
+        await cases.remind(school.id, record.id, pending.etag, nextStage, nextDue, notifications, {
           caseId: record.id,
           seq,
           at: now.toISOString(),
           actor: { system: true },
           action: escalate ? 'escalated' : 'reminded',
-          detail: { to: to.map((m) => m.roles.filter((r) => r !== 'teacher').join('+')).join(','), recipients: to.length, stage: pending.stage + 1 },
+          detail: { to: to.map((m) => m.roles.filter((r) => r !== 'teacher').join('+')).join(','), recipients: to.length, stage: nextStage },
         });
         logger.info({ event: escalate ? 'approvalEscalated' : 'approvalReminded', school: school.id, caseId: record.id, recipients: to.length }, 'approval not yet decided');
         return true;

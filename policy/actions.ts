@@ -3,7 +3,6 @@ import { CaseRecord } from './caseRecord';
 import { isoDateSchema } from './dates';
 import { roleSchema } from './roles';
 import { EXTERNAL_RECIPIENTS, RECIPIENT_LABEL, Recipient } from './routing/step';
-import { SOURCES } from './sources';
 
 /**
  * Every step of a plan with a deadline becomes an action someone owns, tracked until it is done.
@@ -45,7 +44,7 @@ export function trackedActions(record: CaseRecord): TrackedAction[] {
       owner: s.owner,
       who: s.who,
       deadline: s.deadline,
-      statutory: SOURCES[s.source].kind === 'guidance' || s.flag === 'statutoryLimit',
+      statutory: s.source.kind === 'statute' || s.flag === 'statutoryLimit' || s.duty === true,
       label: s.staffWhat,
       status: 'open' as const,
       stage: 0,

@@ -16,10 +16,24 @@ export class SchoolCalendar {
     return this.terms.find((t) => t.start <= date && date <= t.end);
   }
 
+  /** The last day of the last term the school has entered. */
+  get termDatesEnd(): IsoDate {
+    return this.lastTermEnd;
+  }
+
+  /**
+   * True for a date after the last term the school has entered: whether it is a school day is not
+   * known, so a deadline there is an estimate (see isSchoolDay) and the plan says term dates are missing.
+   */
+  isEstimated(date: IsoDate): boolean {
+    return date > this.lastTermEnd;
+  }
+
   /**
    * A school day is a weekday inside a term, outside its breaks, that is neither a bank holiday
    * nor a closure. Beyond the last term the profile lists, weekdays that are not bank holidays
-   * count, so that a deadline is never lost for want of next year's term dates.
+   * count: a deadline is never lost for want of next year's term dates, and holidays could only make
+   * it later, so this is the earliest it can be. Such a date is marked estimated (isEstimated).
    */
   isSchoolDay(date: IsoDate): boolean {
     if (isWeekend(date) || isBankHoliday(date)) return false;

@@ -170,7 +170,7 @@ export function staffNotifications(profile: SchoolProfile, caseId: string, plan:
     channel: 'teams' as const,
     to: { aadObjectId: member.aadObjectId, name: member.name, roles: member.roles },
     view: member.roles.some((r) => LEAD_ROLES.has(r)) ? ('lead' as const) : ('staff' as const),
-    kind: plan.steps.some((s) => s.needsApprovalBy) && member.roles.some((r) => APPROVER_ROLES.has(r)) ? ('approval' as const) : ('case' as const),
+    kind: plan.steps.some((s) => s.needsApprovalBy) && (member.roles.some((r) => APPROVER_ROLES.has(r)) || (member.roles.includes('headteacher') && plan.steps.some((s) => s.duty && s.needsApprovalBy))) ? ('approval' as const) : ('case' as const),
     stepIds: [...stepIds],
     status: 'pending' as const,
   }));

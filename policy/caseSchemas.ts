@@ -4,14 +4,27 @@ import { isoDateSchema } from './dates';
 import { roleSchema } from './roles';
 import { AuditEntry, CaseRecord, caseSubjectSchema, Notification } from './caseRecord';
 import { RECIPIENT_LABEL, Recipient } from './routing/step';
-import { SOURCES, SourceKey } from './sources';
+import { Citation } from './profiles/citations';
 
 /**
  * Schemas for what is read back from storage: a row written by an older version, or damaged, is
  * refused rather than half-used.
  */
 const recipientSchema = z.enum(Object.keys(RECIPIENT_LABEL) as [Recipient, ...Recipient[]]);
-const sourceKeySchema = z.enum(Object.keys(SOURCES) as [SourceKey, ...SourceKey[]]);
+const citationSchema: z.ZodType<Citation> = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('policy'), document: z.string(), section: z.string(), quote: z.string() }),
+  z.object({ kind: z.literal('statute'), document: z.string(), paragraph: z.string(), summary: z.string() }),
+]);
+
+/**
+ * Cases saved before plans carried their citations named a source by key (and a county pack): they
+ * are read with a citation that says so, rather than refused.
+ */
+const sourceSchema = z.union([
+  citationSchema,
+  z.string().transform((key): Citation => ({ kind: 'statute', document: 'A rule of an earlier version of this app', paragraph: key, summary: 'Recorded before plans carried the words of their sources.' })),
+]);
+const LEGACY_PACK_DOCUMENT: Record<string, string> = { hertfordshire: 'Hertfordshire policy pack (earlier version)', cambridgeshire: 'Cambridgeshire policy pack (earlier version)' };
 
 const timingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('immediately') }),
@@ -36,20 +49,30 @@ export const routingStepSchema = z.object({
   after: z.array(z.string()).optional(),
   requiresConsentOf: z.literal('parentsCarers').optional(),
   rationale: z.string(),
-  source: sourceKeySchema,
-  alsoSources: z.array(sourceKeySchema).optional(),
-  flag: z.enum(['statutoryLimit', 'differentIntervention', 'safeguarding']).optional(),
+  source: sourceSchema,
+  alsoSources: z.array(sourceSchema).optional(),
+  flag: z.enum(['statutoryLimit', 'differentIntervention', 'safeguarding', 'missedBeforeDecision']).optional(),
+  duty: z.boolean().optional(),
+  estimated: z.boolean().optional(),
   contact: z.object({ name: z.string(), email: z.string().optional(), phone: z.string().optional() }).optional(),
 });
 
-export const routingPlanSchema = z.object({
+export const routingPlanSchema = z.preprocess(
+  (input) => {
+    if (typeof input !== 'object' || input === null || Array.isArray(input) || 'policy' in input) return input;
+    const { pack, ...rest } = input as Record<string, unknown>;
+    return { ...rest, policy: { profile: String(pack), document: LEGACY_PACK_DOCUMENT[String(pack)] ?? String(pack) } };
+  },
+  z.object({
   caseType: caseTypeSchema,
   today: isoDateSchema,
-  pack: z.enum(['hertfordshire', 'cambridgeshire']),
+  policy: z.object({ profile: z.string(), document: z.string() }),
+  blocked: z.object({ reason: z.string(), source: citationSchema }).optional(),
   inScope: z.boolean(),
   statusLabels: z.array(z.string()),
   steps: z.array(routingStepSchema),
-});
+  }),
+);
 
 const actorSchema = z.object({ aadObjectId: z.string(), name: z.string() });
 

@@ -61,6 +61,11 @@ export const suspensionHistorySchema = z.object({
   suspensionsThisYear: z.number().int().min(0).max(100).default(0),
   daysThisYear: z.number().min(0).max(200).default(0),
   daysThisTerm: z.number().min(0).max(100).default(0),
+  /**
+   * School days of suspension running straight up to this one (back-to-back suspensions): the
+   * sixth-day duty counts consecutive days, however many fixed periods they are made of.
+   */
+  consecutiveDaysBefore: z.number().min(0).max(200).default(0),
 });
 export type SuspensionHistory = z.infer<typeof suspensionHistorySchema>;
 
@@ -69,7 +74,19 @@ export const decisionSchema = z.object({
   startDate: isoDateSchema,
   /** School days of the suspension (not used for a permanent exclusion). */
   days: z.number().min(0.5).max(45).default(1),
+  /** The child would miss a public examination or a national curriculum test. */
+  missesExam: z.boolean().default(false),
 });
+
+/** Who a policy says must be consulted before a decision: asked when a decision is reported. */
+export const CONSULTED_PARTIES = ['virtualSchool', 'parentsCarers', 'socialWorker'] as const;
+export const consultedPartySchema = z.enum(CONSULTED_PARTIES);
+export type ConsultedParty = z.infer<typeof consultedPartySchema>;
+export const CONSULTED_LABEL: Record<ConsultedParty, string> = {
+  virtualSchool: "the child's Virtual School (or its education adviser)",
+  parentsCarers: "the child's parents, carers or guardians",
+  socialWorker: "the child's social worker",
+};
 export type SuspensionDecision = z.infer<typeof decisionSchema>;
 
 export const suspensionAnswersSchema = z
@@ -85,6 +102,8 @@ export const suspensionAnswersSchema = z
     decision: decisionSchema.optional(),
     /** A member of staff says a decision has been made but is not the one to record it. */
     decisionReported: z.boolean().default(false),
+    /** For a decision already made: who it was discussed with before it was made. */
+    consultedBeforeDecision: z.array(consultedPartySchema).max(CONSULTED_PARTIES.length).default([]),
   })
   .refine((a) => a.stage !== 'decided' || a.decision !== undefined, { message: 'a decided suspension needs its dates and days', path: ['decision'] });
 export type SuspensionAnswers = z.infer<typeof suspensionAnswersSchema>;

@@ -2,7 +2,8 @@ import { SchoolCalendar } from './calendar';
 import { count, Count, groupMean, share } from './digest';
 import { IsoDate } from './dates';
 import { cohortFlags, Pupil } from './pupil';
-import { SchoolProfile, Term } from './schoolProfile';
+import { coveredBy } from './scope';
+import { schoolPolicy, SchoolProfile, Term } from './schoolProfile';
 
 /**
  * The termly report to governors the policies ask for (Offord, "Roles and Responsibilities": the
@@ -33,7 +34,8 @@ export function governorsReport(input: {
   const { school, term } = input;
   const asAt = term.end as IsoDate;
   const flags = input.pupils.map((p) => ({ p, f: cohortFlags(p, asAt) }));
-  const inCohort = flags.filter(({ f }) => f.cla || f.cpla || f.cwswCurrent || f.cwswPast || (f.kinship && school.pack === 'hertfordshire'));
+  const policy = schoolPolicy(school);
+  const inCohort = flags.filter(({ f }) => coveredBy(policy, f));
   const cohortIds = new Set(inCohort.map(({ p }) => p.id));
   const cla = flags.filter(({ f }) => f.cla).map(({ p }) => p);
   const withPep = cla.filter((p) => (input.pepDates.get(p.id) ?? []).some((d) => d >= term.start && d <= term.end));

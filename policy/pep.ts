@@ -5,14 +5,17 @@ import { Term } from './schoolProfile';
 
 /**
  * Personal education plans for children in care: a PEP meeting every term, at least three a year
- * (Leys and Holy Family: "at least 3 PEP meetings for each CLA"), and a new PEP within 10 school
- * days of joining (Promoting the education of looked-after and previously looked-after children,
- * 2018; docs/DOMAIN.md).
+ * (statutory: reviewed termly; Leys and Holy Family: "at least 3 PEP meetings for each CLA"), a new
+ * PEP within 10 school days of joining, and within 20 school days of coming into care while on roll
+ * (Promoting the education of looked-after and previously looked-after children, 2018, with the care
+ * planning guidance; docs/DOMAIN.md).
  */
 export type PepState = 'ok' | 'dueThisTerm' | 'dueSoon' | 'newPepDue' | 'overdue';
 
 export interface PepStatus {
   state: PepState;
+  /** Which PEP: the termly one, the first after joining, or the first after coming into care. */
+  reason: 'termly' | 'joined' | 'enteredCare';
   /** When the next PEP must have happened by. */
   dueBy: IsoDate;
   lastPep?: IsoDate;
@@ -30,25 +33,32 @@ export function pepStatus(pupil: Pupil, lastPep: IsoDate | undefined, calendar: 
   if (!cohortFlags(pupil, today).cla) return undefined;
   const base = lastPep ? { lastPep } : {};
 
-  // A new starter: a PEP within 10 school days of joining, whatever the term.
+  // A new starter: a PEP within 10 school days of joining, whatever the term; until it is held it
+  // stays overdue, however long ago they joined.
   if (pupil.onRollSince && (!lastPep || lastPep < pupil.onRollSince)) {
     const newPepBy = calendar.addSchoolDays(pupil.onRollSince as IsoDate, 10);
-    if (today <= newPepBy) return { state: 'newPepDue', dueBy: newPepBy, ...base };
-    if (calendar.schoolDaysBetween(pupil.onRollSince as IsoDate, today) <= 60) return { state: 'overdue', dueBy: newPepBy, ...base };
+    return { state: today <= newPepBy ? 'newPepDue' : 'overdue', reason: 'joined', dueBy: newPepBy, ...base };
+  }
+  // A child who came into care while on roll: a PEP within 20 school days of entering care (care
+  // planning guidance), and overdue until it is held.
+  const since = cohortFlags(pupil, today).cla?.since;
+  if (since && (!pupil.onRollSince || since > pupil.onRollSince) && (!lastPep || lastPep < since)) {
+    const firstPepBy = calendar.addSchoolDays(since, 20);
+    return { state: today <= firstPepBy ? 'newPepDue' : 'overdue', reason: 'enteredCare', dueBy: firstPepBy, ...base };
   }
 
   const terms = calendar.allTerms();
   const current: Term | undefined = calendar.termOf(today) ?? terms.find((t) => t.start > today);
-  if (!current) return { state: 'ok', dueBy: today, ...base };
+  if (!current) return { state: 'ok', reason: 'termly', dueBy: today, ...base };
   const termEnd = calendar.termEndFor(current.start) ?? current.end;
-  if (lastPep && lastPep >= current.start && lastPep <= current.end) return { state: 'ok', dueBy: termEnd as IsoDate, ...base };
+  if (lastPep && lastPep >= current.start && lastPep <= current.end) return { state: 'ok', reason: 'termly', dueBy: termEnd as IsoDate, ...base };
 
   const previous = [...terms].reverse().find((t) => t.end < current.start);
   if (previous && (!lastPep || lastPep < previous.start) && (!pupil.onRollSince || pupil.onRollSince < previous.start)) {
-    return { state: 'overdue', dueBy: termEnd as IsoDate, ...base };
+    return { state: 'overdue', reason: 'termly', dueBy: termEnd as IsoDate, ...base };
   }
   const remindFrom = schoolDaysBefore(calendar, termEnd as IsoDate, reminderSchoolDays);
-  return { state: today >= remindFrom ? 'dueSoon' : 'dueThisTerm', dueBy: termEnd as IsoDate, ...base };
+  return { state: today >= remindFrom ? 'dueSoon' : 'dueThisTerm', reason: 'termly', dueBy: termEnd as IsoDate, ...base };
 }
 
 /** The school day `n` school days before `date`. */

@@ -39,7 +39,12 @@ export const cplaStatusSchema = z.object({
 
 export const cwswStatusSchema = z.object({
   kind: z.literal('CWSW'),
-  plan: z.enum(['CIN', 'CP']),
+  /**
+   * CIN and CP plans; `assessment`: assessed under section 17 with a social worker allocated and no
+   * plan yet, who has a social worker all the same (virtual school head role extension, "Defining
+   * the cohort of children with a social worker").
+   */
+  plan: z.enum(['CIN', 'CP', 'assessment']),
   /** Absent while the plan is open; the date it closed otherwise. */
   endedOn: isoDateSchema.optional(),
 });
@@ -121,7 +126,10 @@ export interface CohortFlags {
   cla?: ClaStatus;
   cpla?: CplaStatus;
   cwswCurrent?: CwswStatus;
+  /** A plan that ended in the last six years. */
   cwswPast?: CwswStatus;
+  /** A plan that ended at any time, however long ago (for a policy with no six-year window). */
+  cwswEnded?: CwswStatus;
   kinship: boolean;
   /** CLA or CPLA (Offord, Definitions: "collectively referred to as care experienced"). */
   careExperienced: boolean;
@@ -138,12 +146,18 @@ export function cohortFlags(pupil: Pick<Pupil, 'statuses'>, today: IsoDate): Coh
   const cwsw = active.filter((s): s is CwswStatus => s.kind === 'CWSW');
   const cwswCurrent = cwsw.find((s) => !s.endedOn || compareDates(s.endedOn, today) > 0);
   const cwswPast = cwswCurrent ? undefined : cwsw.find((s) => s.endedOn !== undefined);
+  const cwswEnded = cwswCurrent
+    ? undefined
+    : pupil.statuses
+        .filter((s): s is CwswStatus => s.kind === 'CWSW' && s.endedOn !== undefined && compareDates(s.endedOn, today) <= 0)
+        .sort((a, b) => compareDates(b.endedOn!, a.endedOn!))[0];
   const kinship = active.some((s) => s.kind === 'KINSHIP');
   return {
     cla,
     cpla,
     cwswCurrent,
     cwswPast,
+    cwswEnded,
     kinship,
     careExperienced: Boolean(cla || cpla),
     onCpPlan: cwswCurrent?.plan === 'CP',

@@ -106,12 +106,24 @@ export function readCplaRoute(raw: string): CellResult<CplaStatus['route']> {
   return problem(`${shown(raw)} is not a way of leaving care: use adoption, SGO or CAO, or leave it blank`);
 }
 
-const PLANS: Record<string, CwswStatus['plan']> = { cin: 'CIN', childinneed: 'CIN', s17: 'CIN', cp: 'CP', cpp: 'CP', childprotection: 'CP', childprotectionplan: 'CP' };
+const PLANS: Record<string, CwswStatus['plan']> = {
+  cin: 'CIN',
+  childinneed: 'CIN',
+  s17: 'CIN',
+  cp: 'CP',
+  cpp: 'CP',
+  childprotection: 'CP',
+  childprotectionplan: 'CP',
+  // Assessed under section 17 with a social worker allocated, no plan yet.
+  assessment: 'assessment',
+  s17assessment: 'assessment',
+  assessed: 'assessment',
+};
 
 export function readPlan(raw: string): CellResult<CwswStatus['plan']> {
   const plan = PLANS[squash(raw)];
   if (plan) return ok(plan);
-  return problem(`${shown(raw)} is not a plan: use CIN (Child in Need) or CP (Child Protection), or leave it blank`);
+  return problem(`${shown(raw)} is not a plan: use CIN (Child in Need), CP (Child Protection) or assessment (assessed under section 17, social worker allocated, no plan yet), or leave it blank`);
 }
 
 export function readKinship(raw: string): CellResult<'formal' | 'informal'> {

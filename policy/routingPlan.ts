@@ -5,8 +5,12 @@ import { cohortFlags, Pupil } from './pupil';
 import { SchoolProfile } from './schoolProfile';
 import { admissionSteps } from './routing/admission';
 import { attendanceSteps } from './routing/attendance';
-import { inScope, outOfScopeSteps, statusLabels } from './routing/common';
-import { makeStep, RuleContext } from './routing/context';
+import { outOfScopeSteps, statusLabels } from './routing/common';
+import { cite, makeStep, RuleContext } from './routing/context';
+import { formatDate } from './dates';
+import { STATUTORY } from './profiles/citations';
+import { coveredBy } from './scope';
+import { schoolPolicy } from './schoolProfile';
 import { Recipient, RoutingPlan, RoutingStep } from './routing/step';
 import { suspensionSteps } from './routing/suspension';
 
@@ -57,23 +61,23 @@ export function routingPlan(
   const answers = caseAnswersSchema.parse(answersInput);
   if (answers.caseType !== caseType) throw new Error(`answers are for a ${answers.caseType} case, not ${caseType}`);
   const calendar = new SchoolCalendar(profile.calendar);
-  const base = { caseType, today, pack: profile.pack } as const;
+  const policy = schoolPolicy(profile);
+  const base = { caseType, today, policy: { profile: policy.profile, document: policy.document } } as const;
 
   if (!pupil) {
-    return { ...base, inScope: false, statusLabels: [], steps: [unknownPupilStep(profile, calendar, today)] };
+    return { ...base, inScope: false, statusLabels: [], steps: withTermDates({ profile, calendar, today }, [unknownPupilStep(profile, calendar, today)]) };
   }
   const flags = cohortFlags(pupil, today);
   const ctx: RuleContext = {
     pupil,
     flags,
     profile,
+    policy,
     calendar,
     today,
-    pack: profile.pack,
     hasSocialWorkerNow: Boolean(flags.cla || flags.cwswCurrent),
   };
-  const covered = inScope(ctx);
-  if (!covered) return { ...base, inScope: false, statusLabels: statusLabels(ctx), steps: outOfScopeSteps(ctx) };
+  if (!coveredBy(policy, flags)) return { ...base, inScope: false, statusLabels: statusLabels(ctx), steps: withTermDates(ctx, outOfScopeSteps(ctx)) };
 
   let steps: RoutingStep[];
   switch (answers.caseType) {
@@ -87,7 +91,37 @@ export function routingPlan(
       steps = admissionSteps(ctx, answers);
       break;
   }
-  return { ...base, inScope: true, statusLabels: statusLabels(ctx), steps: order(steps) };
+  const over45 = steps.find((s) => s.id === 'suspension.decided.over45Days');
+  return {
+    ...base,
+    ...(over45 ? { blocked: { reason: over45.what, source: STATUTORY.fortyFiveDays } } : {}),
+    inScope: true,
+    statusLabels: statusLabels(ctx),
+    steps: withTermDates(ctx, order(steps)),
+  };
+}
+
+/**
+ * Deadlines after the last term date the school has entered are estimates (counted in weekdays, the
+ * earliest they can be): the plan says so, and the DSL is asked to add the term dates.
+ */
+function withTermDates(ctx: Pick<RuleContext, 'profile' | 'calendar' | 'today'>, steps: RoutingStep[]): RoutingStep[] {
+  const estimated = steps.filter((s) => s.estimated);
+  if (estimated.length === 0) return steps;
+  const end = ctx.calendar.termDatesEnd;
+  return [
+    ...steps,
+    makeStep(ctx, {
+      id: 'lead.dsl.termDates',
+      who: 'DSL',
+      owner: 'DSL',
+      what: `The school's term dates end on ${formatDate(end)}, so ${estimated.length === 1 ? 'one deadline here falls' : `${estimated.length} deadlines here fall`} after them: counted as if every weekday were a school day (the earliest they can be) and marked estimated. Add the next term dates to the school profile.`,
+      staffWhat: 'The DSL adds the school\'s next term dates.',
+      timing: { kind: 'promptly' },
+      rationale: 'Deadlines are counted in school days, and the school days after the entered term dates are not known.',
+      source: estimated[0]!.source,
+    }),
+  ];
 }
 
 function unknownPupilStep(profile: SchoolProfile, calendar: SchoolCalendar, today: IsoDate): RoutingStep {
@@ -99,6 +133,6 @@ function unknownPupilStep(profile: SchoolProfile, calendar: SchoolCalendar, toda
     staffWhat: 'The Designated Safeguarding Lead (DSL) is told and decides the next steps.',
     timing: { kind: 'sameDay' },
     rationale: 'The child could not be matched to the register, so the policy cannot be applied automatically.',
-    source: profile.pack === 'hertfordshire' ? 'leysReferToDsl' : 'offordDslLiaison',
+    ...cite({ policy: schoolPolicy(profile) }, 'lead.referForAdvice', 'dslLeads'),
   });
 }

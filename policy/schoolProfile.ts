@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import { compareDates, isoDateSchema } from './dates';
+import { resolvePolicy, ResolvedPolicy, schoolPolicySchema } from './profiles';
 import { Role, roleSchema } from './roles';
-
-/** The two policy packs the seed policies come from (see ../shared/policies/README.md). */
-export const POLICY_PACKS = ['hertfordshire', 'cambridgeshire'] as const;
-export const policyPackSchema = z.enum(POLICY_PACKS, {
-  error: (issue) =>
-    `policy pack "${String(issue.input)}" does not exist; choose one of: ${POLICY_PACKS.join(', ')}`,
-});
-export type PolicyPack = z.infer<typeof policyPackSchema>;
 
 export const schoolIdSchema = z.string().regex(/^[a-z0-9-]{2,40}$/, 'lower-case letters, digits and hyphens, 2 to 40 characters');
 
@@ -51,17 +44,36 @@ export const calendarSchema = z.object({
 });
 export type CalendarData = z.infer<typeof calendarSchema>;
 
-/** Statutory thresholds, overridable per school only to be stricter. */
-export const thresholdsSchema = z.object({
-  /** Below this attendance % a pupil is persistently absent (Working together to improve school attendance, 2024). */
-  persistentAbsencePercent: z.number().min(0).max(100).default(90),
-  /** At or below this % a pupil is severely absent (same guidance). */
-  severeAbsencePercent: z.number().min(0).max(100).default(50),
-  /** Consecutive school days of unauthorised absence after which the local authority is told. */
-  consecutiveUnauthorisedDays: z.number().int().min(1).max(10).default(10),
-  /** How many school days before a term ends to remind about a missing PEP. */
-  pepReminderSchoolDays: z.number().int().min(1).max(30).default(10),
-});
+/**
+ * Statutory thresholds (Working together to improve school attendance, 2024: persistent absence is
+ * missing 10% or more of sessions, severe 50% or more; the local authority is told of 10 school days'
+ * unauthorised absence). A school may only make them stricter: a looser profile is refused on load.
+ */
+export const thresholdsSchema = z
+  .object({
+    /** At or below this attendance % a pupil is persistently absent. */
+    persistentAbsencePercent: z
+      .number()
+      .min(90, 'may only be stricter than the statutory threshold: persistent absence is attendance of 90% or less (missing 10% of sessions), so give 90 or more')
+      .max(100)
+      .default(90),
+    /** At or below this % a pupil is severely absent. */
+    severeAbsencePercent: z
+      .number()
+      .min(50, 'may only be stricter than the statutory threshold: severe absence is attendance of 50% or less, so give 50 or more')
+      .max(100)
+      .default(50),
+    /** Consecutive school days of unauthorised absence after which the local authority is told. */
+    consecutiveUnauthorisedDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(10, 'may only be stricter than the statutory threshold: the local authority is told after 10 consecutive school days at most')
+      .default(10),
+    /** How many school days before a term ends to remind about a missing PEP. */
+    pepReminderSchoolDays: z.number().int().min(1).max(30).default(10),
+  })
+  .refine((t) => t.severeAbsencePercent < t.persistentAbsencePercent, { message: 'severe absence must be a lower attendance than persistent absence', path: ['severeAbsencePercent'] });
 export type Thresholds = z.infer<typeof thresholdsSchema>;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time written HH:MM (24-hour)');
@@ -102,11 +114,30 @@ export const retentionSettingsSchema = z.object({
   yearsAfterBirth: z.number().int().min(25).max(100).default(25),
 });
 
-export const schoolProfileSchema = z
+/** The local authority's exclusions team: told without delay of every suspension and permanent exclusion. */
+export const exclusionsContactSchema = z.object({
+  name: z.string().trim().min(1).max(120),
+  email: z.email().max(254),
+  phone: z.string().trim().max(40).optional(),
+});
+
+/** Profiles written before policy profiles named a county pack; each maps to its pack's fullest seed. */
+const LEGACY_PACK_PROFILE: Record<string, string> = { hertfordshire: 'leys', cambridgeshire: 'offord' };
+
+function fromLegacyPack(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const { pack, ...rest } = input as Record<string, unknown>;
+  if (pack === undefined || 'policy' in rest) return input;
+  return { ...rest, policy: { profile: typeof pack === 'string' ? (LEGACY_PACK_PROFILE[pack] ?? pack) : pack } };
+}
+
+export const schoolProfileObjectSchema = z
   .object({
     id: schoolIdSchema,
     name: z.string().trim().min(1).max(120),
-    pack: policyPackSchema,
+    /** The school's own policy: the closest of the five profiles, and what its document adds or leaves out. */
+    policy: schoolPolicySchema,
+    exclusionsContact: exclusionsContactSchema,
     /** Entra ID tenant the school's staff sign in from. */
     tenantId: z.string().trim().min(1).max(64),
     /** The school's own local authority (its Virtual School serves children it places). */
@@ -161,8 +192,14 @@ export const schoolProfileSchema = z
       ids.add(s.aadObjectId);
     }
   });
-export type SchoolProfile = z.infer<typeof schoolProfileSchema>;
-export type SchoolProfileInput = z.input<typeof schoolProfileSchema>;
+export const schoolProfileSchema = z.preprocess(fromLegacyPack, schoolProfileObjectSchema);
+export type SchoolProfile = z.infer<typeof schoolProfileObjectSchema>;
+export type SchoolProfileInput = z.input<typeof schoolProfileObjectSchema>;
+
+/** The school's policy, resolved: which rules it states and the sentence behind each. */
+export function schoolPolicy(profile: Pick<SchoolProfile, 'policy'>): ResolvedPolicy {
+  return resolvePolicy(profile.policy);
+}
 
 export class ProfileError extends Error {
   constructor(

@@ -2,7 +2,7 @@ import { CaseType } from './cases';
 import { formatDate, IsoDate } from './dates';
 import { Role, viewFor } from './roles';
 import { RECIPIENT_LABEL, Recipient, RoutingPlan, RoutingStep, Timing } from './routing/step';
-import { citation, SOURCES } from './sources';
+import { citationText } from './profiles/citations';
 
 /**
  * Need to know (Offord and the provider template: "share confidential and personal information on
@@ -19,6 +19,8 @@ export interface StaffStep {
 export interface StaffPlanView {
   view: 'staff';
   caseType: CaseType;
+  /** Why the case cannot be sent as it stands (a suspension past the 45-day limit). */
+  blocked?: string;
   steps: StaffStep[];
 }
 
@@ -31,6 +33,7 @@ export interface LeadStep extends RoutingStep {
 export interface LeadPlanView {
   view: 'lead';
   caseType: CaseType;
+  blocked?: string;
   inScope: boolean;
   statusLabels: string[];
   steps: LeadStep[];
@@ -57,11 +60,18 @@ export function whenLabel(timing: Timing, deadline: IsoDate, today: IsoDate): st
   }
 }
 
+/** A step's deadline in words, said to be an estimate when it falls after the term dates the school has entered. */
+function stepWhen(s: Pick<RoutingStep, 'timing' | 'deadline' | 'estimated'>, today: IsoDate): string {
+  const when = whenLabel(s.timing, s.deadline, today);
+  return s.estimated ? `${when}, estimated: term dates not entered yet` : when;
+}
+
 export function staffView(plan: RoutingPlan): StaffPlanView {
   return {
     view: 'staff',
     caseType: plan.caseType,
-    steps: plan.steps.map((s) => ({ who: RECIPIENT_LABEL[s.who], what: s.staffWhat, when: whenLabel(s.timing, s.deadline, plan.today), deadline: s.deadline })),
+    ...(plan.blocked ? { blocked: plan.blocked.reason } : {}),
+    steps: plan.steps.map((s) => ({ who: RECIPIENT_LABEL[s.who], what: s.staffWhat, when: stepWhen(s, plan.today), deadline: s.deadline })),
   };
 }
 
@@ -69,9 +79,10 @@ export function leadView(plan: RoutingPlan): LeadPlanView {
   return {
     view: 'lead',
     caseType: plan.caseType,
+    ...(plan.blocked ? { blocked: plan.blocked.reason } : {}),
     inScope: plan.inScope,
     statusLabels: plan.statusLabels,
-    steps: plan.steps.map((s) => ({ ...s, whoLabel: RECIPIENT_LABEL[s.who], when: whenLabel(s.timing, s.deadline, plan.today), citation: citation(SOURCES[s.source]) })),
+    steps: plan.steps.map((s) => ({ ...s, whoLabel: RECIPIENT_LABEL[s.who], when: stepWhen(s, plan.today), citation: citationText(s.source) })),
   };
 }
 

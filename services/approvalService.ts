@@ -1,10 +1,10 @@
 import { AdaptiveCard } from '../cards/adaptiveCard';
 import { approvalRefusedCard } from '../cards/approvalCard';
 import { cardReply } from '../cards/cardReply';
-import { decide, DecisionRequest } from '../policy/approval';
+import { decide, mayDecide, DecisionRequest } from '../policy/approval';
 import { Actor, AuditEntry, CaseRecord, ExternalNotification } from '../policy/caseRecord';
 import { formatLondonDateTime } from '../policy/dates';
-import { canApprove, viewFor } from '../policy/roles';
+import { viewFor } from '../policy/roles';
 import { AuditSequenceTakenError, CaseRepository, DecisionConflictError } from '../storage/caseRepository';
 import { conversationRefSchema } from '../storage/conversationRefRepository';
 import { BackgroundWork } from './backgroundWork';
@@ -46,7 +46,7 @@ export class ApprovalService {
     const record = await this.deps.cases.get(membership.school.id, caseId);
     if (!record) return undefined;
     if (!mayReadCase(membership)) return approvalRefusedCard(record.ref, FOR_LEADS);
-    return this.deps.cards.approval(record, membership.school, { forApprover: canApprove(membership.roles) });
+    return this.deps.cards.approval(record, membership.school, { forApprover: mayDecide(membership.roles, record) });
   }
 
   async decide(membership: Membership, actor: Actor, caseId: string, request: DecisionRequest): Promise<AdaptiveCard | undefined> {
@@ -80,6 +80,12 @@ export class ApprovalService {
             return cards.approval(record, school, { forApprover: true, notifications, error: 'That choice no longer matches this case. Please choose again.' });
           case 'nothingToApprove':
             return cards.approval(record, school, { forApprover: false, notifications, banner: 'Nothing in this case is waiting for approval.' });
+          case 'dutiesCannotBeDeclined':
+            return cards.approval(record, school, {
+              forApprover: true,
+              notifications,
+              error: 'These notifications are required by law once a suspension is decided, so they cannot be declined. To change what they say, choose Amend and add a note.',
+            });
         }
       }
 

@@ -1,10 +1,11 @@
-import { CaseNotSavedError, CaseRequest, FormServices, RaisedCase } from './formServices';
+import { CaseBlockedError, CaseNotSavedError, CaseRequest, FormServices, RaisedCase } from './formServices';
 import { SchoolCalendar } from '../policy/calendar';
 import { newCaseId, newCaseRef } from '../policy/caseIds';
 import { AuditEntry, CaseRecord, externalNotifications, staffNotifications } from '../policy/caseRecord';
 import { trackedActions } from '../policy/actions';
 import { CaseAnswers } from '../policy/cases';
-import { formatDate, isoDate, londonDate } from '../policy/dates';
+import { formatDate, isoDate, IsoDate, londonDate } from '../policy/dates';
+import { DatePurpose, questionableDate } from '../policy/dateChecks';
 import { latestPep, pepStatus } from '../policy/pep';
 import { PepRepository } from '../storage/pepRepository';
 import { Pupil } from '../policy/pupil';
@@ -54,6 +55,11 @@ export class CaseService implements FormServices {
     return this.deps.clock();
   }
 
+  async questionableDate(schoolId: string, date: IsoDate, purpose: DatePurpose): Promise<string | undefined> {
+    const profile = await this.deps.directory.school(schoolId);
+    return questionableDate(new SchoolCalendar(profile.calendar), londonDate(this.deps.clock()), date, purpose);
+  }
+
   searchPupils(schoolId: string, query: string, limit: number) {
     return this.deps.pupils.search(schoolId, query, limit);
   }
@@ -78,6 +84,8 @@ export class CaseService implements FormServices {
       // A Send pressed again (or retried by Teams) is not looked for first: saving it again fails on
       // its draft row, and `create` answers with the case saved the first time.
       const prepared = await this.prepare(request);
+      // The confirmation refuses it too; this is the last line: never saved as it stands.
+      if (prepared.plan.blocked) throw new CaseBlockedError(prepared.plan.blocked.reason);
       for (let attempt = 0; attempt < 5; attempt++) {
         const record = this.record(request, prepared);
         tried.set(record.id, prepared.plan);
@@ -166,7 +174,8 @@ export class CaseService implements FormServices {
     if (answers.caseType === 'suspension' && pupil) {
       // The statutory totals come from the record, not from what someone remembers.
       const decided = await this.deps.cases.listForPupil(request.schoolId, pupil.id);
-      answers = { ...answers, history: suspensionHistory(decided, new SchoolCalendar(profile.calendar), today) };
+      const startingOn = answers.stage === 'decided' && answers.decision ? answers.decision.startDate : undefined;
+      answers = { ...answers, history: suspensionHistory(decided, new SchoolCalendar(profile.calendar), today, startingOn) };
     }
     const plan = routingPlan(answers.caseType, answers, pupil, profile, today);
     return { profile, pupil, answers, plan, now };
@@ -208,7 +217,7 @@ export class CaseService implements FormServices {
         actor: { system: true },
         action: 'routed',
         detail: {
-          pack: p.plan.pack,
+          policy: p.plan.policy.profile,
           inScope: p.plan.inScope,
           steps: p.plan.steps.length,
           stepIds: p.plan.steps.map((s) => s.id).join(','),

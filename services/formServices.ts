@@ -3,6 +3,8 @@ import { CaseAnswers } from '../policy/cases';
 import { CaseSubject } from '../policy/caseRecord';
 import { Pupil } from '../policy/pupil';
 import { RoutingPlan } from '../policy/routing/step';
+import { IsoDate } from '../policy/dates';
+import { DatePurpose } from '../policy/dateChecks';
 
 export interface CaseRequest {
   schoolId: string;
@@ -32,6 +34,8 @@ export interface FormServices {
   raiseCase(request: CaseRequest): Promise<RaisedCase>;
   /** Starts sending the internal cards of a saved case to role holders who have the app, after the turn (never throws: the outbox retries what fails). */
   deliverStaffNotifications(schoolId: string, caseId: string): Promise<void>;
+  /** Why a date is probably a slip for this school (see policy/dateChecks.ts), or undefined. */
+  questionableDate(schoolId: string, date: IsoDate, purpose: DatePurpose): Promise<string | undefined>;
   /** Records a PEP meeting; returns a sentence on when the next one is due. */
   recordPep(schoolId: string, pupilId: string, date: string, by: { aadObjectId: string; name: string }, note?: string): Promise<string>;
 }
@@ -44,5 +48,13 @@ export class CaseNotSavedError extends Error {
   constructor(cause: unknown) {
     super('the case could not be saved: storage was unavailable', { cause });
     this.name = 'CaseNotSavedError';
+  }
+}
+
+/** The case cannot be sent as it stands (a suspension that would pass the 45-day limit): nothing was saved. */
+export class CaseBlockedError extends Error {
+  constructor(readonly reason: string) {
+    super('the case cannot be saved as it stands');
+    this.name = 'CaseBlockedError';
   }
 }

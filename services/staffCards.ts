@@ -7,6 +7,7 @@ import { pupilLabel } from '../policy/pupil';
 import { CaseRecord, ExternalNotification, Notification, StaffNotification } from '../policy/caseRecord';
 import { formatLondonDateTime } from '../policy/dates';
 import { Pupil } from '../policy/pupil';
+import { mayDecide } from '../policy/approval';
 import { APPROVER_ROLES } from '../policy/roles';
 import { RoutingPlan } from '../policy/routing/step';
 import { SchoolProfile } from '../policy/schoolProfile';
@@ -36,8 +37,8 @@ export class StaffCards {
   }
 
   /** Teams ids (MRIs) of the approvers who have the app: they get the buttons when the card refreshes. */
-  async approverMris(profile: SchoolProfile, lookups: PersonalRefs = new PersonalRefs(this.deps.conversationRefs)): Promise<string[]> {
-    const approvers = profile.staff.filter((s) => s.roles.some((r) => APPROVER_ROLES.has(r)));
+  async approverMris(profile: SchoolProfile, lookups: PersonalRefs = new PersonalRefs(this.deps.conversationRefs), record?: CaseRecord): Promise<string[]> {
+    const approvers = profile.staff.filter((s) => s.roles.some((r) => APPROVER_ROLES.has(r)) || (record !== undefined && mayDecide(s.roles, record)));
     const refs = await Promise.all(approvers.map((a) => lookups.find(profile.tenantId, a.aadObjectId)));
     return refs.map((r) => r?.userId).filter((id): id is string => Boolean(id));
   }
@@ -64,7 +65,7 @@ export class StaffCards {
           ? 'Escalated: the DSL has not yet decided on this. Please act on it if you can.'
           : undefined;
     if (n.kind === 'approval') {
-      const forApprover = n.to.roles.some((r) => APPROVER_ROLES.has(r));
+      const forApprover = mayDecide(n.to.roles, record);
       return this.approval(record, profile, { forApprover, notifications: all, ...(banner ? { banner } : {}), ...(refs ? { refs } : {}) });
     }
     return caseNotificationCard({
@@ -100,7 +101,7 @@ export class StaffCards {
       caseId: record.id,
       view: leadView(record.plan),
       external: external.map((n) => externalLine(record, n)),
-      approverMris: await this.approverMris(profile, o.refs),
+      approverMris: await this.approverMris(profile, o.refs, record),
       forApprover: o.forApprover,
       ...(o.error ? { error: o.error } : {}),
       ...(o.banner ? { banner: o.banner } : {}),
@@ -125,6 +126,7 @@ function externalLine(record: CaseRecord, n: ExternalNotification): ExternalStep
   const when = step ? whenLabel(step.timing, step.deadline, record.plan.today) : '';
   return {
     notificationId: n.id,
+    ...(step?.duty ? { duty: true } : {}),
     recipient: `${n.to.name}${n.to.email ? ` <${n.to.email}>` : ' (no email address on record)'}`,
     summary: step ? `${step.staffWhat} ${when ? `(${when})` : ''}`.trim() : 'A message',
   };

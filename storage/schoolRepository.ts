@@ -26,6 +26,17 @@ export class SchoolRepository {
     return out;
   }
 
+  /** Whether a stored profile, readable or not, is marked synthetic (the demo school, test fixtures). */
+  async isSyntheticRow(id: string): Promise<boolean> {
+    try {
+      const row = unpackJson(await this.table.getEntity<Record<string, unknown>>(PARTITION, id));
+      return typeof row === 'object' && row !== null && (row as { synthetic?: unknown }).synthetic === true;
+    } catch (err) {
+      if (statusOf(err) === 404) return false;
+      throw err;
+    }
+  }
+
   async isEmpty(): Promise<boolean> {
     const page = await this.table
       .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${PARTITION}`, select: ['RowKey'] } })

@@ -1,6 +1,6 @@
 import { ExternalNotification } from '../policy/caseRecord';
-import { cardText, createHarness, Harness, RecordingMailer } from './support/botHarness';
-import { act, raiseSuspensionRisk } from './support/flows';
+import { cardText, createHarness, Harness, MONDAY_9AM, RecordingMailer } from './support/botHarness';
+import { act, raiseSuspensionRisk, recordDecidedSuspension } from './support/flows';
 import { checkCard } from './support/validateCard';
 
 async function externals(h: Harness, caseId: string): Promise<ExternalNotification[]> {
@@ -137,5 +137,61 @@ describe('DSL approvals (Action.Execute)', () => {
     expect((await act(h, 'deleteEverything', { caseId }, 'dsl')).statusCode).toBe(400);
     expect((await act(h, 'approveCase', {}, 'dsl')).statusCode).toBe(400);
     expect((await externals(h, caseId)).map((n) => n.status)).toEqual(['awaitingApproval', 'awaitingApproval']);
+  });
+});
+
+/**
+ * Once a suspension is decided the law requires the local authority, the social worker and the
+ * Virtual School Head to be told without delay (School Discipline Regulations 2012, reg. 5): a DSL
+ * may change their wording, never decline them; not approved in time, they go to the headteacher.
+ */
+describe('approvals of the notifications the law requires', () => {
+  let h: Harness;
+  let mailer: RecordingMailer;
+  let caseId: string;
+  let now: Date;
+
+  beforeEach(async () => {
+    mailer = new RecordingMailer();
+    now = MONDAY_9AM;
+    h = await createHarness({ mailer, clock: () => now });
+    for (const who of ['dsl', 'deputyDsl', 'headteacher'] as const) await h.install(who);
+    caseId = await recordDecidedSuspension(h);
+    await h.parts.background.settled();
+  });
+
+  it('the approval card marks them as required by law; a decline is refused, saying why', async () => {
+    const card = h.sender.sent.find((s) => s.ref.aadObjectId === '00000000-0000-0000-0000-0000000000021')!.activity.attachments![0]!.content;
+    expect(cardText(card)).toContain('Required by law: it can be amended, not declined.');
+    const res = await act(h, 'declineCase', { caseId, declineReason: 'I do not want to send these' }, 'dsl');
+    expect(cardText(res.value)).toContain('These notifications are required by law once a suspension is decided, so they cannot be declined.');
+    expect((await externals(h, caseId)).every((n) => n.status === 'awaitingApproval')).toBe(true);
+  });
+
+  it('an amend that unticks them still sends them', async () => {
+    const res = await act(h, 'amendCase', { caseId, amendSend: '', amendReason: 'Changing the wording only', amendNote: 'We will phone you as well.' }, 'dsl');
+    expect(cardText(res.value)).toContain('Amended by Megan Bowen');
+    await h.parts.background.settled();
+    await h.parts.outbox.runOnce();
+    expect(mailer.sent.map((m) => m.email.to.address).sort()).toEqual(['exclusions@herts-la.example.org', 'priya.castell@essex-socialcare.example.org', 'virtualschool@essex-vs.example.org']);
+    expect(mailer.sent.every((m) => m.email.text.includes('We will phone you as well.'))).toBe(true);
+  });
+
+  it('the headteacher, whose duty they are, may approve them; not approved within the window, they are escalated to the headteacher at once', async () => {
+    const HEAD = '00000000-0000-0000-0000-0000000000024';
+    expect(h.sender.sent.some((s) => s.ref.aadObjectId === HEAD && JSON.stringify(s.activity).includes('"verb":"approveCase"'))).toBe(true);
+    // The suspension window is 2 school hours: at 11:30 the first move is the escalation, not a reminder to the DSL.
+    now = new Date(MONDAY_9AM.getTime() + 150 * 60_000);
+    expect(await h.parts.reminders.runOnce()).toBe(1);
+    const trail = await h.parts.cases.auditTrail('oakfield-demo', caseId);
+    expect(trail.filter((e) => e.action === 'escalated')).toHaveLength(1);
+    expect(trail.filter((e) => e.action === 'reminded')).toHaveLength(0);
+    await h.parts.outbox.runOnce();
+    expect(h.sender.sent.filter((s) => s.ref.aadObjectId === HEAD && cardText(s.activity.attachments?.[0]?.content).startsWith('Escalated'))).toHaveLength(1);
+    const res = await act(h, 'approveCase', { caseId }, 'headteacher');
+    expect(cardText(res.value)).toContain('Approved by Patti Fernandez');
+    await h.parts.background.settled();
+    await h.parts.outbox.runOnce();
+    expect(mailer.sent).toHaveLength(3);
   });
 });

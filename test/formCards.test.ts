@@ -28,7 +28,7 @@ function biggestPlan() {
     decision: { kind: 'suspension', startDate: '2026-11-24', days: 10 },
   };
   const child = pupil([CLA, CWSW_CP, KINSHIP], { send: 'ehcp', socialWorker: { name: 'N'.repeat(120), email: 'sw@socialcare.example.org', phone: '0'.repeat(40) } });
-  return { plan: routingPlan('suspension', answers, child, profile('cambridgeshire'), MONDAY), answers: caseAnswersSchema.parse(answers) };
+  return { plan: routingPlan('suspension', answers, child, profile('offord'), MONDAY), answers: caseAnswersSchema.parse(answers) };
 }
 
 describe('every guided-dialog card is a valid Adaptive Card 1.5 under 40 KB at the largest realistic input', () => {

@@ -51,9 +51,9 @@ async function setUp(script: Array<{ status: number; retryAfter?: string }>, ret
   let now = MONDAY_9AM.getTime();
   const clock = { set: (ms: number) => (now = ms), at: () => now };
   const mailer = new GraphMailer({ tenantId: 'tenant-x', clientId: 'client-x', clientSecret: 'not-a-secret', graphBaseUrl: url, authorityHost: url, now: () => now });
-  const h = await createHarness({ mailer, clock: () => new Date(now), retry });
+  const h = await createHarness({ mailer, clock: () => new Date(now), retry, policy: 'holyFamily' });
   await h.install('dsl');
-  // Isla: a child who had a social worker; in the Hertfordshire pack one email goes to the Virtual School.
+  // Isla: a child who had a social worker; under Holy Family's policy one email goes to the Virtual School.
   const caseId = await raiseSuspensionRisk(h, 'demo-p09');
   await act(h, 'approveCase', { caseId }, 'dsl');
   await h.parts.background.settled();

@@ -4,7 +4,7 @@ import { latestPep, pepStatus } from '../policy/pep';
 import { CLA, profile, pupil } from './policy/fixtures';
 import { cardText, createHarness, lastCard, MONDAY_9AM, texts } from './support/botHarness';
 
-const cal = new SchoolCalendar(profile('hertfordshire').calendar);
+const cal = new SchoolCalendar(profile('leys').calendar);
 const status = (peps: string[], today: string, onRollSince?: string) =>
   pepStatus(pupil([CLA], { peps: peps.map((date) => ({ date })), ...(onRollSince ? { onRollSince } : {}) }), latestPep(pupil([CLA], { peps: peps.map((date) => ({ date })) }), undefined), cal, isoDate(today), 10);
 
@@ -45,12 +45,18 @@ describe('recording a PEP meeting, and the reminders', () => {
     expect((await h.parts.peps.status('oakfield-demo', 'demo-p02'))?.lastPep).toBe('2026-11-20');
   });
 
-  it('reminds the DT once a term about each child in care whose PEP is due or overdue', async () => {
+  it('reminds the DT once a term about each child in care whose PEP is due or overdue, and once a year about the SDQ', async () => {
     const h = await createHarness({ clock: () => MONDAY_9AM });
     await h.install('dt');
-    expect(await h.parts.pepReminders.runOnce()).toBe(2); // Kai (none since February) and Ellis (new starter, none yet)
+    // PEPs: Kai (none since February) and Ellis (new starter, none yet); SDQs: Kai and Ellis (none recorded; Sam's was in May).
+    expect(await h.parts.pepReminders.runOnce()).toBe(4);
     const cards = h.sender.sent.map((s) => cardText(s.activity.attachments?.[0]?.content));
     expect(cards.filter((c) => c.startsWith('PEP overdue'))).toHaveLength(2);
+    const sdq = cards.filter((c) => c.startsWith('Annual SDQ due'));
+    expect(sdq).toHaveLength(2);
+    expect(sdq.every((c) => c.includes('Source: Promoting the health and well-being of looked-after children'))).toBe(true);
+    // The demo school runs The Leys' policy, which asks for it too.
+    expect(sdq.every((c) => c.includes('Source: The Leys Primary & Nursery School'))).toBe(true);
     expect(cards.some((c) => c.includes('Kai Marchbank (Year 6)'))).toBe(true);
     expect(cards.some((c) => c.includes('Ellis Fairweather (Year 2)'))).toBe(true);
     expect(cards.some((c) => c.includes('Sam Thistlewood'))).toBe(false); // had one in October

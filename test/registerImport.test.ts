@@ -88,7 +88,7 @@ describe('loading the register (RegisterImporter on Azurite)', () => {
 
   /** Each test loads into a school of its own. */
   async function newSchool(): Promise<string> {
-    const school = profile('hertfordshire', { id: `import-test-${++schoolCount}` });
+    const school = profile('leys', { id: `import-test-${++schoolCount}` });
     await schools.save(school);
     return school.id;
   }

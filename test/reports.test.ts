@@ -12,7 +12,7 @@ import { azuriteConnectionString } from './support/store';
 const TERM = { name: 'Autumn 2026', start: isoDate('2026-09-02'), end: isoDate('2026-12-18'), breaks: [] };
 
 describe("the governors' termly report", () => {
-  const school = profile('hertfordshire', { ppPlusNotes: '=HYPERLINK("http://evil.example") tutoring, as agreed at PEPs' });
+  const school = profile('leys', { ppPlusNotes: '=HYPERLINK("http://evil.example") tutoring, as agreed at PEPs' });
   const cla = [1, 2, 3, 4].map((i) => pupil([CLA], { id: `c${i}`, attendancePercent: 90 + i }));
   const others = [
     ...[1, 2, 3].map((i) => pupil([CPLA], { id: `p${i}`, attendancePercent: 85 })),

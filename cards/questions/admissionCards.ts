@@ -1,5 +1,5 @@
 import { AdaptiveCard, heading, paragraph } from '../adaptiveCard';
-import { choiceInput, dateInput, formCard, FormCardFrame, textInput, toggleInput } from '../formCard';
+import { choiceInput, confirmDateInput, dateInput, formCard, FormCardFrame, textInput, toggleInput } from '../formCard';
 
 export interface AdmissionPrefill {
   startDate?: string;
@@ -11,10 +11,11 @@ export interface AdmissionPrefill {
   send?: string;
 }
 
-export function admissionDetailsCard(frame: FormCardFrame, p: AdmissionPrefill = {}): AdaptiveCard {
+export function admissionDetailsCard(frame: FormCardFrame, p: AdmissionPrefill = {}, confirm?: { date: string; problem: string }): AdaptiveCard {
   return formCard(frame, [
     heading('About the move'),
     dateInput('startDate', 'Start date', { value: p.startDate, required: true }),
+    ...(confirm ? [paragraph(confirm.problem, { color: 'Attention', weight: 'Bolder' }), confirmDateInput(confirm.date, 'Yes, that start date is right')] : []),
     textInput('previousSchool', 'Previous school (optional)', { value: p.previousSchool, maxLength: 200 }),
     dateInput('transitionMeetingDate', 'Transition meeting date, if one is booked (optional)', { value: p.transitionMeetingDate }),
     textInput('keyAdult', 'Key adult in school (leave blank if not chosen yet)', { value: p.keyAdult, maxLength: 120 }),

@@ -1,6 +1,6 @@
 import { ALTERNATIVE_LABEL, ALTERNATIVES } from '../../policy/cases';
 import { AdaptiveCard, heading, paragraph } from '../adaptiveCard';
-import { choiceInput, dateInput, formCard, FormCardFrame, numberInput, textInput } from '../formCard';
+import { choiceInput, confirmDateInput, dateInput, formCard, FormCardFrame, numberInput, textInput, toggleInput } from '../formCard';
 
 /** "All behaviour is communication" (Leys, Holy Family): ask what happened and what was tried, never what the child did wrong. */
 export function whatHappenedCard(frame: FormCardFrame, prefill?: string): AdaptiveCard {
@@ -17,7 +17,7 @@ const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 export function triedCard(frame: FormCardFrame, prefill: { tried?: string[]; triedOther?: string; sendConsiderations?: string } = {}): AdaptiveCard {
   return formCard(frame, [
     heading('What has been tried so far?'),
-    paragraph('The school\'s policy asks us to try these before any suspension. Tick what has already been tried.'),
+    paragraph('Tick what has already been tried to avoid a suspension.'),
     choiceInput('tried', 'Already tried', ALTERNATIVES.map((a) => [a, capitalise(ALTERNATIVE_LABEL[a])] as const), { multi: true, value: prefill.tried }),
     textInput('triedOther', 'Anything else that has been tried? (optional)', { value: prefill.triedOther, multiline: true, maxLength: 2000 }),
     textInput('sendConsiderations', 'Anything about special educational needs or disability (SEND) to consider? (optional)', {
@@ -47,10 +47,12 @@ export interface DecisionPrefill {
   kind?: string;
   startDate?: string;
   days?: number;
+  missesExam?: boolean;
 }
 
+
 /** Only the headteacher, DSL or Designated Teacher records the decision itself. */
-export function decisionCard(frame: FormCardFrame, prefill: DecisionPrefill = {}): AdaptiveCard {
+export function decisionCard(frame: FormCardFrame, prefill: DecisionPrefill = {}, confirm?: { date: string; problem: string }): AdaptiveCard {
   return formCard(frame, [
     heading('The decision'),
     choiceInput(
@@ -63,7 +65,18 @@ export function decisionCard(frame: FormCardFrame, prefill: DecisionPrefill = {}
       { expanded: true, value: prefill.kind ?? 'suspension', required: true },
     ),
     dateInput('startDate', 'First day', { value: prefill.startDate, required: true }),
+    ...(confirm ? [paragraph(confirm.problem, { color: 'Attention', weight: 'Bolder' }), confirmDateInput(confirm.date, 'Yes, that first day is right')] : []),
     numberInput('days', 'How many school days? (for a suspension)', { value: prefill.days ?? 1, min: 0.5, max: 45 }),
+    toggleInput('missesExam', 'The child would miss a public examination or a national curriculum test', prefill.missesExam),
     paragraph('Statutory notifications (parents, local authority, social worker, Virtual School) are worked out from this.', { isSubtle: true, size: 'Small' }),
+  ]);
+}
+
+/** For a decision already made: who was it discussed with beforehand (the policy asks for some of these first). */
+export function consultedCard(frame: FormCardFrame, parties: ReadonlyArray<readonly [string, string]>, prefill: string[] = []): AdaptiveCard {
+  return formCard(frame, [
+    heading('Before the decision was made'),
+    paragraph('Tick who it was discussed with before it was decided. If none of them, leave every box empty and press Next: the plan will put first what should have happened.'),
+    choiceInput('consulted', 'Discussed beforehand with', parties, { multi: true, value: prefill }),
   ]);
 }

@@ -3,7 +3,7 @@ import { receiptCard, SummaryRow } from '../../cards/planCards';
 import { CaseAnswers } from '../../policy/cases';
 import { CaseSubject } from '../../policy/caseRecord';
 import { planViewFor } from '../../policy/views';
-import { CaseNotSavedError, FormServices, RaisedCase } from '../../services/formServices';
+import { CaseBlockedError, CaseNotSavedError, FormServices, RaisedCase } from '../../services/formServices';
 import { Answers, FormContext, FormId, formProgressSchema, FormProgress, FORM_VERSION, StaleDialogStateError } from './formContext';
 import { Question } from './question';
 import { PromptBegin, PromptResult, QuestionPrompt } from './questionPrompt';
@@ -134,8 +134,8 @@ export class GuidedDialog extends ComponentDialog {
     try {
       raised = await this.services.raiseCase({ schoolId: ctx.schoolId, subject: built.subject, answers: built.answers, raisedBy: ctx.user, draftId: ctx.draftId });
     } catch (err) {
-      if (!(err instanceof CaseNotSavedError)) throw err;
-      await step.context.sendActivity(NOT_SAVED_MESSAGE);
+      if (!(err instanceof CaseNotSavedError) && !(err instanceof CaseBlockedError)) throw err;
+      await step.context.sendActivity(err instanceof CaseBlockedError ? `Nothing has been sent: this cannot be sent as it stands. ${err.reason} Type "back" to change it, or "cancel" to stop.` : NOT_SAVED_MESSAGE);
       // Back to the confirmation with every answer, so Send (or "send") tries again with the same draft id.
       const confirmAt = this.spec.questions.length - 1;
       return step.replaceDialog(this.waterfallId, {

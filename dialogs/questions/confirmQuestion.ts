@@ -21,6 +21,8 @@ export function confirmQuestion(toCase: (answers: Answers, ctx: FormContext) => 
       if (!view) throw new Error('a member of staff without a role reached the confirmation');
       return confirmCard(frame, pupilOf(answers).label, caseSummaryRows(built.answers), view);
     },
+    // A case the law does not allow as it stands (a suspension past the 45-day limit) is refused by
+    // saving itself (CaseBlockedError), which brings the confirmation back with the reason.
     parse: (reply) => {
       if (reply.value?.verb === 'answer') return { ok: true, value: 'send' };
       if (reply.text && YES.test(reply.text.trim())) return { ok: true, value: 'send' };

@@ -1,6 +1,7 @@
 import { AdmissionAnswers } from '../cases';
-import { addDays, compareDates, dayOfWeek, IsoDate, makeDate, yearOf } from '../dates';
-import { byPack, localVirtualSchool, makeStep, placingVirtualSchool, RuleContext } from './context';
+import { addDays, compareDates, dayOfWeek, formatDate, IsoDate, makeDate, yearOf } from '../dates';
+import { hadSocialWorker } from '../scope';
+import { cite, localVirtualSchool, makeStep, placingVirtualSchool, RuleContext, socialWorkerContact } from './context';
 import { leadSteps } from './common';
 import { RoutingStep } from './step';
 
@@ -16,7 +17,7 @@ export function januaryCensusOnOrAfter(today: IsoDate): IsoDate {
 }
 
 export function admissionSteps(ctx: RuleContext, a: AdmissionAnswers): RoutingStep[] {
-  const { flags, today } = ctx;
+  const { flags, today, policy } = ctx;
   const lead = flags.careExperienced ? 'DT' : 'DSL';
   const send = a.send ?? ctx.pupil.send;
   const steps: RoutingStep[] = [...leadSteps(ctx, { kind: 'sameDay' }, 'A child this policy covers is joining: lead the transition plan.')];
@@ -33,25 +34,26 @@ export function admissionSteps(ctx: RuleContext, a: AdmissionAnswers): RoutingSt
         timing: beforeStart,
         base: a.startDate,
         rationale: 'Care-experienced child: highest admission priority.',
-        source: 'admissionsPriority',
-        alsoSources: byPack(ctx, ['leysAdmissionPriority'], ['offordAdmissionPriority']),
+        ...cite(ctx, 'admission.priority', 'admissionsPriority'),
       }),
     );
   }
 
-  if (!a.transitionMeetingDate) {
+  if (!a.transitionMeetingDate && (policy.has('admission.transitionMeeting') || policy.has('admission.transitionSupport'))) {
+    const meeting = policy.has('admission.transitionMeeting');
     steps.push(
       makeStep(ctx, {
         id: 'admission.transitionMeeting',
         who: 'previousSchool',
         owner: lead,
-        what: `Arrange a transition meeting with ${a.previousSchool ? `the previous school (${a.previousSchool})` : 'the previous school'}, the family or carers and the professionals involved, with visits and additional support planned.`,
-        staffWhat: 'A transition meeting is arranged.',
+        what: meeting
+          ? `Arrange a transition meeting with ${a.previousSchool ? `the previous school (${a.previousSchool})` : 'the previous school'}, the family or carers and the professionals involved, with visits and additional support planned.`
+          : `Plan the transition with ${a.previousSchool ? `the previous school (${a.previousSchool})` : 'the previous school'} and the family or carers: additional support and planning for the move.`,
+        staffWhat: 'The transition is planned with the previous school.',
         timing: beforeStart,
         base: a.startDate,
         rationale: 'A thorough, planned transition for a child who has or had a social worker.',
-        source: byPack(ctx, 'leysTransitionSupport', 'offordTransitionMeeting'),
-        alsoSources: ['leysSwiftTransfer'],
+        ...cite(ctx, meeting ? 'admission.transitionMeeting' : 'admission.transitionSupport', undefined, ...(meeting && policy.has('admission.transitionSupport') ? (['admission.transitionSupport'] as const) : [])),
       }),
     );
   }
@@ -66,28 +68,49 @@ export function admissionSteps(ctx: RuleContext, a: AdmissionAnswers): RoutingSt
       timing: { kind: 'schoolDays', days: 15, from: 'startDate' },
       base: a.startDate,
       rationale: 'Swift transfer of information between schools.',
-      source: 'recordsFifteenDays',
-      alsoSources: ['leysSwiftTransfer'],
+      ...cite(ctx, 'admission.swiftTransfer', 'commonTransferFile'),
     }),
   );
 
-  if (flags.cla || flags.cwswCurrent || flags.cwswPast) {
+  if (flags.cla || flags.cwswCurrent || hadSocialWorker(policy, flags)) {
+    const termStart = ctx.calendar.termOf(a.startDate);
+    const newTerm = termStart !== undefined && ctx.calendar.onOrAfter(termStart.start as IsoDate) === ctx.calendar.onOrAfter(a.startDate);
     steps.push(
       makeStep(ctx, {
         id: 'admission.cpFileFiveDays',
         who: 'DSL',
         owner: 'DSL',
-        what: "Make sure the child protection file comes from the previous school's DSL to ours, separately from the main file, within 5 school days; confirm receipt.",
+        what: newTerm
+          ? "The child starts at the beginning of a term: the child protection file should come from the previous school's DSL to ours within the first 5 days of the term, separately from the main file. Confirm receipt."
+          : "An in-year transfer: the child protection file should come from the previous school's DSL to ours within 5 days, separately from the main file. Confirm receipt.",
         staffWhat: 'The DSL receives the safeguarding records.',
         timing: { kind: 'schoolDays', days: 5, from: 'startDate' },
         base: a.startDate,
         rationale: 'The child has, or had, a social worker: there will be a child protection or child in need file.',
-        source: 'cpFileFiveDays',
+        ...cite(ctx, undefined, 'cpFileTransfer'),
       }),
     );
   }
 
-  if (a.keyAdult === 'notYet') {
+  if (flags.cla || flags.cwswCurrent) {
+    const sw = ctx.pupil.socialWorker;
+    steps.push(
+      makeStep(ctx, {
+        id: 'admission.socialWorker',
+        who: 'socialWorker',
+        owner: lead,
+        what: `Tell the child's social worker that the child is joining us on ${formatDate(a.startDate)}, and who their contacts here are${sw ? '.' : ". The social worker's details are not on the register: ask the previous school or the local authority, and record them."}`,
+        staffWhat: 'The social worker is told the child is joining.',
+        timing: beforeStart,
+        base: a.startDate,
+        rationale: flags.cla ? 'The child is looked after and has a social worker.' : 'The child has a social worker now.',
+        contact: socialWorkerContact(ctx),
+        ...cite(ctx, undefined, 'socialWorkerOnJoining'),
+      }),
+    );
+  }
+
+  if (a.keyAdult === 'notYet' && policy.has('admission.staffMentor')) {
     steps.push(
       makeStep(ctx, {
         id: 'admission.keyAdult',
@@ -98,11 +121,11 @@ export function admissionSteps(ctx: RuleContext, a: AdmissionAnswers): RoutingSt
         timing: beforeStart,
         base: a.startDate,
         rationale: 'Early identification of a staff mentor.',
-        source: byPack(ctx, 'leysMentorBuddy', 'offordMentorBuddy'),
+        ...cite(ctx, 'admission.staffMentor'),
       }),
     );
   }
-  if (a.peerBuddy === 'notYet') {
+  if (a.peerBuddy === 'notYet' && policy.has('admission.peerBuddy')) {
     steps.push(
       makeStep(ctx, {
         id: 'admission.peerBuddy',
@@ -113,24 +136,40 @@ export function admissionSteps(ctx: RuleContext, a: AdmissionAnswers): RoutingSt
         timing: beforeStart,
         base: a.startDate,
         rationale: 'Early identification of a peer buddy.',
-        source: byPack(ctx, 'leysMentorBuddy', 'offordMentorBuddy'),
+        ...cite(ctx, 'admission.peerBuddy'),
       }),
     );
   }
-
-  steps.push(
-    makeStep(ctx, {
-      id: 'admission.sayGoodbye',
-      who: 'previousSchool',
-      owner: lead,
-      what: "Ask the previous school about structured 'say goodbye' activities, in recognition of broken attachments and loss.",
-      staffWhat: 'The previous school is asked about saying goodbye well.',
-      timing: beforeStart,
-      base: a.startDate,
-      rationale: 'Moving school is another loss for a child who has had a social worker.',
-      source: 'leysSayGoodbye',
-    }),
-  );
+  if (policy.has('admission.sayGoodbye')) {
+    steps.push(
+      makeStep(ctx, {
+        id: 'admission.sayGoodbye',
+        who: 'previousSchool',
+        owner: lead,
+        what: "Ask the previous school about structured 'say goodbye' activities, in recognition of broken attachments and loss.",
+        staffWhat: 'The previous school is asked about saying goodbye well.',
+        timing: beforeStart,
+        base: a.startDate,
+        rationale: 'Moving school is another loss for a child who has had a social worker.',
+        ...cite(ctx, 'admission.sayGoodbye'),
+      }),
+    );
+  }
+  if (policy.has('admission.attachmentActivities')) {
+    steps.push(
+      makeStep(ctx, {
+        id: 'admission.attachmentActivities',
+        who: 'classTeacher',
+        owner: lead,
+        what: 'Plan structured activities for the first weeks that help the child build good attachments with staff and other children.',
+        staffWhat: 'Activities to help the child settle with staff and peers are planned.',
+        timing: beforeStart,
+        base: a.startDate,
+        rationale: 'Good attachment in school with staff and peers.',
+        ...cite(ctx, 'admission.attachmentActivities'),
+      }),
+    );
+  }
 
   if (flags.cla) {
     steps.push(
@@ -138,13 +177,12 @@ export function admissionSteps(ctx: RuleContext, a: AdmissionAnswers): RoutingSt
         id: 'admission.cla.pepTenDays',
         who: 'DT',
         owner: 'DT',
-        what: 'Hold a new Personal Education Plan (PEP) meeting within 10 school days of the start, with the Virtual School, the social worker and the carers; link Pupil Premium Plus to the PEP targets. Then a PEP every term (at least 3 a year).',
+        what: `Hold a new Personal Education Plan (PEP) meeting within 10 school days of the start, with the Virtual School, the social worker and the carers${policy.has('pep.ppPlusLinkedToPep') ? '; link Pupil Premium Plus to the PEP outcomes' : ''}. Then a PEP every term${policy.has('pep.threeAYear') ? ' (at least 3 a year)' : ''}.`,
         staffWhat: 'The Designated Teacher holds a planning meeting.',
         timing: { kind: 'schoolDays', days: 10, from: 'startDate' },
         base: a.startDate,
         rationale: 'Looked-after child changing school: new PEP within 10 school days.',
-        source: 'pepOnChangeOfSchool',
-        alsoSources: ['leysPepTermly', 'offordPpPlusPep'],
+        ...cite(ctx, undefined, 'pepOnChangeOfSchool', ...(['pep.threeAYear', 'pep.ppPlusLinkedToPep'] as const).filter((r) => policy.has(r))),
       }),
       makeStep(ctx, {
         id: 'admission.cla.virtualSchool',
@@ -155,26 +193,10 @@ export function admissionSteps(ctx: RuleContext, a: AdmissionAnswers): RoutingSt
         timing: beforeStart,
         base: a.startDate,
         rationale: `Looked-after child placed by ${flags.cla.placingAuthority}: that authority's Virtual School.`,
-        source: 'pepOnChangeOfSchool',
-        alsoSources: ['offordPpPlusPep'],
         contact: placingVirtualSchool(ctx),
+        ...cite(ctx, undefined, 'pepOnChangeOfSchool'),
       }),
     );
-    if (!ctx.pupil.socialWorker) {
-      steps.push(
-        makeStep(ctx, {
-          id: 'admission.cla.recordContacts',
-          who: 'DT',
-          owner: 'DT',
-          what: "Record the social worker's and the Virtual School's contact details on the register.",
-          staffWhat: 'Contact details are recorded.',
-          timing: beforeStart,
-          base: a.startDate,
-          rationale: 'No social worker is on record for a looked-after child.',
-          source: 'pepOnChangeOfSchool',
-        }),
-      );
-    }
   }
 
   if (flags.cpla && !flags.cla) {
@@ -186,30 +208,28 @@ export function admissionSteps(ctx: RuleContext, a: AdmissionAnswers): RoutingSt
           id: 'admission.cpla.ppPlusDeclaration',
           who: 'parentsCarers',
           owner: 'DT',
-          what: `Invite the parents or guardians to declare the child's previously looked-after status, with evidence (the adoption, special guardianship or child arrangements order), before the January census on ${census}, so Pupil Premium Plus is claimed.`,
+          what: `Invite the parents or guardians to declare the child's previously looked-after status, with evidence (the adoption, special guardianship or child arrangements order), before the January census on ${formatDate(census)}, so Pupil Premium Plus is claimed.`,
           staffWhat: 'The family is invited to share information with the school.',
           timing: { kind: 'byDate', label: 'the January census' },
           base: census,
           rationale: 'Previously looked-after child whose evidence has not been seen.',
-          source: 'ppPlusDeclaration',
+          ...cite(ctx, undefined, 'ppPlusDeclaration'),
         }),
       );
     }
+    const consent = policy.has('suspension.previouslyInCareConsent');
     steps.push(
       makeStep(ctx, {
         id: 'admission.cpla.virtualSchoolAdvice',
         who: 'parentsCarers',
         owner: 'DT',
-        what:
-          'Offer the parents or guardians the Virtual School\'s advice and support for the move' +
-          (ctx.pack === 'cambridgeshire' ? ' (the Virtual School is contacted only with their consent).' : '.'),
+        what: "Offer the parents or guardians the Virtual School's advice and support for the move" + (consent ? ' (the Virtual School is contacted only with their consent).' : '.'),
         staffWhat: 'The family is offered support.',
         timing: beforeStart,
         base: a.startDate,
         rationale: 'Previously looked-after child.',
-        source: 'vshAdviceToParents',
-        alsoSources: byPack(ctx, [], ['offordCpicConsent']),
         contact: localVirtualSchool(ctx),
+        ...cite(ctx, consent ? 'suspension.previouslyInCareConsent' : undefined, 'vshAdviceToParents'),
       }),
     );
   }
@@ -228,8 +248,7 @@ export function admissionSteps(ctx: RuleContext, a: AdmissionAnswers): RoutingSt
         timing: beforeStart,
         base: a.startDate,
         rationale: send === 'ehcp' ? 'The child has an EHCP.' : 'The child has SEN support.',
-        source: 'leysEhcpReview',
-        alsoSources: ['busheyEhcpReview'],
+        ...cite(ctx, send === 'ehcp' ? 'admission.ehcpReview' : undefined, 'sendAdjustments'),
       }),
     );
   }

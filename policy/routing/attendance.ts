@@ -1,5 +1,5 @@
 import { AttendanceAnswers } from '../cases';
-import { byPack, makeStep, placingVirtualSchool, RuleContext, socialWorkerContact } from './context';
+import { cite, makeStep, placingVirtualSchool, RuleContext, socialWorkerContact } from './context';
 import { leadSteps } from './common';
 import { RoutingStep } from './step';
 
@@ -11,11 +11,12 @@ const REASON_LABEL: Record<string, string> = {
   review: 'care or plan reviews',
 };
 
-/** Attendance or punctuality concern for a child the policy covers. */
+/** Attendance or punctuality concern for a child the school's policy covers. */
 export function attendanceSteps(ctx: RuleContext, a: AttendanceAnswers): RoutingStep[] {
-  const { flags, profile } = ctx;
+  const { flags, profile, policy } = ctx;
   const t = profile.thresholds;
-  const cpUnexplained = a.unexplainedToday && flags.onCpPlan;
+  const unexplained = a.unexplainedToday;
+  const cpUnexplained = unexplained && flags.onCpPlan;
   const steps: RoutingStep[] = [];
 
   if (cpUnexplained) {
@@ -28,19 +29,39 @@ export function attendanceSteps(ctx: RuleContext, a: AttendanceAnswers): Routing
         staffWhat: 'The Designated Safeguarding Lead (DSL) acts on this today.',
         timing: { kind: 'immediately' },
         rationale: 'An unexplained absence of a child on a Child Protection plan is a same-day safeguarding matter.',
-        source: 'cpUnexplainedAbsence',
         flag: 'safeguarding',
+        ...cite(ctx, undefined, 'cpUnexplainedAbsence'),
       }),
+    );
+  }
+  // Unexplained absence of any child with a social worker, or in care, is followed up the same day.
+  if (unexplained && ctx.hasSocialWorkerNow) {
+    steps.push(
       makeStep(ctx, {
-        id: 'attendance.cp.socialWorkerToday',
+        id: 'attendance.unexplained.socialWorkerToday',
         who: 'socialWorker',
         owner: 'DSL',
-        what: 'Tell the social worker today that the child is absent without explanation.',
+        what: 'Tell the social worker today that the child is absent and nobody has explained why.',
         staffWhat: 'The social worker is told today.',
         timing: { kind: 'sameDay' },
-        rationale: 'The child is on a Child Protection plan and absent without explanation.',
-        source: 'cpUnexplainedAbsence',
+        rationale: flags.cla ? 'The child is looked after and absent without explanation.' : 'The child has a social worker and is absent without explanation.',
         contact: socialWorkerContact(ctx),
+        ...cite(ctx, 'attendance.contactSocialWorker', 'absenceSocialWorker', 'cpUnexplainedAbsence'),
+      }),
+    );
+  }
+  if (unexplained && flags.cla) {
+    steps.push(
+      makeStep(ctx, {
+        id: 'attendance.unexplained.virtualSchoolToday',
+        who: 'virtualSchool',
+        owner: 'DT',
+        what: `Tell the Virtual School of the placing authority (${flags.cla.placingAuthority}) today that the child is absent without explanation.`,
+        staffWhat: 'The Virtual School is told today.',
+        timing: { kind: 'sameDay' },
+        rationale: `The child is looked after (placed by ${flags.cla.placingAuthority}) and absent without explanation.`,
+        contact: placingVirtualSchool(ctx),
+        ...cite(ctx, 'attendance.virtualSchool', 'absenceSocialWorker'),
       }),
     );
   }
@@ -52,14 +73,13 @@ export function attendanceSteps(ctx: RuleContext, a: AttendanceAnswers): Routing
       id: 'attendance.parentsCarers',
       who: 'parentsCarers',
       owner: 'attendanceLead',
-      what: a.unexplainedToday
+      what: unexplained
         ? 'Contact the parents or carers today to find out where the child is and why.'
         : 'Contact the parents or carers, as early intervention, to understand what is getting in the way and agree support.',
-      staffWhat: a.unexplainedToday ? 'Parents or carers are contacted today.' : 'Parents or carers are contacted.',
-      timing: a.unexplainedToday ? { kind: 'sameDay' } : { kind: 'promptly' },
-      rationale: 'Every policy asks for early contact with the family when attendance or punctuality is a concern.',
-      source: byPack(ctx, 'busheyAttendance', 'offordAttendance'),
-      alsoSources: byPack(ctx, [], ['providerAttendance']),
+      staffWhat: unexplained ? 'Parents or carers are contacted today.' : 'Parents or carers are contacted.',
+      timing: unexplained ? { kind: 'sameDay' } : { kind: 'promptly' },
+      rationale: unexplained ? 'The child is absent and no reason has been given.' : 'Attendance or punctuality is a concern.',
+      ...(unexplained ? cite(ctx, 'attendance.contactParents', 'firstDayContact') : cite(ctx, 'attendance.contactParents', 'workWithFamilies')),
     }),
     makeStep(ctx, {
       id: 'attendance.child',
@@ -68,13 +88,12 @@ export function attendanceSteps(ctx: RuleContext, a: AttendanceAnswers): Routing
       what: 'Speak with the child, gently and in private, about how school feels and what would help. Listen; do not ask them to explain their absence.',
       staffWhat: 'A trusted adult speaks with the child.',
       timing: { kind: 'promptly' },
-      rationale: 'The voice of the child comes first; the Cambridgeshire model names speaking to the child.',
-      source: 'offordAttendance',
-      alsoSources: ['providerAttendance'],
+      rationale: 'The voice of the child comes first.',
+      ...cite(ctx, 'attendance.speakToChild', 'workWithFamilies'),
     }),
   );
 
-  if (ctx.hasSocialWorkerNow && !cpUnexplained) {
+  if (ctx.hasSocialWorkerNow && !unexplained) {
     steps.push(
       makeStep(ctx, {
         id: 'attendance.socialWorker',
@@ -83,15 +102,14 @@ export function attendanceSteps(ctx: RuleContext, a: AttendanceAnswers): Routing
         what: 'Tell the social worker about the attendance concern and agree how to support attendance together.',
         staffWhat: 'The social worker is told.',
         timing: { kind: 'promptly' },
-        rationale: flags.cla ? 'The child is looked after and has a social worker.' : 'The child has a social worker now (current plan).',
-        source: byPack(ctx, 'leysAttendance', 'offordAttendance'),
-        alsoSources: byPack(ctx, ['holyFamilyAttendance', 'busheyAttendance'], ['providerAttendance']),
+        rationale: flags.cla ? 'The child is looked after and has a social worker.' : 'The child has a social worker now.',
         contact: socialWorkerContact(ctx),
+        ...cite(ctx, 'attendance.contactSocialWorker', 'absenceSocialWorker'),
       }),
     );
   }
 
-  if (flags.cla) {
+  if (flags.cla && !unexplained && policy.has('attendance.virtualSchool')) {
     steps.push(
       makeStep(ctx, {
         id: 'attendance.cla.virtualSchool',
@@ -101,15 +119,14 @@ export function attendanceSteps(ctx: RuleContext, a: AttendanceAnswers): Routing
         staffWhat: 'The Virtual School is told.',
         timing: { kind: 'promptly' },
         rationale: `The child is looked after; the Virtual School responsible is the placing authority's (${flags.cla.placingAuthority}).`,
-        source: byPack(ctx, 'leysAttendance', 'offordAttendance'),
-        alsoSources: byPack(ctx, ['holyFamilyAttendance'], ['providerAttendance']),
         contact: placingVirtualSchool(ctx),
+        ...cite(ctx, 'attendance.virtualSchool'),
       }),
     );
   }
 
   const adjusted = a.reasons.filter((r) => ADJUSTED_REASONS.has(r));
-  if (adjusted.length > 0) {
+  if (adjusted.length > 0 && policy.has('attendance.placementMoveAdjustments')) {
     steps.push(
       makeStep(ctx, {
         id: 'attendance.reasonableAdjustments',
@@ -119,23 +136,25 @@ export function attendanceSteps(ctx: RuleContext, a: AttendanceAnswers): Routing
         staffWhat: 'The attendance lead records the reasons and makes reasonable adjustments.',
         timing: { kind: 'promptly' },
         rationale: 'Absence for placement moves, family time, court or reviews is part of being in care, not a lack of commitment.',
-        source: 'offordAttendanceAdjustments',
+        ...cite(ctx, 'attendance.placementMoveAdjustments'),
       }),
     );
   }
 
-  steps.push(
-    makeStep(ctx, {
-      id: 'attendance.noFormalActionFirst',
-      who: flags.careExperienced ? 'DT' : 'DSL',
-      owner: 'attendanceLead',
-      what: 'Do not start any formal or disciplinary attendance action (warning letters, penalty notices, prosecution) without first agreeing it with the DT or DSL; consider a lower threshold for this child.',
-      staffWhat: 'No formal attendance action is taken without the DSL or DT.',
-      timing: { kind: 'beforeDecision', label: 'before any formal action' },
-      rationale: 'The policies ask for reasonable adjustments, including lowering thresholds before disciplinary processes.',
-      source: 'providerThresholds',
-    }),
-  );
+  if (policy.has('attendance.lowerThresholdsBeforeDiscipline')) {
+    steps.push(
+      makeStep(ctx, {
+        id: 'attendance.noFormalActionFirst',
+        who: flags.careExperienced ? 'DT' : 'DSL',
+        owner: 'attendanceLead',
+        what: 'Do not start any formal or disciplinary attendance action (warning letters, penalty notices, prosecution) without first agreeing it with the DT or DSL; consider a lower threshold for this child.',
+        staffWhat: 'No formal attendance action is taken without the DSL or DT.',
+        timing: { kind: 'beforeDecision', label: 'before any formal action' },
+        rationale: "The school's policy asks for reasonable adjustments, including lowering thresholds before disciplinary processes.",
+        ...cite(ctx, 'attendance.lowerThresholdsBeforeDiscipline'),
+      }),
+    );
+  }
 
   const percent = a.attendancePercent ?? ctx.pupil.attendancePercent;
   if (percent !== undefined && percent <= t.severeAbsencePercent) {
@@ -148,8 +167,8 @@ export function attendanceSteps(ctx: RuleContext, a: AttendanceAnswers): Routing
         staffWhat: 'The DSL treats this as a priority.',
         timing: { kind: 'sameDay' },
         rationale: `Attendance of ${percent}% is at or below the severe absence threshold of ${t.severeAbsencePercent}%.`,
-        source: 'persistentAbsence',
         flag: 'safeguarding',
+        ...cite(ctx, undefined, 'persistentAbsence'),
       }),
     );
   } else if (percent !== undefined && percent <= t.persistentAbsencePercent) {
@@ -162,7 +181,7 @@ export function attendanceSteps(ctx: RuleContext, a: AttendanceAnswers): Routing
         staffWhat: 'An attendance support plan is agreed.',
         timing: { kind: 'schoolDays', days: 5, from: 'today' },
         rationale: `Attendance of ${percent}% is at or below the persistent absence threshold of ${t.persistentAbsencePercent}%.`,
-        source: 'persistentAbsence',
+        ...cite(ctx, undefined, 'persistentAbsence'),
       }),
     );
   }
@@ -173,12 +192,12 @@ export function attendanceSteps(ctx: RuleContext, a: AttendanceAnswers): Routing
         id: 'attendance.tenDaysLocalAuthority',
         who: 'localAuthority',
         owner: 'attendanceLead',
-        what: `Tell the local authority: ${a.consecutiveUnauthorisedDays} consecutive school days of unauthorised absence (the legal trigger is ${t.consecutiveUnauthorisedDays}).`,
+        what: `Tell the local authority: ${a.consecutiveUnauthorisedDays} consecutive school days of unauthorised absence (the school's trigger is ${t.consecutiveUnauthorisedDays}; the legal one is 10).`,
         staffWhat: 'The local authority is told.',
         timing: { kind: 'schoolDays', days: 1, from: 'today' },
         rationale: `${a.consecutiveUnauthorisedDays} consecutive school days of unauthorised absence.`,
-        source: 'tenDaysContinuous',
         flag: 'statutoryLimit',
+        ...cite(ctx, undefined, 'tenDaysContinuous'),
       }),
     );
   }

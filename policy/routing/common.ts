@@ -1,29 +1,23 @@
+import { formatDate } from '../dates';
 import { LEGAL_BASIS_LABEL } from '../pupil';
-import { byPack, makeStep, RuleContext } from './context';
+import { hadSocialWorker } from '../scope';
+import { cite, makeStep, RuleContext } from './context';
 import { RoutingStep, Timing } from './step';
 
+const PLAN_LABEL = { CIN: 'Child in Need plan', CP: 'Child Protection plan', assessment: 'assessed under section 17 (no plan yet)' } as const;
+
 /** Short labels of the statuses in force, for the DSL and DT only. */
-export function statusLabels(ctx: Pick<RuleContext, 'flags' | 'pupil'>): string[] {
+export function statusLabels(ctx: Pick<RuleContext, 'flags' | 'pupil' | 'policy'>): string[] {
   const { flags } = ctx;
   const labels: string[] = [];
   if (flags.cla) labels.push(`Looked after: ${LEGAL_BASIS_LABEL[flags.cla.legalBasis]}, placed by ${flags.cla.placingAuthority}`);
   if (flags.cpla) labels.push(`Previously looked after: ${flags.cpla.route === 'adoption' ? 'adopted' : flags.cpla.route === 'SGO' ? 'special guardianship order' : 'child arrangements order'}`);
-  if (flags.cwswCurrent) labels.push(`Has a social worker: ${flags.cwswCurrent.plan === 'CP' ? 'Child Protection plan' : 'Child in Need plan'}`);
-  if (flags.cwswPast) labels.push(`Had a social worker: ${flags.cwswPast.plan === 'CP' ? 'Child Protection' : 'Child in Need'} plan ended ${flags.cwswPast.endedOn}`);
-  if (flags.kinship) labels.push('Kinship care');
+  if (flags.cwswCurrent) labels.push(`Has a social worker: ${PLAN_LABEL[flags.cwswCurrent.plan]}`);
+  const past = flags.cwswPast ?? flags.cwswEnded;
+  if (past && hadSocialWorker(ctx.policy, flags)) labels.push(`Had a social worker: ${PLAN_LABEL[past.plan]} ended ${formatDate(past.endedOn!)}`);
+  if (flags.kinship && ctx.policy.has('scope.kinship')) labels.push('Kinship care');
   if (ctx.pupil.send !== 'none') labels.push(ctx.pupil.send === 'ehcp' ? 'Education, health and care plan (EHCP)' : 'SEN support');
   return labels;
-}
-
-/**
- * Whether the school's policy covers this child. Kinship care is in the Hertfordshire model
- * (Leys, "children ... in Kinship Care") but not in the Cambridgeshire model, whose definitions
- * cover children in care, previously in care and with a social worker only (Offord, Definitions).
- */
-export function inScope(ctx: RuleContext): boolean {
-  const f = ctx.flags;
-  if (f.cla || f.cpla || f.cwswCurrent || f.cwswPast) return true;
-  return f.kinship && ctx.pack === 'hertfordshire';
 }
 
 /** The DSL always hears about a concern; the DT too for a care-experienced child. */
@@ -37,7 +31,7 @@ export function leadSteps(ctx: RuleContext, timing: Timing, what: string): Routi
       staffWhat: 'The Designated Safeguarding Lead (DSL) is told and decides the next steps.',
       timing,
       rationale: 'The DSL leads for every child who has, or has had, a social worker.',
-      source: byPack(ctx, 'leysReferToDsl', 'offordDslLiaison'),
+      ...cite(ctx, 'lead.referForAdvice', 'dslLeads'),
     }),
   ];
   if (ctx.flags.careExperienced) {
@@ -50,28 +44,32 @@ export function leadSteps(ctx: RuleContext, timing: Timing, what: string): Routi
         staffWhat: 'The Designated Teacher (DT) is told.',
         timing,
         rationale: 'The child is care experienced (looked after or previously looked after): the Designated Teacher leads.',
-        source: byPack(ctx, 'leysDtCoordinates', 'offordDtLiaison'),
+        ...cite(ctx, undefined, 'dtLeads'),
       }),
     );
   }
   return steps;
 }
 
-/** A child the policy does not cover still goes to the DSL, who decides. */
+/** A child the school's policy does not cover still goes to the DSL, who decides. */
 export function outOfScopeSteps(ctx: RuleContext): RoutingStep[] {
+  const covered = [
+    'in care',
+    'previously in care',
+    'with a social worker now',
+    ...(ctx.policy.has('scope.hadSocialWorkerEver') ? ['who have had a social worker'] : ctx.policy.has('scope.hadSocialWorkerSixYears') ? ['who had a social worker in the last six years'] : []),
+    ...(ctx.policy.has('scope.kinship') ? ['in kinship care'] : []),
+  ];
   return [
     makeStep(ctx, {
       id: 'lead.dsl.outOfScope',
       who: 'DSL',
       owner: 'DSL',
-      what:
-        'The register shows no status this policy covers (in care, previously in care, a social worker now or in the last six years' +
-        (ctx.pack === 'hertfordshire' ? ', kinship care' : '') +
-        '). Check the register is right, then follow the school\'s usual procedures.',
+      what: `The register shows no status the school's policy covers (children ${covered.join(', ')}). Check the register is right, then follow the school's usual procedures.`,
       staffWhat: 'The Designated Safeguarding Lead (DSL) is told and decides the next steps.',
       timing: { kind: 'sameDay' },
-      rationale: 'No status in force on the register for this policy pack.',
-      source: byPack(ctx, 'leysReferToDsl', 'offordDslLiaison'),
+      rationale: "No status in force on the register that the school's policy covers.",
+      ...cite(ctx, 'lead.referForAdvice', 'dslLeads'),
     }),
   ];
 }

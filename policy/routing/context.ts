@@ -1,24 +1,25 @@
 import { SchoolCalendar } from '../calendar';
 import { compareDates, IsoDate } from '../dates';
+import { Citation, STATUTORY, StatutoryKey } from '../profiles/citations';
+import { ResolvedPolicy, SchoolRuleId } from '../profiles';
 import { CohortFlags, Pupil } from '../pupil';
 import { SchoolProfile, virtualSchoolFor } from '../schoolProfile';
-import { SourceKey } from '../sources';
 import { EXTERNAL_RECIPIENTS, RoutingStep, Timing } from './step';
 
 export interface RuleContext {
   pupil: Pupil;
   flags: CohortFlags;
   profile: SchoolProfile;
+  /** The school's own policy: the rules it states, each with its sentence. */
+  policy: ResolvedPolicy;
   calendar: SchoolCalendar;
   today: IsoDate;
-  pack: SchoolProfile['pack'];
-  /** Is a social worker allocated now (child in care, or on a current CiN or CP plan)? */
+  /** Is a social worker allocated now (child in care, or on a current plan or section 17 assessment)? */
   hasSocialWorkerNow: boolean;
 }
 
-export interface StepInput extends Omit<RoutingStep, 'deadline' | 'late' | 'needsApprovalBy' | 'timing' | 'source'> {
+export interface StepInput extends Omit<RoutingStep, 'deadline' | 'late' | 'needsApprovalBy' | 'timing' | 'estimated'> {
   timing: Timing;
-  source: SourceKey;
   /** The date school-day timings count from, when not today (start date, decision date). */
   base?: IsoDate;
 }
@@ -58,8 +59,24 @@ export function makeStep(ctx: Pick<RuleContext, 'profile' | 'calendar' | 'today'
     ...rest,
     deadline,
     ...(late ? { late } : {}),
+    ...(ctx.calendar.isEstimated(deadline) ? { estimated: true } : {}),
     ...(external && ctx.profile.externalStepsNeedApproval ? { needsApprovalBy: 'DSL' as const } : {}),
   };
+}
+
+/**
+ * What a step cites: the school's own sentence when its policy states the rule, else the statute;
+ * and the other as a supporting source. Never another school's policy: the resolved policy holds
+ * only this school's document.
+ */
+export function cite(ctx: Pick<RuleContext, 'policy'>, rule: SchoolRuleId | undefined, statutory?: StatutoryKey, ...more: Array<SchoolRuleId | StatutoryKey>): { source: Citation; alsoSources?: Citation[] } {
+  const own = rule ? ctx.policy.cite(rule) : undefined;
+  const law = statutory ? STATUTORY[statutory] : undefined;
+  const extra = more.map((k) => (k in STATUTORY ? STATUTORY[k as StatutoryKey] : ctx.policy.cite(k as SchoolRuleId))).filter((c): c is Citation => c !== undefined);
+  const all = [own, law, ...extra].filter((c): c is Citation => c !== undefined);
+  const [source, ...also] = all;
+  if (!source) throw new Error(`a step with no source: rule ${rule ?? '-'}, statute ${statutory ?? '-'}`);
+  return also.length > 0 ? { source, alsoSources: also } : { source };
 }
 
 /** A looked-after child's Virtual School is the placing authority's (docs/DOMAIN.md, "Cohort status"). */
@@ -80,7 +97,10 @@ export function socialWorkerContact(ctx: RuleContext): RoutingStep['contact'] {
   return sw ? { name: sw.name, email: sw.email, phone: sw.phone } : { name: "The child's social worker (details not on record: add them)" };
 }
 
-/** Picks the seed to cite: the pack's own policy where they differ. */
-export function byPack<T>(ctx: Pick<RuleContext, 'pack'>, hertfordshire: T, cambridgeshire: T): T {
-  return ctx.pack === 'hertfordshire' ? hertfordshire : cambridgeshire;
+/** The local authority's exclusions team, from the school profile (required there, so always an address). */
+export function exclusionsContact(ctx: RuleContext): RoutingStep['contact'] {
+  const c = ctx.profile.exclusionsContact;
+  return { name: c.name, email: c.email, ...(c.phone ? { phone: c.phone } : {}) };
 }
+
+export type { Citation };

@@ -1,6 +1,6 @@
 import { IsoDate } from '../dates';
 import { Role } from '../roles';
-import { SourceKey } from '../sources';
+import { Citation } from '../profiles/citations';
 
 /** Who a step is for: someone in school, or someone outside it. */
 export type Recipient =
@@ -69,11 +69,22 @@ export interface RoutingStep {
   requiresConsentOf?: 'parentsCarers';
   /** Why this step applies to this child: lead view only. */
   rationale: string;
-  source: SourceKey;
-  /** Supporting sources that say the same. */
-  alsoSources?: SourceKey[];
-  /** A warning to act on rather than a message to send (limits reached, repeated suspensions). */
-  flag?: 'statutoryLimit' | 'differentIntervention' | 'safeguarding';
+  /** The school's own policy, or the law or statutory guidance, that asks for this step. */
+  source: Citation;
+  /** Other sources that ask for the same. */
+  alsoSources?: Citation[];
+  /**
+   * A warning to act on rather than a message to send: a statutory limit, repeated suspensions, a
+   * safeguarding matter, or something the policy says must happen before a decision that did not.
+   */
+  flag?: 'statutoryLimit' | 'differentIntervention' | 'safeguarding' | 'missedBeforeDecision';
+  /**
+   * A notification the law requires (a decided suspension's parents, local authority, social worker
+   * and Virtual School Head): a DSL may change its wording, never decline it.
+   */
+  duty?: boolean;
+  /** The deadline falls after the last term date the school has entered: counted in weekdays, the earliest it can be. */
+  estimated?: boolean;
   /** Details the sender needs (Virtual School's name and email), lead view only. */
   contact?: { name: string; email?: string; phone?: string };
 }
@@ -81,7 +92,10 @@ export interface RoutingStep {
 export interface RoutingPlan {
   caseType: 'attendance' | 'suspension' | 'admission';
   today: IsoDate;
-  pack: 'hertfordshire' | 'cambridgeshire';
+  /** The school's policy profile and the document its steps cite. */
+  policy: { profile: string; document: string };
+  /** Set when the case cannot be sent as it stands (a suspension past the 45-day limit): why, and what to change. */
+  blocked?: { reason: string; source: Citation };
   /** Whether the child falls under the school's policy for children with a social worker. */
   inScope: boolean;
   /** Short labels of the statuses that drove the plan: lead view only. */

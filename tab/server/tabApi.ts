@@ -8,6 +8,8 @@ import { latestPep, pepStatus, PepState } from '../../policy/pep';
 import { cohortFlags, fullName, Pupil } from '../../policy/pupil';
 import { ROLE_LABEL } from '../../policy/roles';
 import { statusLabels } from '../../policy/routing/common';
+import { coveredBy } from '../../policy/scope';
+import { schoolPolicy, SchoolProfile } from '../../policy/schoolProfile';
 import { mayOpenRecord, mayUse, TabView, tabViews } from '../../policy/tabAccess';
 import { CaseRepository, OpenItem } from '../../storage/caseRepository';
 import { PepRepository } from '../../storage/pepRepository';
@@ -78,12 +80,13 @@ export class TabApi {
     const today = this.today();
     const { pupils, open, recordedPeps } = await this.register(m.school.id);
     const calendar = new SchoolCalendar(m.school.calendar);
+    const policy = schoolPolicy(m.school);
     const nextByPupil = new Map<string, OpenItem>();
     for (const item of open) {
       if (item.pupilId && !nextByPupil.has(item.pupilId)) nextByPupil.set(item.pupilId, item);
     }
     const children = pupils
-      .filter((p) => cohortFlags(p, today).hasOrHadSocialWorker && mayOpenRecord(m.roles, p, today))
+      .filter((p) => coveredBy(policy, cohortFlags(p, today)) && mayOpenRecord(m.roles, p, today))
       .map((p) => {
         const next = nextByPupil.get(p.id);
         const pep = cohortFlags(p, today).cla ? pepStatus(p, latestPep(p, recordedPeps.get(p.id)), calendar, today, m.school.thresholds.pepReminderSchoolDays) : undefined;
@@ -91,7 +94,7 @@ export class TabApi {
           id: p.id,
           name: fullName(p),
           yearGroup: p.yearGroup,
-          statuses: this.labels(p, today),
+          statuses: this.labels(p, today, m.school),
           ...(next ? { nextDeadline: { date: next.deadline, ref: next.ref, overdue: next.deadline < today, statutory: next.statutory } } : {}),
           ...(pep ? { pep: { state: pep.state, dueBy: pep.dueBy } } : {}),
         };
@@ -139,7 +142,7 @@ export class TabApi {
           id: pupil.id,
           name: fullName(pupil),
           yearGroup: pupil.yearGroup,
-          statuses: this.labels(pupil, today),
+          statuses: this.labels(pupil, today, m.school),
           keyAdult: pupil.keyAdult ?? null,
           socialWorker: pupil.socialWorker ? { name: pupil.socialWorker.name, organisation: pupil.socialWorker.organisation ?? null } : null,
           attendancePercent: pupil.attendancePercent ?? null,
@@ -214,8 +217,8 @@ export class TabApi {
     return this.deps.directory.membership(identity.tenantId, identity.aadObjectId);
   }
 
-  private labels(pupil: Pupil, today: IsoDate): string[] {
-    return statusLabels({ pupil, flags: cohortFlags(pupil, today) });
+  private labels(pupil: Pupil, today: IsoDate, school: SchoolProfile): string[] {
+    return statusLabels({ pupil, flags: cohortFlags(pupil, today), policy: schoolPolicy(school) });
   }
 
   private today(): IsoDate {

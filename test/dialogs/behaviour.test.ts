@@ -145,6 +145,8 @@ describe('guided dialogs: the controls a teacher relies on', () => {
     let replies = await h.say('yes', 'dt');
     expect(questionOf(lastCard(replies))).toBe('decision');
     replies = await h.say({ verb: 'answer', question: 'decision', kind: 'suspension', startDate: '2026-11-24', days: '6' }, 'dt');
+    expect(questionOf(lastCard(replies))).toBe('consulted');
+    replies = await h.say({ verb: 'answer', question: 'consulted', consulted: 'virtualSchool,socialWorker' }, 'dt');
     const shown = cardText(lastCard(replies));
     expect(shown).toContain('Looked after: section 20 (voluntary agreement with parents), placed by ESSEX');
     expect(shown).toContain('Why:');
@@ -165,9 +167,39 @@ describe('guided dialogs: the controls a teacher relies on', () => {
     await h.say(pickSam);
     await h.say('Hit another child at lunch.');
     await h.say({ verb: 'answer', question: 'tried', tried: '', triedOther: '', sendConsiderations: '' });
-    const replies = await h.say({ verb: 'answer', question: 'stage', stage: 'decided' });
+    let replies = await h.say({ verb: 'answer', question: 'stage', stage: 'decided' });
+    // Whether what the policy asks for before a decision happened: here, nobody was consulted.
+    expect(questionOf(lastCard(replies))).toBe('consulted');
+    replies = await h.say('none');
     expect(questionOf(lastCard(replies))).toBe('confirm');
-    expect(cardText(lastCard(replies))).toContain('The headteacher records the decision.');
+    const shown = cardText(lastCard(replies));
+    expect(shown).toContain('The headteacher records the decision.');
+    // Sam is in care: the Virtual School discussion comes first, flagged, and the DSL and headteacher review the decision.
+    expect(shown).toContain('The DSL and the headteacher review the decision.');
+    expect(shown).toMatch(/\*\*Virtual School\*\*: by before the suspension starts/);
+  });
+
+  it('a first day in the past is questioned, and kept once confirmed', async () => {
+    await h.say('suspension', 'dt');
+    await h.say(pickSam, 'dt');
+    await h.say('Hit another child at lunch.', 'dt');
+    await h.say({ verb: 'answer', question: 'tried', tried: '', triedOther: '', sendConsiderations: '' }, 'dt');
+    await h.say('yes', 'dt');
+    let replies = await h.say({ verb: 'answer', question: 'decision', kind: 'suspension', startDate: '2026-11-20', days: '2' }, 'dt');
+    expect(texts(replies)[0]).toBe('Fri 20 Nov 2026 is in the past. A suspension is recorded on the day it is decided, before it starts. Please check the first day: if it is right, tick "Yes, that first day is right".');
+    expect(questionOf(lastCard(replies))).toBe('decision');
+    // Ticking the box for another date confirms nothing.
+    replies = await h.say({ verb: 'answer', question: 'decision', kind: 'suspension', startDate: '2026-11-21', days: '2', confirmDate: '2026-11-20' }, 'dt');
+    expect(texts(replies)[0]).toMatch(/^Sat 21 Nov 2026 is in the past/);
+    replies = await h.say({ verb: 'answer', question: 'decision', kind: 'suspension', startDate: '2026-11-20', days: '2', confirmDate: '2026-11-20' }, 'dt');
+    expect(questionOf(lastCard(replies))).toBe('consulted');
+  });
+
+  it('an admission on a Saturday is questioned', async () => {
+    await h.say('new starter', 'dt');
+    await h.say(pickSam, 'dt');
+    const replies = await h.say({ verb: 'answer', question: 'details', startDate: '2026-11-28', previousSchool: '', transitionMeetingDate: '', keyAdult: '', peerBuddy: '', send: 'none', statusEvidenceSeen: 'false' }, 'dt');
+    expect(texts(replies)[0]).toBe('Sat 28 Nov 2026 is a Saturday. Please check the start date: if it is right, tick "Yes, that start date is right".');
   });
 });
 

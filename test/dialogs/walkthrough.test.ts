@@ -33,7 +33,8 @@ const ANSWERS: Record<Dialog, Array<string | Record<string, unknown>>> = {
 /** Step ids each saved plan must contain, and ones it must not. */
 const EXPECT: Record<Dialog, Record<Subject, { has: string[]; not: string[]; staffSees: string[] }>> = {
   attendance: {
-    cla: { has: ['lead.dt', 'attendance.socialWorker', 'attendance.cla.virtualSchool', 'attendance.reasonableAdjustments', 'attendance.persistentAbsence'], not: [], staffSees: ['Virtual School', 'Social worker'] },
+    // The demo school runs The Leys' policy: no placement-move adjustments (Offord's rule).
+    cla: { has: ['lead.dt', 'attendance.socialWorker', 'attendance.cla.virtualSchool', 'attendance.persistentAbsence'], not: ['attendance.reasonableAdjustments'], staffSees: ['Virtual School', 'Social worker'] },
     cpla: { has: ['lead.dt', 'attendance.parentsCarers'], not: ['attendance.cla.virtualSchool', 'attendance.socialWorker'], staffSees: ['Parents or carers'] },
     cwswCurrent: { has: ['attendance.socialWorker'], not: ['lead.dt', 'attendance.cla.virtualSchool'], staffSees: ['Social worker'] },
     cwswPast: { has: ['lead.dsl', 'attendance.parentsCarers'], not: ['attendance.socialWorker'], staffSees: ['Parents or carers'] },
@@ -43,9 +44,10 @@ const EXPECT: Record<Dialog, Record<Subject, { has: string[]; not: string[]; sta
   suspension: {
     cla: { has: ['suspension.cla.virtualSchoolBeforeDecision', 'suspension.socialWorkerEarly', 'suspension.alternativesFirst'], not: ['suspension.decided.parents'], staffSees: ['Virtual School'] },
     cpla: { has: ['suspension.cpla.parentsFirst', 'suspension.cpla.virtualSchoolAdvice', 'suspension.send'], not: ['suspension.socialWorkerEarly'], staffSees: ['Parents or carers', 'Virtual School'] },
-    cwswCurrent: { has: ['suspension.cwsw.virtualSchoolBeforeActing', 'suspension.socialWorkerEarly'], not: ['lead.dt'], staffSees: ['Social worker'] },
-    cwswPast: { has: ['suspension.cwsw.virtualSchoolBeforeActing'], not: ['suspension.socialWorkerEarly'], staffSees: ['Virtual School'] },
-    kinship: { has: ['suspension.alternativesFirst', 'suspension.riskAssessment'], not: ['suspension.cwsw.virtualSchoolBeforeActing'], staffSees: ['Class teacher or key adult'] },
+    // The Leys' policy has no Virtual School step for a child with a social worker who is not in care (Holy Family's rule).
+    cwswCurrent: { has: ['suspension.socialWorkerEarly', 'suspension.parentsCarers'], not: ['lead.dt', 'suspension.cwsw.virtualSchoolBeforeActing'], staffSees: ['Social worker', 'Parents or carers'] },
+    cwswPast: { has: ['suspension.alternativesFirst', 'suspension.parentsCarers'], not: ['suspension.socialWorkerEarly', 'suspension.cwsw.virtualSchoolBeforeActing'], staffSees: ['Parents or carers'] },
+    kinship: { has: ['suspension.alternativesFirst', 'suspension.reducedTimetableSafeguards'], not: ['suspension.cwsw.virtualSchoolBeforeActing', 'suspension.riskAssessment'], staffSees: ['Class teacher or key adult'] },
     notOnRegister: { has: ['lead.dsl.notOnRegister'], not: ['suspension.alternativesFirst'], staffSees: ['Designated Safeguarding Lead (DSL)'] },
   },
   admission: {

@@ -1,15 +1,17 @@
 import { demoSchool } from '../../demo/demoSchool';
 import { isoDate, IsoDate } from '../../policy/dates';
 import { CohortStatus, Pupil, pupilSchema, PupilInput } from '../../policy/pupil';
-import { loadSchoolProfile, PolicyPack, SchoolProfile } from '../../policy/schoolProfile';
+import { PolicyProfileId } from '../../policy/profiles';
+import { loadSchoolProfile, SchoolProfile, SchoolProfileInput } from '../../policy/schoolProfile';
 
 /** SYNTHETIC test fixtures: made-up children and schools. */
 
 /** Monday 23 November 2026, a normal school day in the autumn term. */
 export const MONDAY: IsoDate = isoDate('2026-11-23');
 
-export function profile(pack: PolicyPack, overrides: Partial<SchoolProfile> = {}): SchoolProfile {
-  return loadSchoolProfile({ ...demoSchool, id: `test-${pack}`, pack, localAuthority: 'HERTS', ...overrides });
+/** The demo school's staff and calendar under one of the five policy profiles. */
+export function profile(policy: PolicyProfileId, overrides: Partial<SchoolProfileInput> = {}): SchoolProfile {
+  return loadSchoolProfile({ ...demoSchool, id: `test-${policy.toLowerCase()}`, policy: { profile: policy }, localAuthority: 'HERTS', ...overrides });
 }
 
 let n = 0;
@@ -33,6 +35,7 @@ export const CLA_HOME: CohortStatus = { kind: 'CLA', legalBasis: 's20', placingA
 export const CPLA: CohortStatus = { kind: 'CPLA', route: 'adoption', evidenceSeen: false };
 export const CWSW_CP: CohortStatus = { kind: 'CWSW', plan: 'CP' };
 export const CWSW_CIN: CohortStatus = { kind: 'CWSW', plan: 'CIN' };
+export const CWSW_ASSESSMENT: CohortStatus = { kind: 'CWSW', plan: 'assessment' };
 export const CWSW_PAST: CohortStatus = { kind: 'CWSW', plan: 'CIN', endedOn: isoDate('2022-05-01') };
 export const CWSW_EXPIRED: CohortStatus = { kind: 'CWSW', plan: 'CP', endedOn: isoDate('2020-05-01') };
 export const KINSHIP: CohortStatus = { kind: 'KINSHIP', arrangement: 'informal' };

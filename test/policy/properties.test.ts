@@ -4,7 +4,9 @@ import { ALTERNATIVES, CaseAnswersInput } from '../../policy/cases';
 import { addDays, IsoDate, isoDate } from '../../policy/dates';
 import { CohortStatus, Pupil } from '../../policy/pupil';
 import { routingPlan } from '../../policy/routingPlan';
-import { PolicyPack } from '../../policy/schoolProfile';
+import { POLICY_PROFILE_IDS, PolicyProfileId } from '../../policy/profiles';
+import { decide } from '../../policy/approval';
+import { externalNotifications, CaseRecord } from '../../policy/caseRecord';
 import { leadView, sltSummary, staffView } from '../../policy/views';
 import { profile, pupil } from './fixtures';
 
@@ -34,6 +36,15 @@ const pupilArb: fc.Arbitrary<Pupil | null> = fc.option(
   { nil: null, freq: 8 },
 );
 
+const decidedArb = fc.record({
+  caseType: fc.constant('suspension' as const),
+  stage: fc.constant('decided' as const),
+  whatHappened: fc.constant('Something happened in class.'),
+  decision: fc.record({ kind: fc.constantFrom('suspension', 'permanentExclusion' as const), startDate: dateArb, days: fc.integer({ min: 1, max: 15 }), missesExam: fc.boolean() }),
+  history: fc.record({ suspensionsThisYear: fc.integer({ min: 0, max: 5 }), daysThisYear: fc.integer({ min: 0, max: 45 }), daysThisTerm: fc.integer({ min: 0, max: 20 }), consecutiveDaysBefore: fc.integer({ min: 0, max: 8 }) }),
+  consultedBeforeDecision: fc.subarray(['virtualSchool', 'parentsCarers', 'socialWorker'] as const),
+});
+
 const answersArb: fc.Arbitrary<CaseAnswersInput> = fc.oneof(
   fc.record({
     caseType: fc.constant('attendance' as const),
@@ -49,13 +60,7 @@ const answersArb: fc.Arbitrary<CaseAnswersInput> = fc.oneof(
     tried: fc.subarray([...ALTERNATIVES]),
     history: fc.record({ suspensionsThisYear: fc.integer({ min: 0, max: 5 }), daysThisYear: fc.integer({ min: 0, max: 45 }), daysThisTerm: fc.integer({ min: 0, max: 20 }) }),
   }),
-  fc.record({
-    caseType: fc.constant('suspension' as const),
-    stage: fc.constant('decided' as const),
-    whatHappened: fc.constant('Something happened in class.'),
-    decision: fc.record({ kind: fc.constantFrom('suspension', 'permanentExclusion' as const), startDate: dateArb, days: fc.integer({ min: 1, max: 15 }) }),
-    history: fc.record({ suspensionsThisYear: fc.integer({ min: 0, max: 5 }), daysThisYear: fc.integer({ min: 0, max: 45 }), daysThisTerm: fc.integer({ min: 0, max: 20 }) }),
-  }),
+  decidedArb,
   fc.record({
     caseType: fc.constant('admission' as const),
     startDate: dateArb,
@@ -66,9 +71,9 @@ const answersArb: fc.Arbitrary<CaseAnswersInput> = fc.oneof(
   }),
 );
 
-const packArb = fc.constantFrom<PolicyPack>('hertfordshire', 'cambridgeshire');
-const PROFILES = { hertfordshire: profile('hertfordshire'), cambridgeshire: profile('cambridgeshire') };
-const CALENDAR = new SchoolCalendar(PROFILES.hertfordshire.calendar);
+const packArb = fc.constantFrom<PolicyProfileId>(...POLICY_PROFILE_IDS);
+const PROFILES = Object.fromEntries(POLICY_PROFILE_IDS.map((id) => [id, profile(id)])) as Record<PolicyProfileId, ReturnType<typeof profile>>;
+const CALENDAR = new SchoolCalendar(PROFILES.leys.calendar);
 
 const STATUS_WORDS = /looked.after|in care\b|adopt|guardianship|arrangements order|protection plan|child in need|kinship|EHCP|SEN support|placed by|section \d/i;
 
@@ -81,6 +86,8 @@ describe('properties of every routing plan (random pupils, answers, packs and da
         for (const s of plan.steps) {
           expect(CALENDAR.isSchoolDay(s.deadline)).toBe(true);
           expect(s.deadline >= today).toBe(true);
+          // Every step cites this school's own policy or the statute, never another school's.
+          for (const c of [s.source, ...(s.alsoSources ?? [])]) if (c.kind === 'policy') expect(c.document).toBe(plan.policy.document);
         }
         // Every step a plan depends on comes earlier in the plan.
         const position = new Map(plan.steps.map((s, i) => [s.id, i]));
@@ -114,3 +121,58 @@ describe('properties of every routing plan (random pupils, answers, packs and da
     );
   });
 });
+
+/** Properties the statutory corrections promise, over random children, decisions and profiles. */
+describe('properties of decided suspensions (statutory base)', () => {
+  it('every decided suspension of more than five consecutive school days (back-to-back ones added) has a sixth-day step, and a permanent exclusion the local authority\'s', () => {
+    fc.assert(
+      fc.property(packArb, pupilArb, decidedArb, dateArb, (pack, child, answers, today) => {
+        const plan = routingPlan('suspension', answers, child, PROFILES[pack], today);
+        if (!plan.inScope) return;
+        const ids = plan.steps.map((s) => s.id);
+        if (answers.decision.kind === 'permanentExclusion') expect(ids).toContain('suspension.decided.provisionDaySixLocalAuthority');
+        else if (answers.history.consecutiveDaysBefore + answers.decision.days > 5) expect(ids).toContain('suspension.decided.provisionDaySix');
+        else expect(ids).not.toContain('suspension.decided.provisionDaySix');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('no plan for a decided case has a "before any decision" step, except one flagged as missed', () => {
+    fc.assert(
+      fc.property(packArb, pupilArb, decidedArb, dateArb, (pack, child, answers, today) => {
+        const plan = routingPlan('suspension', answers, child, PROFILES[pack], today);
+        for (const s of plan.steps) if (s.timing.kind === 'beforeDecision') expect(s.flag).toBe('missedBeforeDecision');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  const requestArb = fc.oneof(
+    fc.record({ verb: fc.constant('approve' as const), note: fc.option(fc.constant('A note.'), { nil: undefined }) }),
+    fc.record({ verb: fc.constant('amend' as const), reason: fc.constant('Changed for a reason.'), sendSome: fc.array(fc.boolean(), { maxLength: 6 }) }),
+    fc.record({ verb: fc.constant('decline' as const), reason: fc.constant('Declined for a reason.') }),
+  );
+
+  it('the statutory notifications of a decided suspension survive every approval path (approve, amend with any ticks, decline)', () => {
+    fc.assert(
+      fc.property(packArb, pupilArb, decidedArb, requestArb, (pack, child, answers, request) => {
+        const plan = routingPlan('suspension', answers, child, PROFILES[pack], MONDAY_DATE);
+        const external = externalNotifications('c1', plan);
+        const awaiting = external.filter((n) => n.status === 'awaitingApproval');
+        const dutyIds = awaiting.filter((n) => plan.steps.some((s) => s.duty && n.stepIds.includes(s.id))).map((n) => n.id);
+        const record = { plan, approval: { required: awaiting.length > 0 } } as unknown as CaseRecord;
+        const req =
+          request.verb === 'amend'
+            ? { verb: 'amend' as const, reason: request.reason, send: awaiting.filter((_n, i) => request.sendSome[i] ?? false).map((n) => n.id) }
+            : request;
+        const outcome = decide(record, awaiting, req, { aadObjectId: 'dsl', name: 'DSL' }, ['DSL'], new Date('2026-11-23T10:00:00Z'));
+        if (outcome.ok) for (const id of dutyIds) expect(outcome.decision.sendNotificationIds).toContain(id);
+        else if (dutyIds.length > 0) expect(['dutiesCannotBeDeclined', 'nothingToApprove']).toContain(outcome.problem);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+const MONDAY_DATE = isoDate('2026-11-23');

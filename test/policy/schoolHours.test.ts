@@ -3,7 +3,7 @@ import { londonInstant, windowEnd } from '../../policy/schoolHours';
 import { isoDate } from '../../policy/dates';
 import { profile } from './fixtures';
 
-const cal = new SchoolCalendar(profile('hertfordshire').calendar);
+const cal = new SchoolCalendar(profile('leys').calendar);
 const day = { start: '08:30', end: '15:30' };
 const twoHours = { kind: 'schoolHours', hours: 2 } as const;
 

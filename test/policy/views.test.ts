@@ -3,7 +3,7 @@ import { planViewFor, sltSummary, staffView } from '../../policy/views';
 import { CLA, CPLA, MONDAY, profile, pupil } from './fixtures';
 
 const plan = () =>
-  routingPlan('suspension', { caseType: 'suspension', stage: 'atRisk', whatHappened: 'x' }, pupil([CLA], { send: 'ehcp' }), profile('hertfordshire'), MONDAY);
+  routingPlan('suspension', { caseType: 'suspension', stage: 'atRisk', whatHappened: 'x' }, pupil([CLA], { send: 'ehcp' }), profile('leys'), MONDAY);
 
 describe('need-to-know views of a plan', () => {
   it('a member of staff sees who is told and by when, in plain words, and not why', () => {
@@ -26,7 +26,7 @@ describe('need-to-know views of a plan', () => {
       expect(view.statusLabels).toContain('Looked after: section 31 (care order), placed by ESSEX');
       const vs = view.steps.find((s) => s.id === 'suspension.cla.virtualSchoolBeforeDecision')!;
       expect(vs.rationale).toMatch(/placed by ESSEX/);
-      expect(vs.citation).toBe('The Leys Primary & Nursery School, policy for all children with a social worker (January 2025), "Suspensions and Exclusion"');
+      expect(vs.citation).toBe('The Leys Primary & Nursery School, Policy for All Children with a Social Worker (January 2025), "Suspensions and Exclusion"');
       expect(vs.contact?.email).toBe('virtualschool@essex-vs.example.org');
     }
   });
@@ -36,7 +36,7 @@ describe('need-to-know views of a plan', () => {
   });
 
   it('the SLT summary is counts only', () => {
-    const other = routingPlan('admission', { caseType: 'admission', startDate: '2026-12-01' }, pupil([CPLA]), profile('hertfordshire'), MONDAY);
+    const other = routingPlan('admission', { caseType: 'admission', startDate: '2026-12-01' }, pupil([CPLA]), profile('leys'), MONDAY);
     const summary = sltSummary([plan(), other]);
     expect(summary.cases).toBe(2);
     expect(summary.byCaseType).toEqual({ attendance: 0, suspension: 1, admission: 1 });
@@ -48,7 +48,7 @@ describe('need-to-know views of a plan', () => {
 describe('deadline wording', () => {
   it('reads like a person wrote it', () => {
     const steps = staffView(plan()).steps;
-    expect(steps.find((s) => s.what.startsWith('A risk assessment'))?.when).toBe('promptly (by Tue 24 Nov 2026)');
+    expect(steps.find((s) => s.what.startsWith('The parents or carers are involved'))?.when).toBe('promptly (by Tue 24 Nov 2026)');
     expect(steps.find((s) => s.who.startsWith('Designated Safeguarding'))?.when).toBe('today');
   });
 });

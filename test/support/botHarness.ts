@@ -1,3 +1,4 @@
+import { PolicyProfileId } from '../../policy/profiles';
 import { Activity, TestAdapter } from 'botbuilder';
 import pino from 'pino';
 import { composeBot } from '../../host/composition';
@@ -62,14 +63,14 @@ export class RecordingMailer implements Mailer {
   }
 }
 
-export async function createHarness(options: { clock?: () => Date; store?: TableStore; mailer?: Mailer; retry?: RetryPolicy } = {}): Promise<Harness> {
+export async function createHarness(options: { clock?: () => Date; store?: TableStore; mailer?: Mailer; retry?: RetryPolicy; policy?: PolicyProfileId } = {}): Promise<Harness> {
   const store = options.store ?? (await createTestStore());
   const sender = new RecordingSender();
   const clock = options.clock ?? (() => MONDAY_9AM);
   const mailer = options.mailer ?? new RecordingMailer();
   const make = () => composeBot(store, pino({ level: 'silent' }), sender, { demo: true, allowedTenantIds: [], clock, mailer, retry: options.retry, random: () => 0.5 });
   let parts = make();
-  await seedDemoSchoolIfEmpty(parts.schools, parts.pupilRepo);
+  await seedDemoSchoolIfEmpty(parts.schools, parts.pupilRepo, options.policy);
   let adapter = new TestAdapter((context) => parts.bot.run(context));
   let counter = 0;
 

@@ -5,6 +5,7 @@ import { errorSummary } from '../telemetry/errors';
 import { Logger } from '../telemetry/logger';
 import { BotAdapter } from './adapter';
 import { CORRELATION_ID } from './turnLogger';
+import { ChannelTokenVerifier, TEAMS_CHANNEL } from './channelToken';
 
 /**
  * botbuilder copies the sender, the recipient, the conversation, the locale and the activity's id
@@ -62,21 +63,48 @@ export interface EndpointAnswer {
   body?: unknown;
 }
 
-/** POST /api/messages without the HTTP: the body as received, the Authorization header, the request's correlation id. */
-export type MessageEndpoint = (authHeader: string, body: unknown, correlationId: string) => Promise<EndpointAnswer>;
+/** POST /api/messages without the HTTP. */
+export interface MessageEndpoint {
+  /** Before the body is read: a refusal to answer at once (the body is never read), or undefined to go on. */
+  beforeBody(authHeader: string): Promise<EndpointAnswer | undefined>;
+  /** The body as received, the Authorization header, the request's correlation id. */
+  handle(authHeader: string, body: unknown, correlationId: string): Promise<EndpointAnswer>;
+}
+
+const UNAUTHORISED: EndpointAnswer = { status: 401, body: { error: 'Unauthorized.' } };
+const NOT_TEAMS: EndpointAnswer = { status: 403, body: { error: 'This bot serves Microsoft Teams only.' } };
 
 /**
  * The Teams edge of one request: the envelope and the serviceUrl are checked before botbuilder sees
  * the activity, then the adapter authenticates it and runs the bot. Anything thrown that is not an
  * authentication failure is the server's to answer (500, no detail).
  */
-export function messageEndpoint(deps: { adapter: BotAdapter; logic: (context: TurnContext) => Promise<void>; allowedServiceUrls: readonly string[]; logger: Logger }): MessageEndpoint {
+export function messageEndpoint(deps: {
+  adapter: BotAdapter;
+  logic: (context: TurnContext) => Promise<void>;
+  allowedServiceUrls: readonly string[];
+  logger: Logger;
+  /** Production: the token is checked before the body is read. Absent in local mode (no authentication, loopback only). */
+  tokens?: ChannelTokenVerifier;
+}): MessageEndpoint {
   const log = deps.logger.child({ route: 'messages' });
-  return async (authHeader, body, correlationId) => {
+  const beforeBody = async (authHeader: string): Promise<EndpointAnswer | undefined> => {
+    if (!deps.tokens) return undefined;
+    const refusal = await deps.tokens.refusal(authHeader);
+    if (!refusal) return undefined;
+    log.warn({ event: 'authRefused', reason: refusal }, 'authentication failed before the body was read');
+    return UNAUTHORISED;
+  };
+  const handle = async (authHeader: string, body: unknown, correlationId: string): Promise<EndpointAnswer> => {
     const parsed = activityEnvelope.safeParse(body);
     if (!parsed.success) {
       log.warn({ event: 'badActivity', issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.code}`) }, 'rejected malformed activity');
       return { status: 400, body: { error: 'Expected a Bot Framework activity with type, channelId, serviceUrl and conversation.id.' } };
+    }
+    // Only Teams talks to this bot: any other channel (or a blank one) is refused before botbuilder sees it.
+    if (parsed.data.channelId !== TEAMS_CHANNEL) {
+      log.warn({ event: 'channelRefused' }, 'activity names a channel other than Microsoft Teams');
+      return NOT_TEAMS;
     }
     if (!isAllowedServiceUrl(parsed.data.serviceUrl, deps.allowedServiceUrls)) {
       log.warn({ event: 'serviceUrlRefused' }, 'activity names a serviceUrl that is not allow-listed');
@@ -92,9 +120,10 @@ export function messageEndpoint(deps: { adapter: BotAdapter; logic: (context: Tu
     } catch (err) {
       if (!isAuthenticationFailure(err)) throw err;
       log.warn({ event: 'authRefused', err: errorSummary(err) }, 'authentication failed');
-      return { status: 401, body: { error: 'Unauthorized.' } };
+      return UNAUTHORISED;
     }
   };
+  return { beforeBody, handle };
 }
 
 /** botframework-connector's AuthenticationError carries status 401; botbuilder does not re-export the class. */

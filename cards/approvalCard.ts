@@ -1,7 +1,7 @@
 import { AdaptiveCard, adaptiveCard, CardAction, CardElement, heading, paragraph } from './adaptiveCard';
 import { choiceInput, textInput } from './formCard';
-import { CaseHeader, planElements, PlanView } from './planCards';
-import { labelledUserText, userText } from './text';
+import { CaseHeader, planElements, PlanView, SHORTENED_CARD_NOTE } from './planCards';
+import { COMPACT_VALUE_BUDGET, labelledUserText, TYPED_VALUE_BUDGET, userText } from './text';
 
 /** Universal Actions verbs on the product's cards; each has its own handler in bot/actions/. */
 export const APPROVAL_VERBS = ['approveCase', 'amendCase', 'declineCase', 'refreshApproval', 'completeAction'] as const;
@@ -31,6 +31,8 @@ export interface ApprovalCardInput extends CaseHeader {
   error?: string;
   /** "Reminder" or "Escalated" banner. */
   banner?: string;
+  /** Shortened to fit a connector's size limit (see SHORTENED_CARD_NOTE). */
+  compact?: boolean;
 }
 
 /** Teams accepts at most 60 user ids in refresh.userIds. */
@@ -48,8 +50,10 @@ function execute(title: string, verb: ApprovalVerb, caseId: string, style?: 'pos
 export function approvalCard(input: ApprovalCardInput): AdaptiveCard {
   const body: CardElement[] = [];
   if (input.banner) body.push(paragraph(input.banner, { color: 'Attention', weight: 'Bolder' }));
-  body.push(heading(input.decided ? `${input.title}: ${input.ref}` : `Decision needed: ${input.title.toLowerCase()} ${input.ref}`), labelledUserText('Child', input.subject), labelledUserText('Raised by', `${input.raisedBy}, ${input.raisedAt}`));
-  body.push(...input.summary.map(([label, value]) => labelledUserText(label, value)));
+  body.push(heading(input.decided ? `${input.title}: ${input.ref}` : `Decision needed: ${input.title.toLowerCase()} ${input.ref}`));
+  if (input.compact) body.push(paragraph(SHORTENED_CARD_NOTE, { isSubtle: true }));
+  body.push(labelledUserText('Child', input.subject), labelledUserText('Raised by', `${input.raisedBy}, ${input.raisedAt}`));
+  body.push(...input.summary.map(([label, value]) => labelledUserText(label, value, input.compact ? COMPACT_VALUE_BUDGET : TYPED_VALUE_BUDGET)));
   body.push(paragraph('To go outside school', { weight: 'Bolder', size: 'Medium', spacing: 'Large' }));
   for (const e of input.external) {
     body.push({
@@ -117,7 +121,7 @@ export function approvalCard(input: ApprovalCardInput): AdaptiveCard {
       ),
     );
   }
-  body.push(paragraph('The plan', { weight: 'Bolder', size: 'Medium', spacing: 'Large' }), ...planElements(input.view));
+  body.push(paragraph('The plan', { weight: 'Bolder', size: 'Medium', spacing: 'Large' }), ...planElements(input.view, { compact: input.compact }));
 
   const userIds = input.approverMris.slice(0, MAX_REFRESH_USERS);
   return adaptiveCard(body, actions, {

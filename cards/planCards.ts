@@ -1,15 +1,21 @@
 import { LeadPlanView, StaffPlanView } from '../policy/views';
 import { adaptiveCard, AdaptiveCard, CardElement, heading, paragraph } from './adaptiveCard';
 import { formCard, FormCardFrame } from './formCard';
-import { labelledUserText, userText } from './text';
+import { COMPACT_VALUE_BUDGET, labelledUserText, TYPED_VALUE_BUDGET, userText } from './text';
 
 export type PlanView = StaffPlanView | LeadPlanView;
 
 /** A row of the summary: our label, the user's (or register's) words. */
 export type SummaryRow = readonly [label: string, value: string];
 
-/** The routing plan in the reader's view: who, when and what; for the DSL and DT also why and the source. */
-export function planElements(view: PlanView): CardElement[] {
+/** Said at the top of a card shortened to fit a connector's size limit. */
+export const SHORTENED_CARD_NOTE = 'This card was shortened to fit in Teams: the reasons, the sources and the full text are in the dashboard tab.';
+
+/**
+ * The routing plan in the reader's view: who, when and what; for the DSL and DT also why and the
+ * source. `compact`: who, when and what only (a card shortened to fit a size limit).
+ */
+export function planElements(view: PlanView, o: { compact?: boolean } = {}): CardElement[] {
   const out: CardElement[] = [];
   if (view.view === 'lead') {
     if (view.statusLabels.length > 0) {
@@ -37,8 +43,9 @@ export function planElements(view: PlanView): CardElement[] {
           paragraph(`**${s.whoLabel}**: ${s.when}${badges ? ` (${badges})` : ''}`, { spacing: 'None' }),
           paragraph(s.what, { spacing: 'None' }),
           ...(s.contact ? [userText(`Contact: ${[s.contact.name, s.contact.email, s.contact.phone].filter(Boolean).join(', ')}`, { spacing: 'None' })] : []),
-          paragraph(`Why: ${s.rationale}`, { isSubtle: true, size: 'Small', spacing: 'None' }),
-          paragraph(`Source: ${s.citation}`, { isSubtle: true, size: 'Small', spacing: 'None' }),
+          ...(o.compact
+            ? []
+            : [paragraph(`Why: ${s.rationale}`, { isSubtle: true, size: 'Small', spacing: 'None' }), paragraph(`Source: ${s.citation}`, { isSubtle: true, size: 'Small', spacing: 'None' })]),
         ],
       });
     }
@@ -100,6 +107,8 @@ export interface CaseNotificationInput extends CaseHeader {
   /** Already cut to what this reader may see: the lead view, or the staff view of their own steps. */
   view: PlanView;
   externalAwaitingApproval: number;
+  /** Shortened to fit a connector's size limit (see SHORTENED_CARD_NOTE). */
+  compact?: boolean;
 }
 
 /** What a role holder receives in Teams when a concern is raised. */
@@ -107,11 +116,12 @@ export function caseNotificationCard(input: CaseNotificationInput): AdaptiveCard
   return adaptiveCard(
     [
       heading(`New ${input.title.toLowerCase()}: ${input.ref}`),
+      ...(input.compact ? [paragraph(SHORTENED_CARD_NOTE, { isSubtle: true })] : []),
       labelledUserText('Child', input.subject),
       labelledUserText('Raised by', `${input.raisedBy}, ${input.raisedAt}`),
-      ...input.summary.map(([label, value]) => labelledUserText(label, value)),
+      ...input.summary.map(([label, value]) => labelledUserText(label, value, input.compact ? COMPACT_VALUE_BUDGET : TYPED_VALUE_BUDGET)),
       paragraph('The plan', { weight: 'Bolder', size: 'Medium', spacing: 'Large' }),
-      ...planElements(input.view),
+      ...planElements(input.view, { compact: input.compact }),
       ...(input.externalAwaitingApproval > 0
         ? [paragraph(`${input.externalAwaitingApproval} message${input.externalAwaitingApproval === 1 ? '' : 's'} to people outside school wait for a DSL's approval.`, { color: 'Attention', weight: 'Bolder' })]
         : []),

@@ -40,7 +40,8 @@ export interface OutboxSchools {
  */
 export interface NotificationContent {
   subject(record: CaseRecord): Promise<{ label: string; pupil?: Pupil }>;
-  build(record: CaseRecord, n: StaffNotification, profile: SchoolProfile, all: readonly Notification[], refs?: PersonalRefs): Promise<AdaptiveCard>;
+  /** `compact`: shorter, for a connector that refused the full card as too big. */
+  build(record: CaseRecord, n: StaffNotification, profile: SchoolProfile, all: readonly Notification[], refs?: PersonalRefs, o?: { compact?: boolean }): Promise<AdaptiveCard>;
 }
 
 export interface OutboxDeps {
@@ -240,7 +241,16 @@ export class OutboxSender {
     if (!ref) throw new NotInstalledError();
     const all = reads?.notifications ?? (await this.deps.cases.notifications(profile.id, record.id));
     const card = await this.deps.cards.build(record, n, profile, all, refs);
-    const activityId = await this.deps.sender.send(ref, cardReply(card));
+    let activityId: string | undefined;
+    try {
+      activityId = await this.deps.sender.send(ref, cardReply(card));
+    } catch (err) {
+      // Too big for this connector (Teams' MessageSizeTooBig): the same card, shortened, with the
+      // full text in the dashboard tab. Anything else, or a second refusal, is a failed send.
+      if (statusOf(err) !== 413) throw err;
+      this.deps.logger.warn({ event: 'cardTooBig', school: profile.id, caseId: record.id, notification: n.id }, 'a card was too big for the connector: sending it shortened');
+      activityId = await this.deps.sender.send(ref, cardReply(await this.deps.cards.build(record, n, profile, all, refs, { compact: true })));
+    }
     if (n.kind === 'approval' && activityId) {
       await this.deps.cases.saveApprovalCard(profile.id, record.id, n.to.aadObjectId, { conversationRef: JSON.stringify(ref), activityId });
     }

@@ -1,6 +1,7 @@
 import { Config } from './config';
 import { createAdapter } from '../bot/adapter';
 import { messageEndpoint } from '../bot/messageEndpoint';
+import { ChannelTokenVerifier } from '../bot/channelToken';
 import { composeBot } from './composition';
 import { Logger } from '../telemetry/logger';
 import path from 'node:path';
@@ -20,10 +21,13 @@ import { TableStore, TABLES } from '../storage/tableStore';
 import { tabRoutes } from '../tab/server/composeTab';
 import { registerUpload } from '../tab/server/registerUpload';
 import { RegisterImporter } from '../services/registerImporter';
+import { RefusalLog } from '../services/refusalLog';
 
 export interface App {
   server: BotServer;
   store: TableStore;
+  /** Writes the counts of repeated refusals now, rather than when their windows close (also done on stop). */
+  flushAudit(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -46,10 +50,17 @@ export async function startApp(config: Config, logger: Logger, connectionString:
   });
   const { bot } = parts;
   const recordAudit = new RecordAuditRepository(store.client(TABLES.cases), parts.cases.chain);
+  const refusals = new RefusalLog(recordAudit, () => new Date());
   const importer = new RegisterImporter({ pupils: parts.pupilRepo, audit: recordAudit, schools: parts.schools, directory: parts.pupils, clock: () => new Date() });
   const server = createBotServer({
     config,
-    messages: messageEndpoint({ adapter, logic: (context) => bot.run(context), allowedServiceUrls: config.allowedServiceUrls, logger }),
+    messages: messageEndpoint({
+      adapter,
+      logic: (context) => bot.run(context),
+      allowedServiceUrls: config.allowedServiceUrls,
+      logger,
+      ...(config.mode === 'production' ? { tokens: new ChannelTokenVerifier({ metadataUrl: config.botOpenIdMetadataUrl, issuer: config.botTokenIssuer, appId: config.auth.appId }) } : {}),
+    }),
     checkStorage: () => store.ping(),
     digest: async (schoolId, dryRun) => {
       const school = (await parts.directory.all()).find((s) => s.id === schoolId);
@@ -58,7 +69,7 @@ export async function startApp(config: Config, logger: Logger, connectionString:
       return { posted: await parts.digests.post(school, new Date()) };
     },
     logger,
-    routes: tabRoutes(config, { ...parts, recordAudit, upload: registerUpload(importer) }, logger),
+    routes: tabRoutes(config, { ...parts, recordAudit, refusals, upload: registerUpload(importer) }, logger),
   });
   const address = await server.listen();
   parts.outbox.start(config.outboxIntervalMs);
@@ -73,8 +84,10 @@ export async function startApp(config: Config, logger: Logger, connectionString:
     server,
     store,
     address,
+    flushAudit: () => refusals.flush(),
     stop: async () => {
       await server.stop();
+      await refusals.flush().catch(() => undefined);
       await parts.background.settled();
       await Promise.all([parts.outbox.stop(), ...jobs.map((j) => j.stop())]);
     },

@@ -11,6 +11,8 @@ import { keepHeapCompact } from './heap';
 async function main(): Promise<void> {
   keepHeapCompact();
   const config = loadConfigOrExit(process.env);
+  // Locally the bot writes emails about children under the data folder: its owner's only.
+  if (config.mode === 'local') process.umask(0o077);
   const logger = createLogger(config.logLevel);
   if (!config.storageConnectionString) {
     process.stderr.write(

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import restify, { Request, Response, Server } from 'restify';
+import restify, { Next, Request, Response, Server } from 'restify';
+import { httpGuards } from './httpGuards';
 import { MessageEndpoint } from '../bot/messageEndpoint';
 import { z } from 'zod';
 import { Config } from './config';
@@ -40,14 +41,30 @@ export function createBotServer(deps: ServerDependencies): BotServer {
 
   // One correlation id per request, on every line logged while it is handled (the turn's too).
   server.pre(correlate);
+  // Before any route: the Host (local mode), the content type of the JSON APIs, nosniff on everything.
+  server.pre(httpGuards({ loopbackOnly: config.mode === 'local', logger }));
 
-  server.post('/api/messages', jsonBody, async (req: Request, res: Response) => {
+  // The token is checked before the body is read: a request without a valid one costs its headers only.
+  const checkTokenFirst = async (req: Request, res: Response) => {
+    const refusal = await deps.messages.beforeBody(authorizationOf(req));
+    if (!refusal) return true;
+    // Close rather than drain: the body of a refused request is never read.
+    res.header('Connection', 'close');
+    sendJson(res, refusal.status, refusal.body);
+    return false;
+  };
+
+  // A callback handler (restify takes async handlers with two arguments only), so it can stop the chain.
+  const tokenFirst = (req: Request, res: Response, next: Next): void => {
+    checkTokenFirst(req, res).then((go) => next(go ? undefined : false), next);
+  };
+
+  server.post('/api/messages', tokenFirst, ...jsonBody, async (req: Request, res: Response) => {
     const correlationId = logFields().req ?? req.id();
     if (draining) return sendJson(res, 503, { error: 'The bot is restarting. Please try again in a moment.' });
     inFlight++;
     try {
-      const authHeader = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
-      const answer = await deps.messages(authHeader, req.body as unknown, correlationId);
+      const answer = await deps.messages.handle(authorizationOf(req), req.body as unknown, correlationId);
       // Nothing is returned from a restify async handler: it logs (with the whole request) any value it is given.
       if (answer.body === undefined) res.send(answer.status);
       else sendJson(res, answer.status, answer.body);
@@ -134,6 +151,10 @@ function sameSecret(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a).digest();
   const hb = createHash('sha256').update(b).digest();
   return timingSafeEqual(ha, hb);
+}
+
+function authorizationOf(req: Request): string {
+  return typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
 }
 
 function sendJson(res: Response, status: number, body: unknown): void {

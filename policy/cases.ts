@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { isoDateSchema } from './dates';
 import { sendSchema } from './pupil';
+import { plainText } from './plainText';
 
 /** The kinds of concern a member of staff can raise. */
 export const caseTypeSchema = z.enum(['attendance', 'suspension', 'admission']);
 export type CaseType = z.infer<typeof caseTypeSchema>;
 
-const freeText = (max: number) => z.string().trim().max(max);
+/** Typed text: trimmed, between `min` and `max` characters, and plain (no disguising characters: plainText). */
+const freeText = (max: number, min = 0) => z.string().transform(plainText).pipe(z.string().trim().min(min).max(max));
 
 /** Reasons for absence the policies single out (Offord: placement moves; Leys/Offord: reasonable adjustments). */
 export const absenceReasonSchema = z.enum(['placementMove', 'contact', 'court', 'review', 'illness', 'medical', 'unknown', 'other']);
@@ -94,7 +96,7 @@ export const suspensionAnswersSchema = z
     caseType: z.literal('suspension'),
     stage: z.enum(['atRisk', 'decided']),
     /** What happened, in the teacher's own words. */
-    whatHappened: freeText(4000).min(1),
+    whatHappened: freeText(4000, 1),
     tried: z.array(alternativeSchema).max(ALTERNATIVES.length).default([]),
     triedOther: freeText(2000).optional(),
     sendConsiderations: freeText(2000).optional(),
@@ -109,7 +111,7 @@ export const suspensionAnswersSchema = z
 export type SuspensionAnswers = z.infer<typeof suspensionAnswersSchema>;
 
 /** "not yet" is a real answer: the policies ask for early identification, so it becomes an action. */
-const nameOrNotYet = z.union([z.literal('notYet'), freeText(120).min(1)]);
+const nameOrNotYet = z.union([z.literal('notYet'), freeText(120, 1)]);
 
 export const admissionAnswersSchema = z.object({
   caseType: z.literal('admission'),

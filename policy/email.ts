@@ -4,6 +4,7 @@ import { fullName, Pupil } from './pupil';
 import { RECIPIENT_LABEL } from './routing/step';
 import { SchoolProfile, staffWithRole } from './schoolProfile';
 import { whenLabel } from './views';
+import { plainText } from './plainText';
 
 export interface OutgoingEmail {
   from: string;
@@ -84,6 +85,7 @@ export function composeEmail(n: ExternalNotification, record: CaseRecord, pupil:
     to: { name: n.to.name, address: n.to.email },
     ...(contact ? { replyTo: contact } : {}),
     subject: `${profile.name}: ${record.caseType === 'suspension' ? 'suspension' : record.caseType === 'attendance' ? 'attendance' : 'new admission'} – ref ${record.ref}`,
-    text: lines.join('\n'),
+    // Names from the register and the DSL's note are typed text: plain, whatever was pasted in.
+    text: plainText(lines.join('\n')),
   };
 }

@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { keepPrivate, writePrivateFile } from './privateFiles';
 import path from 'node:path';
 import { loadConfigOrExit } from '../host/config';
 import { SchoolCalendar } from '../policy/calendar';
@@ -39,10 +40,13 @@ async function main(): Promise<void> {
     const report = governorsReport({ school, term, pupils, pepDates, suspensions });
 
     const out = typeof args.get('out') === 'string' ? String(args.get('out')) : path.join(config.dataDir, 'reports');
-    mkdirSync(out, { recursive: true });
+    // A report about children: readable by its owner only.
+    keepPrivate();
+    mkdirSync(out, { recursive: true, mode: 0o700 });
     const base = path.join(out, `${school.id}-${term.name.replace(/\W+/g, '-').toLowerCase()}`);
-    writeFileSync(`${base}.csv`, reportCsv(report));
+    writePrivateFile(`${base}.csv`, reportCsv(report));
     await writeReportPdf(report, `${base}.pdf`, londonDate(new Date()));
+    chmodSync(`${base}.pdf`, 0o600);
     process.stdout.write(`Wrote ${base}.pdf and ${base}.csv\n`);
   });
 }

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { loadConfigOrExit } from '../host/config';
 import { DEMO_STAFF } from '../demo/demoSchool';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { keepPrivate, privateFolder, writePrivateFile } from './privateFiles';
 import { freePort, startAzuriteProcess, waitForPort } from './azurite';
 import { PLAYGROUND_USERS, PlaygroundUser, playgroundConfig } from './playgroundConfig';
 
@@ -51,18 +52,22 @@ async function main(): Promise<void> {
     process.stderr.write(`Configuration error: PLAYGROUND_AS must be one of ${PLAYGROUND_USERS.join(', ')} (got "${as}")\n`);
     process.exit(2);
   }
+  // The data folder and everything in it (and all that Azurite, the bot and the Playground will
+  // write there) are this user's only.
+  keepPrivate();
+  privateFolder(config.dataDir);
   // The Playground reads its users from .m365agentsplayground.yml in the folder it starts in.
   const playgroundDir = path.join(config.dataDir, 'playground', as);
-  mkdirSync(playgroundDir, { recursive: true });
-  writeFileSync(path.join(playgroundDir, '.m365agentsplayground.yml'), playgroundConfig(as));
+  mkdirSync(playgroundDir, { recursive: true, mode: 0o700 });
+  writePrivateFile(path.join(playgroundDir, '.m365agentsplayground.yml'), playgroundConfig(as));
 
   say('Starting the local set-up: Azurite (Azure Tables emulator), the bot, and the Microsoft 365 Agents Playground...');
   const azurite = await startAzuriteProcess(path.join(config.dataDir, 'azurite'));
   // The command-line tools (digest, report) find this Azurite through its port file, and the
   // digest tool finds this run's key for POST /api/digest (made afresh each run, readable by us only).
-  writeFileSync(path.join(config.dataDir, 'azurite.port'), String(azurite.port));
+  writePrivateFile(path.join(config.dataDir, 'azurite.port'), String(azurite.port));
   const digestKey = config.digestApiKey ?? randomBytes(24).toString('hex');
-  writeFileSync(path.join(config.dataDir, 'digest.key'), digestKey, { mode: 0o600 });
+  writePrivateFile(path.join(config.dataDir, 'digest.key'), digestKey);
   let bot: ChildProcess | undefined;
   let playground: ChildProcess | undefined;
   let stopping = false;

@@ -1,5 +1,6 @@
 import { Actor } from '../policy/caseRecord';
-import { londonDate } from '../policy/dates';
+import { createHash, randomUUID } from 'node:crypto';
+import { formatLondonDateTime, londonDate } from '../policy/dates';
 import { CohortStatus, Pupil, pupilSchema } from '../policy/pupil';
 import { parseRegisterCsv, RegisterIssue } from '../policy/registerCsv';
 import { mergeImportedPupil, removedStatusKinds, samePupil } from '../policy/registerMerge';
@@ -127,6 +128,23 @@ export class RegisterImporter {
       progress(total, total);
       return { ...report, warnings, outcome: 'dryRun', ...counts };
     }
+    // A load that stopped part way (the process killed) left its rows and no record of them: they
+    // read as "unchanged" now. Each one is reconciled on record before this load writes anything.
+    const file = createHash('sha256').update(csvText).digest('hex').slice(0, 16);
+    for (const interrupted of await this.interrupted(school.id)) {
+      const sameFile = interrupted.file === file;
+      const written = sameFile ? Math.max(0, interrupted.toWrite - toWrite.length) : -1;
+      await this.audit(school.id, now, actor, 'registerImportReconciled', { importId: interrupted.importId, planned: interrupted.toWrite, writtenBeforeInterruption: written });
+      warnings.push({
+        line: 0,
+        message: sameFile
+          ? `An earlier load of this file (started ${interrupted.at}) was interrupted after writing ${written} pupils; this load finishes it, and the register's history now records both`
+          : `An earlier load of another file (started ${interrupted.at}) was interrupted part way; this load sets every pupil in this file as it says, and the register's history records the interruption`,
+      });
+    }
+    // On record before the first row is written: if this load is killed, the next one knows.
+    const importId = randomUUID();
+    if (toWrite.length > 0) await this.audit(school.id, now, actor, 'registerImportStarted', { importId, file, toWrite: toWrite.length });
     try {
       for (let i = 0; i < toWrite.length; i += BATCH) {
         const batch = toWrite.slice(i, i + BATCH);
@@ -137,16 +155,26 @@ export class RegisterImporter {
     } catch (err) {
       // Rows already written are correct; loading the file again finishes the job.
       this.deps.directory?.invalidate(school.id);
-      await this.audit(school.id, now, actor, 'registerImportFailed', { ...counts, written: done - unchanged }).catch(() => undefined);
+      await this.audit(school.id, now, actor, 'registerImportFailed', { importId, ...counts, written: done - unchanged }).catch(() => undefined);
       throw err;
     }
     this.deps.directory?.invalidate(school.id);
-    await this.audit(school.id, now, actor, 'importedRegister', { ...counts, warnings: warnings.length });
+    await this.audit(school.id, now, actor, 'importedRegister', { importId, ...counts, warnings: warnings.length });
     return { ...report, warnings, outcome: 'imported', ...counts };
   }
 
-  /** Counts only: the register's history must never hold a child's name or status. */
-  private async audit(schoolId: string, at: Date, actor: Actor, action: string, detail: Record<string, number>): Promise<void> {
-    await this.deps.audit.recordRegisterChange(schoolId, { at: at.toISOString(), actor: { aadObjectId: actor.aadObjectId, name: actor.name }, action, detail });
+  /** Loads started and never finished, failed or reconciled: killed part way. */
+  private async interrupted(schoolId: string): Promise<Array<{ importId: string; file: string; toWrite: number; at: string }>> {
+    const log = await this.deps.audit.registerLog(schoolId);
+    const closed = new Set(log.filter((e) => ['importedRegister', 'registerImportFailed', 'registerImportReconciled'].includes(e.action)).map((e) => String(e.detail.importId ?? '')));
+    return log
+      .filter((e) => e.action === 'registerImportStarted' && !closed.has(String(e.detail.importId)))
+      .map((e) => ({ importId: String(e.detail.importId), file: String(e.detail.file), toWrite: Number(e.detail.toWrite), at: formatLondonDateTime(new Date(e.at)) }));
+  }
+
+  /** Ids, a file hash and counts only: the register's history must never hold a child's name or status. */
+  private async audit(schoolId: string, _started: Date, actor: Actor, action: string, detail: Record<string, number | string>): Promise<void> {
+    // Stamped when written, not when the load began: the history's order is the order things happened.
+    await this.deps.audit.recordRegisterChange(schoolId, { at: this.deps.clock().toISOString(), actor: { aadObjectId: actor.aadObjectId, name: actor.name }, action, detail });
   }
 }

@@ -44,7 +44,8 @@ export class StaffCards {
   }
 
   /** `refs`: references already looked up for this case's other cards (see PersonalRefs). */
-  async build(record: CaseRecord, n: StaffNotification, profile: SchoolProfile, all: readonly Notification[], refs?: PersonalRefs): Promise<AdaptiveCard> {
+  /** `compact`: the card shortened to fit a connector that refused the full one as too big (413). */
+  async build(record: CaseRecord, n: StaffNotification, profile: SchoolProfile, all: readonly Notification[], refs?: PersonalRefs, o: { compact?: boolean } = {}): Promise<AdaptiveCard> {
     if (n.kind === 'deadline' && n.about) {
       const found = await this.deps.cases.getAction(record.schoolId, record.id, n.about);
       if (found) return actionCard(found.action, found.action.status === 'open' ? (n.deadlineState ?? 'dueToday') : 'done');
@@ -66,12 +67,13 @@ export class StaffCards {
           : undefined;
     if (n.kind === 'approval') {
       const forApprover = mayDecide(n.to.roles, record);
-      return this.approval(record, profile, { forApprover, notifications: all, ...(banner ? { banner } : {}), ...(refs ? { refs } : {}) });
+      return this.approval(record, profile, { forApprover, notifications: all, ...(banner ? { banner } : {}), ...(refs ? { refs } : {}), ...(o.compact ? { compact: true } : {}) });
     }
     return caseNotificationCard({
       ...(await this.header(record)),
       view: n.view === 'lead' ? leadView(record.plan) : staffView(onlySteps(record.plan, n.stepIds)),
       externalAwaitingApproval: n.view === 'lead' ? all.filter((x) => x.channel === 'email' && x.status === 'awaitingApproval').length : 0,
+      ...(o.compact ? { compact: true } : {}),
     });
   }
 
@@ -91,7 +93,7 @@ export class StaffCards {
   async approval(
     record: CaseRecord,
     profile: SchoolProfile,
-    o: { forApprover: boolean; notifications?: readonly Notification[]; error?: string; banner?: string; refs?: PersonalRefs },
+    o: { forApprover: boolean; notifications?: readonly Notification[]; error?: string; banner?: string; refs?: PersonalRefs; compact?: boolean },
   ): Promise<AdaptiveCard> {
     const notifications = o.notifications ?? (await this.deps.cases.notifications(record.schoolId, record.id));
     const external = notifications.filter((n): n is ExternalNotification => n.channel === 'email');
@@ -105,6 +107,7 @@ export class StaffCards {
       forApprover: o.forApprover,
       ...(o.error ? { error: o.error } : {}),
       ...(o.banner ? { banner: o.banner } : {}),
+      ...(o.compact ? { compact: true } : {}),
       ...(decision
         ? {
             decided: {

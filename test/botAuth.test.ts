@@ -1,4 +1,4 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, request, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { AppCredentials, ToBotFromBotOrEmulatorTokenValidationParameters } from 'botframework-connector';
@@ -27,6 +27,9 @@ const APP_TENANT = 'c0ffee00-1234-4abc-9def-0123456789ab';
 const OTHER_APP_ID = 'd4c3b2a1-9f8e-4d7c-8b6a-5f4e3d2c1b0a';
 const TEAMS_KID = 'bf-teams-key';
 const OTHER_CHANNELS_KID = 'bf-webchat-key';
+/** Published keys that endorse no channel: one without the field, one with an empty list. */
+const NO_ENDORSEMENTS_KID = 'bf-no-endorsements';
+const EMPTY_ENDORSEMENTS_KID = 'bf-empty-endorsements';
 /** The public cloud's issuer: the setting must replace it, not add to it. */
 const PUBLIC_CLOUD_ISSUER = 'https://api.botframework.com';
 /** The Bot Framework tenant's Entra ID issuer, which botbuilder takes for the Emulator's. */
@@ -43,6 +46,7 @@ let issuer: string;
 const metadataRequests: string[] = [];
 let teamsKey: KeyLike;
 let otherChannelsKey: KeyLike;
+let unendorsedKey: KeyLike;
 let attackerKey: KeyLike;
 let teamsPublicPem: string;
 
@@ -107,13 +111,17 @@ beforeAll(async () => {
 
   const teams = await generateKeyPair('RS256', { extractable: true });
   const others = await generateKeyPair('RS256', { extractable: true });
+  const unendorsed = await generateKeyPair('RS256', { extractable: true });
   teamsKey = teams.privateKey;
   otherChannelsKey = others.privateKey;
+  unendorsedKey = unendorsed.privateKey;
   teamsPublicPem = await exportSPKI(teams.publicKey);
   attackerKey = (await generateKeyPair('RS256')).privateKey;
   const keys = [
     { ...(await exportJWK(teams.publicKey)), kid: TEAMS_KID, kty: 'RSA', use: 'sig', endorsements: ['msteams'] },
     { ...(await exportJWK(others.publicKey)), kid: OTHER_CHANNELS_KID, kty: 'RSA', use: 'sig', endorsements: ['webchat', 'directline'] },
+    { ...(await exportJWK(unendorsed.publicKey)), kid: NO_ENDORSEMENTS_KID, kty: 'RSA', use: 'sig' },
+    { ...(await exportJWK(unendorsed.publicKey)), kid: EMPTY_ENDORSEMENTS_KID, kty: 'RSA', use: 'sig', endorsements: [] },
   ];
 
   metadata = createServer(serveMetadata(keys));
@@ -169,7 +177,7 @@ describe('inbound Bot Framework tokens in production mode', () => {
     await connector.waitFor(before + 1);
     expect(connector.sent.slice(before).map((s) => s.conversationId)).toContain(res.conversationId);
     expect(await botStateRows()).toBeGreaterThan(0);
-    expect(metadataRequests).toEqual(['GET /v1/.well-known/openidconfiguration', 'GET /v1/.well-known/keys']);
+    expect(new Set(metadataRequests)).toEqual(new Set(['GET /v1/.well-known/openidconfiguration', 'GET /v1/.well-known/keys']));
   });
 
   it.each([
@@ -267,8 +275,22 @@ describe('inbound Bot Framework tokens in production mode', () => {
     it('a key whose endorsements do not include the activity’s channel', async () => {
       // Signed by the Bot Framework's key for Web Chat and Direct Line, presented as a Teams activity.
       await refuses(`Bearer ${await signed(channelClaims(), otherChannelsKey, OTHER_CHANNELS_KID)}`);
-      // The Teams key, for an activity that names another channel.
-      await refuses(`Bearer ${await signed(channelClaims())}`, { channelId: 'webchat' });
+      // (The Teams key for an activity that names another channel: refused with 403 before botbuilder, below.)
+    });
+
+    it('another channel with the key endorsed for it (Web Chat), or a Teams activity signed by it', async () => {
+      await refuses(`Bearer ${await signed(channelClaims(), otherChannelsKey, OTHER_CHANNELS_KID)}`, { channelId: 'webchat' });
+      await refuses(`Bearer ${await signed(channelClaims(), otherChannelsKey, OTHER_CHANNELS_KID)}`, { channelId: 'directline' });
+    });
+
+    it('a published key that endorses no channel at all (no endorsements, or an empty list)', async () => {
+      await refuses(`Bearer ${await signed(channelClaims(), unendorsedKey, NO_ENDORSEMENTS_KID)}`);
+      await refuses(`Bearer ${await signed(channelClaims(), unendorsedKey, EMPTY_ENDORSEMENTS_KID)}`);
+    });
+
+    it('a crit header naming an extension the bot does not understand (RFC 7515 §4.1.11)', async () => {
+      const token = await new SignJWT(channelClaims()).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: TEAMS_KID, crit: ['urn:example:must-understand'], 'urn:example:must-understand': true }).sign(teamsKey, { crit: { 'urn:example:must-understand': true } });
+      await refuses(`Bearer ${token}`);
     });
 
     it('a token shaped as the Emulator’s or a skill’s, even signed with the channel’s own key', async () => {
@@ -299,9 +321,35 @@ describe('inbound Bot Framework tokens in production mode', () => {
       expect(reached).toEqual([]);
       expect(await botStateRows()).toBe(stateRowsBefore);
       expect(await conversationRefRows()).toBe(refRowsBefore);
-      // One fetch of the metadata and keys for the whole run: an unknown kid does not make the bot fetch again.
-      expect(metadataRequests).toHaveLength(2);
+      // The metadata and keys are fetched once by the bot's own check and once by botbuilder's for the
+      // whole run: an unknown kid does not make either fetch again.
+      expect(metadataRequests.filter((r) => r.endsWith('openidconfiguration')).length).toBeLessThanOrEqual(2);
+      expect(metadataRequests.filter((r) => r.endsWith('/keys')).length).toBeLessThanOrEqual(2);
     });
+  });
+
+  it('refuses, with 403 and before botbuilder, a validly signed activity whose channel is not Teams (blank, another case, another channel)', async () => {
+    const before = connector.received.length;
+    for (const channelId of [' ', 'MSTEAMS', 'msteams ', 'webchat']) {
+      const res = await send(`Bearer ${await signed(channelClaims())}`, { channelId });
+      expect({ channelId, status: res.status, body: JSON.parse(res.body) as unknown }).toEqual({ channelId, status: 403, body: { error: 'This bot serves Microsoft Teams only.' } });
+    }
+    await settle();
+    expect(connector.received.length).toBe(before);
+  });
+
+  it('refuses a body sent without a token before reading it', async () => {
+    const target = new URL(app.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: target.hostname, port: target.port, method: 'POST', path: '/api/messages', headers: { 'content-type': 'application/json', 'content-length': String(200 * 1024) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' || err.code === 'EPIPE' ? undefined : reject(err)));
+      // 10 KB of a declared 200 KB: the answer must not wait for the rest.
+      req.write('{"type":"message","text":"' + 'x'.repeat(10 * 1024));
+    });
+    expect(status).toBe(401);
   });
 
   it('still accepts a valid token after all of that', async () => {

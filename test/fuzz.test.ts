@@ -671,7 +671,7 @@ describe('fuzzing the bot with generated activities and card submits', () => {
       expect((body as { value: { results: unknown[] } }).value.results).toEqual([{ title: 'Sam Thistlewood (Year 4)', value: 'demo-p01' }]);
     });
 
-    it('user text with Markdown, mentions and templates comes back as the same characters, in a TextRun', async () => {
+    it('user text with Markdown, mentions and templates comes back as the same characters, in a TextRun (a bidirectional override removed)', async () => {
       const teacher = PEOPLE[0]!;
       const typed = `${MARK} **bold** [link](http://evil.example.org) <at>Megan Bowen</at> \${pupil.name} {{name}} <script>x</script> \u202Eevil`;
       const c = 'literal-echo';
@@ -687,7 +687,8 @@ describe('fuzzing the bot with generated activities and card submits', () => {
         }
       };
       walk(replies.map((r) => r.attachments?.[0]?.content));
-      expect(runs).toContain(`About: ${typed} (not on the register)`);
+      // The same characters, but for the right-to-left override, which could make it read differently (security round two, item 12).
+      expect(runs).toContain(`About: ${typed.replace('\u202E', '')} (not on the register)`);
       checkReplies(replies, { person: teacher, sent: [typed] });
     });
   });

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
@@ -22,6 +22,9 @@ describe('local launcher (npm start)', () => {
 
   it('brings up Azurite, the bot and the Playground; the Playground gets the welcome card; Ctrl-C stops all cleanly', async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'swbot-launch-'));
+    // As an earlier run might have left them: a folder and a key anyone on the machine could read.
+    chmodSync(dataDir, 0o755);
+    writeFileSync(path.join(dataDir, 'digest.key'), 'an old key', { mode: 0o644 });
     const botPort = await freePort();
     let output = '';
     launcher = spawn(process.execPath, [LAUNCHER], {
@@ -69,8 +72,19 @@ describe('local launcher (npm start)', () => {
     expect(output).toContain('Stopped.');
     // Azurite saved its database on SIGINT.
     expect(existsSync(path.join(dataDir, 'azurite', '__azurite_db_table__.json'))).toBe(true);
+    // The data folder is its owner's only (0700), and so is every file in it (0600), the old key too.
+    const mode = (p: string) => statSync(p).mode & 0o777;
+    expect(mode(dataDir)).toBe(0o700);
+    const files = listFiles(dataDir);
+    expect(files.length).toBeGreaterThan(3);
+    expect(files.filter((f) => mode(f) & 0o077).map((f) => `${path.relative(dataDir, f)} ${mode(f).toString(8)}`)).toEqual([]);
+    expect(readFileSync(path.join(dataDir, 'digest.key'), 'utf8')).not.toBe('an old key');
     // Nothing was left listening.
     await expect(fetch(`http://127.0.0.1:${botPort}/healthz`)).rejects.toThrow();
     await expect(fetch(`${playground}/_internal/v1/config`)).rejects.toThrow();
   }, 90_000);
 });
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []));
+}

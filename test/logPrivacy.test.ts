@@ -4,6 +4,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import { Readable } from 'node:stream';
 import { DEMO_SCHOOL_ID, DEMO_STAFF, demoPupils, PLAYGROUND_TENANT_ID } from '../demo/demoSchool';
 import { addDays, londonDate } from '../policy/dates';
@@ -587,14 +588,14 @@ describe('log privacy: a full run of the real bot, its logs captured and searche
     // Email bodies: every substantial line of every .eml written in this run.
     const emails = readdirSync(emailDir).filter((f) => f.endsWith('.eml'));
     expect(emails.length).toBeGreaterThanOrEqual(2);
-    for (const f of emails) {
-      const text = readFileSync(path.join(emailDir, f), 'utf8');
-      const body = text.slice(text.indexOf('\r\n\r\n') + 4);
-      for (const l of body.split(/\r?\n/).map((x) => x.trim()).filter((x) => x.length >= 30)) terms.push(anywhere(`a line of the email ${f}`, l.slice(0, 80)));
+    // Read as a mail program reads them (lines may be encoded in the file itself).
+    const bodies = await Promise.all(emails.map(async (f) => ({ f, text: (await simpleParser(readFileSync(path.join(emailDir, f)))).text ?? '' })));
+    for (const { f, text } of bodies) {
+      for (const l of text.split(/\r?\n/).map((x) => x.trim()).filter((x) => x.length >= 30)) terms.push(anywhere(`a line of the email ${f}`, l.slice(0, 80)));
     }
     // The data was there to leak: the emails carry names, dates of birth and the DSL's note; the
     // cards sent to staff carry names and the teacher's words.
-    const allEmail = emails.map((f) => readFileSync(path.join(emailDir, f), 'utf8')).join('\n');
+    const allEmail = bodies.map((b) => b.text).join('\n');
     expect(allEmail).toContain('Kai Marchbank, born 22/01/2015');
     expect(allEmail).toContain('Leo Hazelgrove');
     expect(allEmail).toContain(`${MARK}-amendNote`);

@@ -174,7 +174,8 @@ describe('loading the register (RegisterImporter on Azurite)', () => {
     expect(run.report).toMatchObject({ outcome: 'dryRun', total: 5, created: 2, updated: 1, unchanged: 2 });
     expect([run.transactions, run.singleWrites]).toEqual([0, 0]);
     expect(await pupils.listBySchool(school)).toHaveLength(3);
-    expect((await audit.registerLog(school)).map((e) => e.detail.total)).toEqual([3]);
+    // The first load's start and finish; nothing from the dry run.
+    expect((await audit.registerLog(school)).map((e) => e.action)).toEqual(['registerImportStarted', 'importedRegister']);
     expect(summariseImport(run.report)).toBe('Dry run, nothing was written. 5 rows: 2 new, 1 updated, 2 unchanged.');
   });
 
@@ -184,9 +185,12 @@ describe('loading the register (RegisterImporter on Azurite)', () => {
     await load(school, register(12, { n: 3, attendance: '60' }));
     await load(school, 'upn,given_name\n');
     const log = await audit.registerLog(school);
+    const importIds = log.filter((e) => e.action === 'registerImportStarted').map((e) => e.detail.importId);
     expect(log.map((e) => [e.action, e.actor, e.detail])).toEqual([
-      ['importedRegister', ACTOR, { total: 12, created: 12, updated: 0, unchanged: 0, notInFile: 0, warnings: 0 }],
-      ['importedRegister', ACTOR, { total: 12, created: 0, updated: 1, unchanged: 11, notInFile: 0, warnings: 0 }],
+      ['registerImportStarted', ACTOR, { importId: importIds[0], file: expect.stringMatching(/^[0-9a-f]{16}$/), toWrite: 12 }],
+      ['importedRegister', ACTOR, { importId: importIds[0], total: 12, created: 12, updated: 0, unchanged: 0, notInFile: 0, warnings: 0 }],
+      ['registerImportStarted', ACTOR, { importId: importIds[1], file: expect.stringMatching(/^[0-9a-f]{16}$/), toWrite: 1 }],
+      ['importedRegister', ACTOR, { importId: importIds[1], total: 12, created: 0, updated: 1, unchanged: 11, notInFile: 0, warnings: 0 }],
       ['registerImportRefused', ACTOR, { total: 0, errors: 1 }],
     ]);
     expect(log.every((e) => e.at.startsWith('2026-11-23T10:'))).toBe(true);
@@ -214,6 +218,35 @@ describe('loading the register (RegisterImporter on Azurite)', () => {
     expect(second.report.warnings.map(formatIssue)).toContain(
       'line 2, cla: the register had this pupil as looked after and this line leaves cla blank, so that status was removed; if that is wrong, correct the MIS and load the file again',
     );
+  });
+
+  it('a load killed part way is on record before its first row, and the next load reconciles it (security round two, item 10)', async () => {
+    const school = await newSchool();
+    // The process dies during the second batch: its writes never come back.
+    let batches = 0;
+    const dying = Object.create(pupils) as PupilRepository;
+    dying.saveAll = async (id: string, batch: Pupil[]) => {
+      if (++batches === 2) return new Promise<void>(() => undefined);
+      return pupils.saveAll(id, batch);
+    };
+    void new RegisterImporter({ pupils: dying, audit, schools, clock }).import(school, register(250), ACTOR);
+    const deadline = Date.now() + 10_000;
+    while (batches < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect((await pupils.listBySchool(school)).length).toBe(100);
+    const started = (await audit.registerLog(school)).filter((e) => e.action === 'registerImportStarted');
+    expect(started).toHaveLength(1);
+    expect(started[0]!.detail).toMatchObject({ toWrite: 250 });
+
+    // Loaded again: the 100 already written are unchanged now, and the record says who wrote them.
+    const again = await load(school, register(250));
+    expect(again.report).toMatchObject({ outcome: 'imported', created: 150, unchanged: 100 });
+    expect(again.report.warnings.map(formatIssue)).toContainEqual(expect.stringMatching(/An earlier load of this file .* was interrupted after writing 100 pupils; this load finishes it/));
+    const log = await audit.registerLog(school);
+    const reconciled = log.find((e) => e.action === 'registerImportReconciled');
+    expect(reconciled?.detail).toMatchObject({ importId: started[0]!.detail.importId, planned: 250, writtenBeforeInterruption: 100 });
+    // And a third load finds nothing left to reconcile.
+    const third = await load(school, register(250));
+    expect(third.report.warnings).toEqual([]);
   });
 
   it('refuses a school that has no profile', async () => {
@@ -283,7 +316,9 @@ describe('npm run import (the built command, on Azurite)', () => {
     expect(second.status).toBe(0);
     const log = await new RecordAuditRepository(store.client(TABLES.cases)).registerLog(DEMO_SCHOOL_ID);
     expect(log.map((e) => [e.action, e.actor.aadObjectId, e.actor.name, e.detail.created])).toEqual([
+      ['registerImportStarted', 'cli', 'synthetic-tester (command line)', undefined],
       ['importedRegister', 'cli', 'synthetic-tester (command line)', 12],
+      // The second run wrote nothing, so it had nothing to start.
       ['importedRegister', 'cli', 'synthetic-tester (command line)', 0],
     ]);
   }, 60_000);

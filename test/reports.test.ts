@@ -71,6 +71,9 @@ describe('the command-line tools on real storage', () => {
     expect(run.status).toBe(0);
     const pdf = path.join(out, 'oakfield-demo-autumn-2026.pdf');
     expect(readFileSync(path.join(out, 'oakfield-demo-autumn-2026.csv'), 'utf8')).toContain('on roll,In care (looked after),3,');
+    // Readable by their owner only, like everything the app writes.
+    expect(statSync(pdf).mode & 0o777).toBe(0o600);
+    expect(statSync(path.join(out, 'oakfield-demo-autumn-2026.csv')).mode & 0o777).toBe(0o600);
     const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
     expect(text).toContain('Report to governors: Autumn 2026 (Wed 2 Sep 2026 to Fri 18 Dec 2026)');
     expect(text).toContain('DEMO DATA');

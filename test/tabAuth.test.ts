@@ -138,6 +138,11 @@ describe('EntraTokenValidator', () => {
     }
   });
 
+  it('refuses a token with two audiences, even when one of them is this app (Entra ID never issues one)', async () => {
+    expect(await validator.authenticate(bearer(await signed(entraClaims({ aud: [APP_ID, '00000003-0000-0000-c000-000000000000'] }))))).toBeUndefined();
+    expect(await validator.authenticate(bearer(await signed(entraClaims({ aud: [APP_ID] }))))).toBeUndefined();
+  });
+
   it('refuses a properly signed token from a tenant that is not one of the schools’', async () => {
     const token = await signed(entraClaims({ tid: OTHER_TENANT, iss: v2Issuer(OTHER_TENANT) }));
     expect(await validator.authenticate(bearer(token))).toBeUndefined();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AdaptiveCard } from '../../cards/adaptiveCard';
 import { ApprovalVerb } from '../../cards/approvalCard';
 import { Actor } from '../../policy/caseRecord';
+import { plainText } from '../../policy/plainText';
 import { ActionTracker } from '../../services/actionTracker';
 import { ApprovalService } from '../../services/approvalService';
 import { Membership } from '../../services/schoolDirectory';
@@ -21,7 +22,9 @@ export interface ActionHandler<T> {
 }
 
 export const caseIdSchema = z.string().regex(/^[0-9TZ]{16}-[A-Z0-9]{6}$/, 'not a case id');
-const optionalText = (max: number) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(max).optional());
+/** A reason or a note typed on a card: plain text (see plainText), blank meaning none. */
+const optionalText = (max: number) =>
+  z.preprocess((v) => (typeof v === 'string' ? (plainText(v).trim() === '' ? undefined : plainText(v)) : v), z.string().trim().max(max).optional());
 export const reasonSchema = optionalText(1000);
 export const noteSchema = optionalText(1000);
 

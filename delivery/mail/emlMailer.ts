@@ -1,42 +1,45 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { OutgoingEmail } from '../../policy/email';
+import { checkedEmail } from './addresses';
 import { Mailer } from './mailer';
-
-/** RFC 2047 encoded-word, so names and subjects with non-ASCII characters survive. */
-function header(value: string): string {
-  return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
-}
-
-const address = (a: { name: string; address: string }) => `${header(a.name.replace(/["\r\n]/g, ''))} <${a.address}>`;
 
 /**
  * Local mode: each email is written as an .eml file (open it in any mail program) instead of being
- * sent. Written to a temporary name and renamed, so a crash never leaves half an email; the file is
- * named by the idempotency key, so sending twice writes the same file.
+ * sent. The message is composed by nodemailer's MailComposer (RFC 5322: quoted and encoded names,
+ * Date and Message-ID), from addresses and names checked first (checkedEmail). Written to a temporary
+ * name and renamed, so a crash never leaves half an email; named by the idempotency key, so sending
+ * twice writes the same file; readable by its owner only, like everything under the data folder.
  */
 export class EmlMailer implements Mailer {
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   async send(email: OutgoingEmail, idempotencyKey: string): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
     const safe = idempotencyKey.replace(/[^A-Za-z0-9._-]/g, '_');
-    const body = [
-      `From: ${email.from}`,
-      `To: ${address(email.to)}`,
-      ...(email.replyTo ? [`Reply-To: ${address(email.replyTo)}`] : []),
-      `Subject: ${header(email.subject)}`,
-      `Message-ID: <${safe}@sw-cohort-bot.local>`,
-      `X-Idempotency-Key: ${safe}`,
-      'MIME-Version: 1.0',
-      'Content-Type: text/plain; charset=utf-8',
-      'Content-Transfer-Encoding: 8bit',
-      '',
-      email.text,
-      '',
-    ].join('\r\n');
+    const message = await compose(checkedEmail(email), safe, this.now());
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const file = path.join(this.dir, `${safe}.eml`);
-    await writeFile(`${file}.tmp`, body, 'utf8');
+    await writeFile(`${file}.tmp`, message, { mode: 0o600 });
+    // The mode given to writeFile applies only to a new file: a leftover .tmp keeps its own.
+    await chmod(`${file}.tmp`, 0o600);
     await rename(`${file}.tmp`, file);
   }
+}
+
+function compose(email: OutgoingEmail, id: string, date: Date): Promise<Buffer> {
+  const composer = new MailComposer({
+    from: email.from,
+    to: { name: email.to.name, address: email.to.address },
+    ...(email.replyTo ? { replyTo: { name: email.replyTo.name, address: email.replyTo.address } } : {}),
+    subject: email.subject,
+    text: email.text,
+    date,
+    messageId: `<${id}@sw-cohort-bot.local>`,
+    headers: { 'X-Idempotency-Key': id },
+  });
+  return new Promise((resolve, reject) => composer.compile().build((err, message) => (err ? reject(err) : resolve(message))));
 }

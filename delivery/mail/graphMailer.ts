@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OutgoingEmail } from '../../policy/email';
+import { checkedEmail } from './addresses';
 import { isTransientStatus, Mailer, MailError, parseRetryAfter } from './mailer';
 
 export interface GraphMailerOptions {
@@ -48,7 +49,10 @@ export class GraphMailer implements Mailer {
     return this.token.value;
   }
 
-  async send(email: OutgoingEmail, idempotencyKey: string): Promise<void> {
+  async send(unchecked: OutgoingEmail, idempotencyKey: string): Promise<void> {
+    // Graph takes names and addresses as separate JSON fields, but the same checks apply: one valid
+    // address each, names and the subject one line of plain text.
+    const email = checkedEmail(unchecked);
     const base = this.o.graphBaseUrl ?? 'https://graph.microsoft.com';
     const message = {
       subject: email.subject,

@@ -59,6 +59,8 @@ export class EntraTokenValidator implements TabAuthenticator {
       this.refuse(err instanceof errors.JOSEError ? err.code : 'ERR_MALFORMED');
       return undefined;
     }
+    // Entra ID issues one audience per token; a list (even one naming this app) is not its.
+    if (Array.isArray(payload.aud)) return this.refuse('audience list');
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) return this.refuse('claims');
     const { tid, oid, iss } = claims.data;

@@ -1,6 +1,7 @@
 import { Logger } from '../../telemetry/logger';
 import { DigestService } from '../../services/digestService';
 import { PupilDirectory } from '../../services/pupilDirectory';
+import { RefusalLog } from '../../services/refusalLog';
 import { Membership, SchoolDirectory } from '../../services/schoolDirectory';
 import { SchoolCalendar } from '../../policy/calendar';
 import { IsoDate, londonDate } from '../../policy/dates';
@@ -28,6 +29,8 @@ export interface TabApiDeps {
   cases: CaseRepository;
   peps: PepRepository;
   recordAudit: RecordAuditRepository;
+  /** Refused attempts on a child's record: counted, not one audit entry each (services/refusalLog.ts). */
+  refusals: RefusalLog;
   digests: DigestService;
   logger: Logger;
   clock: () => Date;
@@ -114,8 +117,10 @@ export class TabApi {
     const at = this.deps.clock().toISOString();
     // A refusal is recorded against the child too: the DSL can see who tried to look.
     if (!mayUse(m.roles, 'chronology') || !mayOpenRecord(m.roles, pupil, today)) {
-      await this.deps.recordAudit.recordAccess(m.school.id, pupil.id, { at, actor, action: 'refused', detail: { view: 'chronology' } });
-      this.deps.logger.warn({ event: 'tabRecordRefused', school: m.school.id, pupil: pupil.id }, 'a record was refused: not this role’s to see');
+      // Repeats are counted into one entry, and a burst is answered 429 (services/refusalLog.ts).
+      const recorded = await this.deps.refusals.refused(m.school.id, pupil.id, actor, 'chronology');
+      if (recorded === 'throttled') return { status: 429, body: { error: 'Too many requests: please wait a minute.' } };
+      if (recorded === 'recorded') this.deps.logger.warn({ event: 'tabRecordRefused', school: m.school.id, pupil: pupil.id }, 'a record was refused: not this role’s to see');
       return { status: 403, body: { error: 'This child’s record is not yours to open: ask the DSL if you need to know.' } };
     }
     await this.deps.recordAudit.recordAccess(m.school.id, pupil.id, { at, actor, action: 'viewedChronology', detail: { view: 'chronology' } });

@@ -1,4 +1,4 @@
-import { Request, Response, Server } from 'restify';
+import { Next, Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { errorSummary } from '../../telemetry/errors';
 import { Logger } from '../../telemetry/logger';
@@ -55,10 +55,14 @@ export function registerTabRoutes(server: Server, deps: TabRouteDeps): void {
   });
   server.get('/tab/', async (_req: Request, res: Response) => serveAsset(res, deps.assets, 'index.html'));
 
+  /** Identities checked before a body was read (see `signedInFirst`), by request. */
+  const checked = new WeakMap<Request, TabIdentity>();
+  const authenticate = (req: Request) => deps.auth.authenticate(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
+
   /** Every API route: authenticate, answer, never cache, never leak a stack. */
   const route = (handler: (identity: TabIdentity, req: Request) => Promise<TabResponse>) => async (req: Request, res: Response) => {
     res.header('Cache-Control', 'no-store');
-    const identity = await deps.auth.authenticate(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
+    const identity = checked.get(req) ?? (await authenticate(req));
     if (!identity) return sendJson(res, 401, { error: 'Please sign in again.' });
     try {
       const out = await handler(identity, req);
@@ -83,8 +87,23 @@ export function registerTabRoutes(server: Server, deps: TabRouteDeps): void {
   );
 
   const uploadParser = bodyParserKeepingLogContext({ maxBodySize: deps.maxUploadBytes, mapParams: false, mapFiles: false, rejectUnknown: true });
+  /** Before a body is read: a request without a valid token is refused at once, and its body never read. */
+  // A callback handler (restify takes async handlers with two arguments only), so it can stop the chain.
+  const signedInFirst = (req: Request, res: Response, next: Next): void => {
+    authenticate(req).then((identity) => {
+      if (!identity) {
+        res.header('Connection', 'close');
+        res.header('Cache-Control', 'no-store');
+        sendJson(res, 401, { error: 'Please sign in again.' });
+        return next(false);
+      }
+      checked.set(req, identity);
+      next();
+    }, next);
+  };
   server.post(
     '/api/tab/register',
+    signedInFirst,
     uploadParser,
     route(async (identity, req) => {
       const m = await api.allowed(identity, 'importRegister');

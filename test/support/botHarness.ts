@@ -25,7 +25,15 @@ export interface Sent {
 export class RecordingSender implements ProactiveSender {
   readonly sent: Sent[] = [];
   readonly updates: Array<{ ref: ConversationRef; activityId: string; activity: Partial<Activity> }> = [];
+  private maxUtf16Bytes: number | undefined;
+  /** Behaves as a connector with a size limit: a bigger message gets Teams' 413 MessageSizeTooBig. */
+  refuseOver(bytes: number): void {
+    this.maxUtf16Bytes = bytes;
+  }
   async send(ref: ConversationRef, activity: Partial<Activity>): Promise<string> {
+    if (this.maxUtf16Bytes !== undefined && JSON.stringify(activity).length * 2 > this.maxUtf16Bytes) {
+      throw Object.assign(new Error('MessageSizeTooBig: the message is too big'), { statusCode: 413 });
+    }
     const id = `sent-${this.sent.length + 1}`;
     this.sent.push({ ref, activity, id });
     return id;

@@ -18,6 +18,7 @@ export const PARTS = {
   demo: 'demo',
   host: 'host',
   appPackage: 'appPackage',
+  infra: 'infra',
   scripts: 'scripts',
   bench: 'bench',
   test: 'test',
@@ -40,7 +41,8 @@ export const MAY_IMPORT = {
   tabClient: [],
   host: ['policy', 'cards', 'storage', 'telemetry', 'delivery', 'services', 'dialogs', 'jobs', 'bot', 'tab', 'demo'],
   appPackage: [],
-  scripts: ['policy', 'cards', 'storage', 'telemetry', 'delivery', 'services', 'jobs', 'demo', 'host', 'appPackage', 'types'],
+  infra: [],
+  scripts: ['policy', 'cards', 'storage', 'telemetry', 'delivery', 'services', 'jobs', 'demo', 'host', 'appPackage', 'infra', 'types'],
   bench: ['policy', 'cards', 'storage', 'telemetry', 'delivery', 'services', 'dialogs', 'jobs', 'bot', 'tab', 'demo', 'host', 'scripts', 'types'],
   test: Object.keys(PARTS),
   types: [],
@@ -56,6 +58,15 @@ export const SDKS = [
   { modules: ['@azure/data-tables'], only: ['storage', 'bench', 'test'] },
   { modules: ['@microsoft/teams-js'], only: ['tabClient'] },
   { modules: ['adaptivecards'], only: ['test'] },
+  // Credentials are decided once, where the app is composed; everything else is handed a TokenCredential.
+  { modules: ['@azure/identity'], only: ['host', 'test'] },
+  // Telemetry is one part: the others call its spans and metrics, and never see OpenTelemetry itself.
+  { modules: ['@opentelemetry/api', '@azure/monitor-opentelemetry'], only: ['telemetry', 'test'] },
+  // The Azure resource model types describe the infrastructure; the app itself never manages Azure.
+  {
+    modules: ['@azure/arm-storage', '@azure/arm-appservice', '@azure/arm-botservice', '@azure/arm-msi', '@azure/arm-authorization', '@azure/arm-keyvault', '@azure/arm-operationalinsights', '@azure/arm-appinsights', '@azure/arm-monitor'],
+    only: ['infra', 'test'],
+  },
 ];
 
 export const boundarySettings = {

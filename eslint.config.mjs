@@ -4,7 +4,7 @@ import boundaries from 'eslint-plugin-boundaries';
 import { boundaryRule, boundarySettings } from './architecture.mjs';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'devTools/**', 'tab/public/vendor/**', '*.config.js'] },
+  { ignores: ['dist/**', 'build/**', 'node_modules/**', '.data/**', 'coverage/**', 'devTools/**', 'tab/public/vendor/**', '*.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -46,7 +46,7 @@ export function buildManifest(settings: PackageSettings): TeamsManifest {
     // A host, never a URL: Teams rejects a scheme or path here, and the schema does not check it.
     validDomains: [settings.host],
     // Single sign-on for the tab: Teams asks Entra for a token for this Application ID URI.
-    webApplicationInfo: { id: settings.botAppId, resource: `api://${settings.host}/${settings.botAppId}` },
+    webApplicationInfo: { id: settings.tabAppId, resource: `api://${settings.host}/${settings.tabAppId}` },
     defaultInstallScope: 'personal',
   };
 }

@@ -72,6 +72,7 @@ const packageEnvSchema = z
   .object({
     MicrosoftAppId: z.preprocess(blankAsUnset, guid("the bot's Microsoft Entra application (client) id")),
     TEAMS_APP_ID: z.preprocess(blankAsUnset, guid('the Teams app id').optional()),
+    TAB_APP_ID: z.preprocess(blankAsUnset, guid("the tab's single sign-on Entra app id").optional()),
     PUBLIC_BASE_URL: z.preprocess(blankAsUnset, publicBaseUrl),
     APP_VERSION: z
       .string({ error: 'is not set; set it to the app version, such as 1.0.0' })
@@ -92,6 +93,8 @@ const packageEnvSchema = z
   .transform((e) => ({
     teamsAppId: e.TEAMS_APP_ID ?? e.MicrosoftAppId,
     botAppId: e.MicrosoftAppId,
+    /** The app registration the tab's SSO tokens are for: its own when the bot is a managed identity. */
+    tabAppId: e.TAB_APP_ID ?? e.MicrosoftAppId,
     version: e.APP_VERSION,
     /** Where Teams reaches the server, as an origin: https://host[:port], no trailing slash. */
     publicBaseUrl: e.PUBLIC_BASE_URL.origin,

@@ -2,6 +2,7 @@ import { ActivityHandler } from 'botbuilder';
 import { createAdapter } from '../bot/adapter';
 import { messageEndpoint } from '../bot/messageEndpoint';
 import { loadConfigOrExit } from '../host/config';
+import { botAuthSettings, storageOptions } from '../host/credentials';
 import { createLogger } from '../telemetry/logger';
 import { OptimisticConversationState } from '../bot/optimisticState';
 import { createBotServer } from '../host/server';
@@ -37,11 +38,10 @@ class EchoBot extends ActivityHandler {
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
   const logger = createLogger(config.logLevel);
-  const connectionString = config.storageConnectionString;
-  const store = process.env.ECHO_STATE === 'tables' && connectionString ? new TableStore({ connectionString, tablePrefix: config.tablePrefix }) : undefined;
+  const store = process.env.ECHO_STATE === 'tables' && config.storage ? new TableStore(storageOptions(config.storage, config.tablePrefix)) : undefined;
   if (store) await store.ensureTables();
   const bot = new EchoBot(store ? new OptimisticConversationState(new TableStateStorage(store.client(TABLES.botState))) : undefined);
-  const messages = messageEndpoint({ adapter: createAdapter(config, logger), logic: (context) => bot.run(context), allowedServiceUrls: config.allowedServiceUrls, logger });
+  const messages = messageEndpoint({ adapter: createAdapter(botAuthSettings(config, undefined), logger), logic: (context) => bot.run(context), allowedServiceUrls: config.allowedServiceUrls, logger });
   const server = createBotServer({ config, messages, checkStorage: async () => undefined, logger });
   const address = await server.listen();
   logger.info({ event: 'listening', port: address.port, state: store ? 'tables' : 'none' }, 'echo bot listening');

@@ -96,7 +96,15 @@ function unverified(decode: () => unknown): unknown {
 
 /** The Azure Bot registration and the channel's token settings (host/config.ts reads them from the environment). */
 export interface BotAuthSettings {
-  readonly auth: { readonly appId: string; readonly appPassword: string; readonly appType: 'SingleTenant' | 'MultiTenant' | ''; readonly tenantId: string };
+  readonly auth: {
+    readonly appId: string;
+    /** SingleTenant, MultiTenant or UserAssignedMSI (the managed identity, which needs nothing below); '' in local mode. */
+    readonly appType: string;
+    readonly tenantId: string;
+    /** Exactly one of a secret or a certificate, unless the app is a managed identity. */
+    readonly password?: string;
+    readonly certificate?: { readonly thumbprint: string; readonly privateKeyPem: string };
+  };
   readonly botOpenIdMetadataUrl: string;
   readonly botTokenIssuer: string;
 }
@@ -104,9 +112,10 @@ export interface BotAuthSettings {
 export function createAdapter(config: BotAuthSettings, logger: Logger): BotAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.auth.appId,
-    MicrosoftAppPassword: config.auth.appPassword,
+    MicrosoftAppPassword: config.auth.password ?? '',
     MicrosoftAppType: config.auth.appType,
     MicrosoftAppTenantId: config.auth.tenantId,
+    ...(config.auth.certificate ? { CertificateThumbprint: config.auth.certificate.thumbprint, CertificatePrivateKey: config.auth.certificate.privateKeyPem } : {}),
     // Naming any one endpoint makes botbuilder take all of them from here, with no defaults, so the
     // public cloud's outbound values (botframework-connector's AuthenticationConstants) are spelt out.
     ToBotFromChannelOpenIdMetadataUrl: config.botOpenIdMetadataUrl,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isAllowedServiceUrl } from '../delivery/serviceUrls';
 import { errorSummary } from '../telemetry/errors';
 import { Logger } from '../telemetry/logger';
+import { inSpan, SpanFacts } from '../telemetry/tracing';
 import { BotAdapter } from './adapter';
 import { CORRELATION_ID } from './turnLogger';
 import { ChannelTokenVerifier, TEAMS_CHANNEL } from './channelToken';
@@ -111,19 +112,34 @@ export function messageEndpoint(deps: {
       return { status: 403, body: { error: 'This serviceUrl is not allowed.' } };
     }
     const activity = parsed.data as unknown as Activity;
-    try {
-      const invokeResponse = await deps.adapter.handle(authHeader, activity, async (context) => {
-        context.turnState.set(CORRELATION_ID, correlationId);
-        await deps.logic(context);
-      });
-      return invokeResponse ? { status: invokeResponse.status, body: invokeResponse.body ?? {} } : { status: 200 };
-    } catch (err) {
-      if (!isAuthenticationFailure(err)) throw err;
-      log.warn({ event: 'authRefused', err: errorSummary(err) }, 'authentication failed');
-      return UNAUTHORISED;
-    }
+    // One trace per turn. The invoke's name (adaptiveCard/action...) says which button, never what it carried.
+    const type = ACTIVITY_TYPES.has(parsed.data.type) ? parsed.data.type : 'other';
+    const facts: SpanFacts = { 'teams.activity.type': type, ...(type === 'invoke' ? { 'teams.invoke.name': invokeName(parsed.data.name) } : {}) };
+    return inSpan(`teams ${type}`, 'server', facts, async (span) => {
+      let answer: EndpointAnswer;
+      try {
+        const invokeResponse = await deps.adapter.handle(authHeader, activity, async (context) => {
+          context.turnState.set(CORRELATION_ID, correlationId);
+          await deps.logic(context);
+        });
+        answer = invokeResponse ? { status: invokeResponse.status, body: invokeResponse.body ?? {} } : { status: 200 };
+      } catch (err) {
+        if (!isAuthenticationFailure(err)) throw err;
+        log.warn({ event: 'authRefused', err: errorSummary(err) }, 'authentication failed');
+        answer = UNAUTHORISED;
+      }
+      span.set({ 'http.response.status_code': answer.status });
+      return answer;
+    });
   };
   return { beforeBody, handle };
+}
+
+/** Activity types Teams sends; anything else is recorded as "other", so a span never carries what a sender made up. */
+const ACTIVITY_TYPES = new Set(['message', 'invoke', 'conversationUpdate', 'installationUpdate', 'messageReaction', 'messageUpdate', 'messageDelete', 'event', 'typing']);
+
+function invokeName(name: string | undefined): string {
+  return name !== undefined && /^[A-Za-z]{1,32}(\/[A-Za-z]{1,32})?$/.test(name) ? name : 'other';
 }
 
 /** botframework-connector's AuthenticationError carries status 401; botbuilder does not re-export the class. */

@@ -13,6 +13,8 @@ import { statusOf } from '../storage/tableStore';
 import { errorSummary } from '../telemetry/errors';
 import { runWithLogFields } from '../telemetry/logContext';
 import { Logger } from '../telemetry/logger';
+import { AppMetrics, OutboxBacklog } from '../telemetry/metrics';
+import { inSpan, outsideSpans } from '../telemetry/tracing';
 import { Mailer, MailError } from './mail/mailer';
 import { ProactiveSender } from './proactive';
 
@@ -56,6 +58,8 @@ export interface OutboxDeps {
   retry?: RetryPolicy;
   random?: () => number;
   instanceId?: string;
+  /** The operator's metrics: failures by kind, and the backlog after each pass. */
+  metrics?: AppMetrics;
 }
 
 export type Outcome = 'delivered' | 'retrying' | 'failed' | 'waiting' | 'skipped';
@@ -113,11 +117,20 @@ export class OutboxSender {
   /** One pass over every school's pending notifications. */
   async runOnce(): Promise<Record<Outcome, number>> {
     const totals: Record<Outcome, number> = { delivered: 0, retrying: 0, failed: 0, waiting: 0, skipped: 0 };
+    // What is still to send after this pass: a retry, one not due yet or held by another instance.
+    const backlog: OutboxBacklog = { pending: 0, waitingForInstall: 0, oldestPendingAgeSeconds: 0 };
     for (const school of await this.deps.directory.all()) {
-      for (const id of await this.deps.cases.pendingNotificationIds(school.id)) {
-        totals[await this.deliver(school, id)]++;
+      for (const { id, since } of await this.deps.cases.pendingNotificationQueue(school.id)) {
+        const outcome = await this.deliver(school, id);
+        totals[outcome]++;
+        if (outcome === 'waiting') backlog.waitingForInstall++;
+        else if (outcome === 'retrying' || outcome === 'skipped') {
+          backlog.pending++;
+          backlog.oldestPendingAgeSeconds = Math.max(backlog.oldestPendingAgeSeconds, Math.round((this.deps.clock().getTime() - since.getTime()) / 1000));
+        }
       }
     }
+    this.deps.metrics?.outboxPassed(backlog);
     return totals;
   }
 
@@ -207,15 +220,26 @@ export class OutboxSender {
     const record = reads ? reads.record : await cases.get(profile.id, n.caseId);
     if (!record) return 'skipped';
 
-    try {
-      if (claimed.channel === 'teams') await this.sendCard(profile, record, claimed, reads);
-      else {
-        const { pupil } = await this.deps.cards.subject(record);
-        await this.deps.mailer.send(composeEmail(claimed, record, pupil, profile, record.approval.decision), claimed.id);
-      }
-    } catch (err) {
-      return this.failed(profile, record, { ...claimed, etag: claimEtag }, err);
-    }
+    const facts = { 'swbot.school': profile.id, 'swbot.channel': claimed.channel, 'swbot.kind': claimed.channel === 'teams' ? claimed.kind : 'email' } as const;
+    const sent = await outsideSpans(() =>
+      inSpan(`send ${claimed.channel}`, 'client', facts, async (span): Promise<Outcome | undefined> => {
+        try {
+          if (claimed.channel === 'teams') await this.sendCard(profile, record, claimed, reads);
+          else {
+            const { pupil } = await this.deps.cards.subject(record);
+            await this.deps.mailer.send(composeEmail(claimed, record, pupil, profile, record.approval.decision), claimed.id);
+          }
+        } catch (err) {
+          const outcome = await this.failed(profile, record, { ...claimed, etag: claimEtag }, err);
+          span.set({ 'swbot.outcome': outcome, ...(statusOf(err) ? { 'http.response.status_code': statusOf(err) } : {}) });
+          if (outcome === 'failed') this.deps.metrics?.notificationFailed(claimed.channel, facts['swbot.kind']);
+          return outcome;
+        }
+        span.set({ 'swbot.outcome': 'delivered' });
+        return undefined;
+      }),
+    );
+    if (sent) return sent;
 
     const detail: AuditEntry['detail'] =
       claimed.channel === 'teams'

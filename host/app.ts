@@ -1,4 +1,5 @@
-import { Config } from './config';
+import { Config, StorageTarget } from './config';
+import { botAuthSettings, certificateFor, graphCredential, LoadedCertificate, storageOptions } from './credentials';
 import { createAdapter } from '../bot/adapter';
 import { messageEndpoint } from '../bot/messageEndpoint';
 import { ChannelTokenVerifier } from '../bot/channelToken';
@@ -22,6 +23,7 @@ import { tabRoutes } from '../tab/server/composeTab';
 import { registerUpload } from '../tab/server/registerUpload';
 import { RegisterImporter } from '../services/registerImporter';
 import { RefusalLog } from '../services/refusalLog';
+import { AppMetrics } from '../telemetry/metrics';
 
 export interface App {
   server: BotServer;
@@ -32,21 +34,27 @@ export interface App {
 }
 
 /** Wires configuration, storage, the bot and the HTTP server together, then listens. */
-export async function startApp(config: Config, logger: Logger, connectionString: string): Promise<App & { address: { host: string; port: number } }> {
-  const store = new TableStore({ connectionString, tablePrefix: config.tablePrefix });
+export async function startApp(config: Config, logger: Logger, storage: StorageTarget): Promise<App & { address: { host: string; port: number } }> {
+  const certificate = certificateFor(config);
+  if (certificate && certificate.validTo.getTime() - Date.now() < CERTIFICATE_WARNING_MS) {
+    logger.warn({ event: 'certificateExpiring', validTo: certificate.validTo.toISOString() }, 'the bot certificate expires within 30 days: rotate it (docs/OPERATIONS.md)');
+  }
+  const metrics = new AppMetrics();
+  const store = new TableStore({ ...storageOptions(storage, config.tablePrefix), onCall: (call) => metrics.storageCall(call.method, call.status, call.durationMs) });
   await store.ensureTables();
   if (config.loadDemoSchool) {
     const seeded = await seedDemoSchoolIfEmpty(new SchoolRepository(store.client(TABLES.schools)), new PupilRepository(store.client(TABLES.pupils)), config.demoPolicy);
     if (seeded) logger.info({ event: 'demoSeeded', school: seeded }, 'loaded the synthetic demo school into an empty store');
   }
-  const adapter = createAdapter(config, logger);
+  const adapter = createAdapter(botAuthSettings(config, certificate), logger);
   const sender = new RateLimitedSender(new AdapterProactiveSender(adapter, config.auth.appId, config.allowedServiceUrls));
   const parts = composeBot(store, logger, sender, {
     demo: config.mode === 'local',
     allowedTenantIds: config.allowedTenantIds,
-    mailer: mailerFor(config),
+    mailer: mailerFor(config, certificate),
     retry: { ...DEFAULT_RETRY, leaseMs: config.outboxLeaseMs },
     tabUrl: config.publicBaseUrl ? `${config.publicBaseUrl.replace(/\/$/, '')}/tab/` : undefined,
+    metrics,
   });
   const { bot } = parts;
   const recordAudit = new RecordAuditRepository(store.client(TABLES.cases), parts.cases.chain);
@@ -74,10 +82,12 @@ export async function startApp(config: Config, logger: Logger, connectionString:
   const address = await server.listen();
   parts.outbox.start(config.outboxIntervalMs);
   const jobs = [
-    new Periodic('approvalReminders', () => parts.reminders.runOnce(), logger),
-    new Periodic('deadlineReminders', () => parts.deadlines.runOnce(), logger),
-    new Periodic('pepReminders', () => parts.pepReminders.runOnce(), logger),
-    new Periodic('weeklyDigest', () => parts.weeklyDigest.runOnce(), logger),
+    new Periodic('approvalReminders', () => parts.reminders.runOnce(), logger, metrics),
+    new Periodic('deadlineReminders', () => parts.deadlines.runOnce(), logger, metrics),
+    new Periodic('pepReminders', () => parts.pepReminders.runOnce(), logger, metrics),
+    new Periodic('weeklyDigest', () => parts.weeklyDigest.runOnce(), logger, metrics),
+    new Periodic('auditVerify', () => parts.auditVerification.runOnce(), logger, metrics),
+    new Periodic('retention', () => parts.retentionSweep.runOnce(), logger, metrics),
   ];
   for (const job of jobs) job.start(config.reminderIntervalMs);
   return {
@@ -94,14 +104,12 @@ export async function startApp(config: Config, logger: Logger, connectionString:
   };
 }
 
-/** Local mode writes emails as .eml files; production sends them with Microsoft Graph as the bot's app registration. */
-function mailerFor(config: Config): Mailer {
-  if (config.mode === 'local') return new EmlMailer(path.join(config.dataDir, 'emails'));
-  return new GraphMailer({
-    tenantId: config.auth.tenantId,
-    clientId: config.auth.appId,
-    clientSecret: config.auth.appPassword,
-    graphBaseUrl: config.graphBaseUrl,
-    authorityHost: config.authorityHost,
-  });
+/** Local mode writes emails as .eml files; production sends them with Microsoft Graph as the bot's own identity. */
+function mailerFor(config: Config, certificate: LoadedCertificate | undefined): Mailer {
+  const credential = config.mode === 'local' ? undefined : graphCredential(config, certificate);
+  if (!credential) return new EmlMailer(path.join(config.dataDir, 'emails'));
+  return new GraphMailer({ credential, graphBaseUrl: config.graphBaseUrl });
 }
+
+/** A certificate this close to expiry is logged at every start, so an alert on warnings catches it. */
+const CERTIFICATE_WARNING_MS = 30 * 24 * 3600 * 1000;

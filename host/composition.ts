@@ -13,9 +13,15 @@ import { ApprovalReminders } from '../jobs/approvalReminders';
 import { DeadlineReminders } from '../jobs/deadlineReminders';
 import { PepReminders } from '../jobs/pepReminders';
 import { WeeklyDigest } from '../jobs/weeklyDigest';
+import { AuditVerification } from '../jobs/auditVerification';
+import { RetentionSweep } from '../jobs/retentionSweep';
+import { RetentionJob } from '../services/retention';
+import { RecordAuditRepository } from '../storage/recordAuditRepository';
+import { RetentionStore } from '../storage/retentionStore';
 import { DigestService } from '../services/digestService';
 import { OutboxSender, RetryPolicy } from '../delivery/outboxSender';
 import { Logger } from '../telemetry/logger';
+import { AppMetrics } from '../telemetry/metrics';
 import { Mailer } from '../delivery/mail/mailer';
 import { OptimisticConversationState } from '../bot/optimisticState';
 import { ProactiveSender } from '../delivery/proactive';
@@ -34,11 +40,14 @@ export interface BotOptions {
   instanceId?: string;
   /** Where the dashboard tab is served, for links from the digest. */
   tabUrl?: string;
+  /** The operator's metrics; made here when not given (tests that do not look at them). */
+  metrics?: AppMetrics;
 }
 
 /** Everything the bot is made of, wired on one table store. Used by the server and by tests alike. */
 export function composeBot(store: TableStore, logger: Logger, sender: ProactiveSender, options: BotOptions) {
   const clock = options.clock ?? (() => new Date());
+  const metrics = options.metrics ?? new AppMetrics();
   const schools = new SchoolRepository(store.client(TABLES.schools));
   const pupilRepo = new PupilRepository(store.client(TABLES.pupils));
   const cases = new CaseRepository(store.client(TABLES.cases));
@@ -58,16 +67,25 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
     retry: options.retry,
     random: options.random,
     instanceId: options.instanceId,
+    metrics,
   });
   const peps = new PepRepository(store.client(TABLES.cases));
   const background = new BackgroundWork(logger);
   const services = new CaseService({ directory, pupils, cases, outbox, peps, background, logger, clock });
   const pepReminders = new PepReminders({ schools: () => directory.all(), pupils, peps, conversationRefs, sender, logger, clock });
   const digests = new DigestService({ cases, pupils: pupilRepo, peps, conversationRefs, directory, sender, logger, clock, tabUrl: options.tabUrl });
-  const weeklyDigest = new WeeklyDigest({ cases, schools: () => directory.all(), digests, logger, clock, instanceId: options.instanceId });
+  const weeklyDigest = new WeeklyDigest({ cases, schools: () => directory.all(), digests, logger, clock, instanceId: options.instanceId, metrics });
   const approvals = new ApprovalService({ cases, cards, sender, outbox, background, logger, clock });
   const reminders = new ApprovalReminders({ cases, schools: () => directory.all(), outbox, logger, clock });
   const deadlines = new DeadlineReminders({ cases, schools: () => directory.all(), outbox, logger, clock });
+  const auditVerification = new AuditVerification({ cases, chain: cases.chain, schools: () => directory.all(), conversationRefs, sender, logger, clock, instanceId: options.instanceId });
+  const retention = new RetentionJob({
+    store: new RetentionStore(store.client(TABLES.cases), store.client(TABLES.pupils)),
+    pupils: pupilRepo,
+    audit: new RecordAuditRepository(store.client(TABLES.cases), cases.chain),
+    clock,
+  });
+  const retentionSweep = new RetentionSweep({ cases, retention, schools: () => directory.all(), conversationRefs, sender, logger, clock, instanceId: options.instanceId });
   const conversationState = new OptimisticConversationState(new TableStateStorage(store.client(TABLES.botState)));
   const bot = new SocialWorkerBot({
     conversationState,
@@ -83,5 +101,5 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
     demo: options.demo,
     allowedTenantIds: options.allowedTenantIds,
   });
-  return { bot, services, cases, schools, pupilRepo, pupils, directory, conversationRefs, conversationState, outbox, approvals, reminders, deadlines, cards, background, peps, pepReminders, digests, weeklyDigest };
+  return { metrics, bot, services, cases, schools, pupilRepo, pupils, directory, conversationRefs, conversationState, outbox, approvals, reminders, deadlines, cards, background, peps, pepReminders, digests, weeklyDigest, auditVerification, retention, retentionSweep };
 }

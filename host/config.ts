@@ -6,7 +6,10 @@ import { POLICY_PROFILE_IDS, PolicyProfileId } from '../policy/profiles';
  * All settings come from the environment, are parsed once at start-up and frozen. Two modes:
  * - `local`: no Microsoft app id; anonymous Bot Framework auth (botbuilder then skips token
  *   validation entirely), so the server listens on loopback only.
- * - `production`: refuses to start unless app id, app type, tenant id, secret and storage are set.
+ * - `production`: refuses to start unless the app id, app type, tenant id, one credential and one
+ *   storage account are set. The credential is the Azure managed identity (no secret at all), a
+ *   certificate file, or, still accepted, a client secret; storage is an endpoint reached with the
+ *   managed identity or, for Azurite and older set-ups, a connection string with the account key.
  */
 export type Mode = 'local' | 'production';
 
@@ -45,13 +48,25 @@ const keysUrl = z
   .url({ protocol: /^https?$/ })
   .refine((u) => !URL.canParse(u) || u.startsWith('https:') || isLoopback(new URL(u).hostname.replace(/^\[|\]$/g, '')), 'must be https (http only on loopback)');
 
+/** botbuilder's MicrosoftAppType values: UserAssignedMSI is the Azure Bot's own managed identity. */
+export const APP_TYPES = ['SingleTenant', 'MultiTenant', 'UserAssignedMSI'] as const;
+export type AppType = (typeof APP_TYPES)[number];
+
 const envSchema = z.object({
   BOT_MODE: optionalText.pipe(z.enum(['local', 'production']).optional()),
   NODE_ENV: optionalText,
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
-  MicrosoftAppType: optionalText.pipe(z.enum(['SingleTenant', 'MultiTenant']).optional()),
+  MicrosoftAppType: optionalText.pipe(z.enum(APP_TYPES).optional()),
   MicrosoftAppTenantId: optionalText,
+  MicrosoftAppCertificatePath: optionalText,
+  TAB_APP_ID: optionalText.pipe(z.uuid('must be the client id (a GUID) of the tab\'s Entra app registration').optional()),
+  AZURE_CLIENT_ID: optionalText.pipe(z.uuid('must be a managed identity\'s client id (a GUID)').optional()),
+  AZURE_TABLES_ENDPOINT: optionalText.pipe(
+    z
+      .url({ protocol: /^https$/, error: 'must be an https URL, such as https://<account>.table.core.windows.net' })
+      .optional(),
+  ),
   PORT: optionalInt(0, 65535),
   HOST: optionalText.pipe(z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).optional()),
   AZURE_TABLES_CONNECTION_STRING: optionalText,
@@ -67,6 +82,7 @@ const envSchema = z.object({
   OUTBOX_INTERVAL_MS: optionalInt(200, 3_600_000),
   REMINDER_INTERVAL_MS: optionalInt(200, 3_600_000),
   OUTBOX_LEASE_MS: optionalInt(500, 3_600_000),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
   GRAPH_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   AUTHORITY_HOST: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   DIGEST_API_KEY: optionalText.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
@@ -77,18 +93,42 @@ const envSchema = z.object({
   BOT_TOKEN_ISSUER: optionalText.pipe(z.string().max(512, 'must be at most 512 characters').optional()),
 });
 
+/**
+ * How the bot proves who it is to Teams and Microsoft Graph. A managed identity has no secret to
+ * leak or let expire; a certificate is read from a file at start-up; a client secret is accepted for
+ * existing registrations (the README says why not to choose it).
+ */
+export type BotCredential =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'managedIdentity'; readonly clientId: string }
+  | { readonly kind: 'certificate'; readonly path: string }
+  | { readonly kind: 'secret'; readonly password: string };
+
+/** Where the tables are: Azurite and key-based accounts by connection string, Azure by endpoint and identity. */
+export type StorageTarget =
+  | { readonly kind: 'connectionString'; readonly connectionString: string }
+  /** `clientId` undefined: the App Service's system-assigned identity. */
+  | { readonly kind: 'endpoint'; readonly endpoint: string; readonly clientId: string | undefined };
+
 export interface Config {
   readonly mode: Mode;
   readonly host: string;
   readonly port: number;
   readonly auth: {
     readonly appId: string;
-    readonly appPassword: string;
-    readonly appType: 'SingleTenant' | 'MultiTenant' | '';
+    readonly appType: AppType | '';
     readonly tenantId: string;
+    readonly credential: BotCredential;
   };
   /** Undefined in local mode when `npm start` has not been given one: the embedded Azurite is used. */
-  readonly storageConnectionString: string | undefined;
+  readonly storage: StorageTarget | undefined;
+  /**
+   * The Entra app the tab's single sign-on is for. A managed identity cannot expose an API, so with
+   * one the tab has its own registration (infra/aad.manifest.json); otherwise it is the bot's.
+   */
+  readonly tabAppId: string;
+  /** The managed identity the app uses for storage and mail, when it has one. */
+  readonly managedIdentityClientId: string | undefined;
   readonly tablePrefix: string | undefined;
   readonly dataDir: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -109,6 +149,8 @@ export interface Config {
   /** Microsoft Graph and Entra ID endpoints (overridable for national clouds and for tests). */
   readonly graphBaseUrl: string;
   readonly authorityHost: string;
+  /** Application Insights, for traces and the operator's metrics; nothing is exported without it. */
+  readonly appInsightsConnectionString: string | undefined;
   /** Bearer key for POST /api/digest; the endpoint is off without one. */
   readonly digestApiKey: string | undefined;
   /** Where this server is reachable from Teams (links to the tab). */
@@ -137,17 +179,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const e = parsed.data;
   const mode: Mode = e.BOT_MODE ?? (e.MicrosoftAppId || e.NODE_ENV === 'production' ? 'production' : 'local');
 
+  const storage = storageTarget(e);
+  const credential = mode === 'production' ? botCredential(e) : ({ kind: 'none' } as const);
   if (mode === 'production') {
-    const required = {
-      MicrosoftAppId: e.MicrosoftAppId,
-      MicrosoftAppType: e.MicrosoftAppType,
-      MicrosoftAppTenantId: e.MicrosoftAppTenantId,
-      MicrosoftAppPassword: e.MicrosoftAppPassword,
-      AZURE_TABLES_CONNECTION_STRING: e.AZURE_TABLES_CONNECTION_STRING,
-    };
-    const missing = Object.entries(required)
-      .filter(([, v]) => !v)
-      .map(([k]) => k);
+    const missing = [
+      ...(['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId'] as const).filter((k) => !e[k]),
+      ...(credential === undefined ? ['a credential (MicrosoftAppType=UserAssignedMSI, MicrosoftAppCertificatePath or MicrosoftAppPassword)'] : []),
+      ...(storage === undefined ? ['storage (AZURE_TABLES_ENDPOINT or AZURE_TABLES_CONNECTION_STRING)'] : []),
+    ];
     if (missing.length > 0) {
       throw new ConfigError(`production mode refuses to start without: ${missing.join(', ')}`);
     }
@@ -163,9 +202,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     port: e.PORT ?? 3978,
     auth:
       mode === 'production'
-        ? { appId: e.MicrosoftAppId!, appPassword: e.MicrosoftAppPassword!, appType: e.MicrosoftAppType!, tenantId: e.MicrosoftAppTenantId! }
-        : { appId: '', appPassword: '', appType: '', tenantId: '' },
-    storageConnectionString: e.AZURE_TABLES_CONNECTION_STRING,
+        ? { appId: e.MicrosoftAppId!, appType: e.MicrosoftAppType!, tenantId: e.MicrosoftAppTenantId!, credential: credential! }
+        : { appId: '', appType: '', tenantId: '', credential: { kind: 'none' } },
+    storage,
+    managedIdentityClientId: managedIdentityClientId(e),
+    tabAppId: e.TAB_APP_ID ?? e.MicrosoftAppId ?? '',
     tablePrefix: e.TABLE_PREFIX,
     dataDir: path.resolve(e.DATA_DIR ?? '.data'),
     logLevel: e.LOG_LEVEL ?? 'info',
@@ -180,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     outboxLeaseMs: e.OUTBOX_LEASE_MS ?? 120_000,
     graphBaseUrl: e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com',
     authorityHost: e.AUTHORITY_HOST ?? 'https://login.microsoftonline.com',
+    appInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,
     digestApiKey: e.DIGEST_API_KEY,
     publicBaseUrl: e.PUBLIC_BASE_URL,
     tabJwksUrl: e.TAB_JWKS_URL ?? `${(e.AUTHORITY_HOST ?? 'https://login.microsoftonline.com').replace(/\/$/, '')}/common/discovery/v2.0/keys`,
@@ -191,6 +233,39 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`HOST: local mode has no authentication, so it listens on loopback only (got "${config.host}")`);
   }
   return Object.freeze({ ...config, auth: Object.freeze(config.auth) });
+}
+
+type Env = z.infer<typeof envSchema>;
+
+/** With the bot's own managed identity, that identity is the app's everywhere: one identity, one client id. */
+function managedIdentityClientId(e: Env): string | undefined {
+  if (e.MicrosoftAppType !== 'UserAssignedMSI') return e.AZURE_CLIENT_ID;
+  if (e.AZURE_CLIENT_ID && e.MicrosoftAppId && e.AZURE_CLIENT_ID.toLowerCase() !== e.MicrosoftAppId.toLowerCase()) {
+    throw new ConfigError('AZURE_CLIENT_ID: with MicrosoftAppType=UserAssignedMSI the bot and the app use one identity, so it must equal MicrosoftAppId (or be left unset)');
+  }
+  return e.MicrosoftAppId;
+}
+
+function storageTarget(e: Env): StorageTarget | undefined {
+  if (e.AZURE_TABLES_ENDPOINT && e.AZURE_TABLES_CONNECTION_STRING) {
+    throw new ConfigError('AZURE_TABLES_ENDPOINT: set it or AZURE_TABLES_CONNECTION_STRING, not both (the endpoint, reached with the managed identity, needs no key)');
+  }
+  if (e.AZURE_TABLES_ENDPOINT) return { kind: 'endpoint', endpoint: e.AZURE_TABLES_ENDPOINT, clientId: managedIdentityClientId(e) };
+  if (e.AZURE_TABLES_CONNECTION_STRING) return { kind: 'connectionString', connectionString: e.AZURE_TABLES_CONNECTION_STRING };
+  return undefined;
+}
+
+/** Exactly one way for the bot to prove who it is; undefined when none is given. */
+function botCredential(e: Env): BotCredential | undefined {
+  const given = [e.MicrosoftAppPassword && 'MicrosoftAppPassword', e.MicrosoftAppCertificatePath && 'MicrosoftAppCertificatePath'].filter(Boolean);
+  if (e.MicrosoftAppType === 'UserAssignedMSI') {
+    if (given.length > 0) throw new ConfigError(`${given[0]}: with MicrosoftAppType=UserAssignedMSI the managed identity is the credential, so remove it`);
+    return e.MicrosoftAppId ? { kind: 'managedIdentity', clientId: e.MicrosoftAppId } : undefined;
+  }
+  if (given.length > 1) throw new ConfigError('MicrosoftAppPassword: set it or MicrosoftAppCertificatePath, not both');
+  if (e.MicrosoftAppCertificatePath) return { kind: 'certificate', path: path.resolve(e.MicrosoftAppCertificatePath) };
+  if (e.MicrosoftAppPassword) return { kind: 'secret', password: e.MicrosoftAppPassword };
+  return undefined;
 }
 
 function isLoopback(host: string): boolean {

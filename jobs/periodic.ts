@@ -1,6 +1,8 @@
 import { errorSummary } from '../telemetry/errors';
 import { runWithLogFields } from '../telemetry/logContext';
 import { Logger } from '../telemetry/logger';
+import { AppMetrics } from '../telemetry/metrics';
+import { inSpan } from '../telemetry/tracing';
 
 /** Runs a job every `intervalMs`, never two passes at once, and waits for the last pass on stop. */
 export class Periodic {
@@ -11,14 +13,24 @@ export class Periodic {
     private readonly name: string,
     private readonly pass: () => Promise<unknown>,
     private readonly logger: Logger,
+    private readonly metrics?: AppMetrics,
   ) {}
+
+  /** One pass, traced and counted: the operator's alerts watch the count of failed passes. */
+  async runPass(): Promise<void> {
+    try {
+      await runWithLogFields({ job: this.name }, () => inSpan(`job ${this.name}`, 'internal', { 'swbot.job': this.name }, () => this.pass()));
+      this.metrics?.jobRun(this.name, 'ok');
+    } catch (err) {
+      this.metrics?.jobRun(this.name, 'failed');
+      this.logger.error({ event: 'jobPassFailed', job: this.name, err: errorSummary(err) }, 'a scheduled job pass failed');
+    }
+  }
 
   start(intervalMs: number): void {
     this.timer = setInterval(() => {
       if (this.running) return;
-      this.running = runWithLogFields({ job: this.name }, () => this.pass())
-        .catch((err) => this.logger.error({ event: 'jobPassFailed', job: this.name, err: errorSummary(err) }, 'a scheduled job pass failed'))
-        .finally(() => (this.running = undefined));
+      this.running = this.runPass().finally(() => (this.running = undefined));
     }, intervalMs);
     this.timer.unref();
   }

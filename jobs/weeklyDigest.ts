@@ -3,6 +3,7 @@ import { londonDate } from '../policy/dates';
 import { CaseRepository } from '../storage/caseRepository';
 import { DigestService, lastScheduled } from '../services/digestService';
 import { errorSummary } from '../telemetry/errors';
+import { AppMetrics } from '../telemetry/metrics';
 import { JobDeps } from './jobDeps';
 
 /**
@@ -13,7 +14,7 @@ import { JobDeps } from './jobDeps';
  */
 export class WeeklyDigest {
   constructor(
-    private readonly deps: JobDeps & { cases: CaseRepository; digests: DigestService; instanceId?: string },
+    private readonly deps: JobDeps & { cases: CaseRepository; digests: DigestService; instanceId?: string; metrics?: AppMetrics },
     private readonly instanceId = deps.instanceId ?? randomUUID(),
   ) {}
 
@@ -31,8 +32,13 @@ export class WeeklyDigest {
         if (await this.deps.digests.post(school, now)) {
           await this.deps.cases.markDigestPosted(school.id, weekOf, claim.etag, this.deps.clock());
           posted.push(school.id);
+          this.deps.metrics?.digestRun('posted');
+        } else {
+          // No channel to post to (the app is not in the leadership team's channel yet).
+          this.deps.metrics?.digestRun('not_posted');
         }
       } catch (err) {
+        this.deps.metrics?.digestRun('failed');
         // The claim stays; once it is stale this (or another) instance tries again.
         this.deps.logger.error({ event: 'digestFailed', school: school.id, err: errorSummary(err) }, 'weekly digest could not be posted');
       }

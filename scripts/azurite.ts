@@ -2,8 +2,6 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import TableConfiguration from 'azurite/dist/src/table/TableConfiguration';
-import TableServer from 'azurite/dist/src/table/TableServer';
 
 /**
  * Azurite, the official Azure Storage emulator, is the local and test stand-in for Azure Table
@@ -25,6 +23,10 @@ export interface RunningAzurite {
 
 /** In-process, in-memory Azurite for tests: about 5 ms to start once the module is loaded. */
 export async function startInProcessAzurite(port = 0): Promise<RunningAzurite> {
+  // Loaded here, not at the top: the production bundle has no Azurite (a development dependency),
+  // and the command-line tools that import this file use it only when no storage is configured.
+  const { default: TableConfiguration } = require('azurite/dist/src/table/TableConfiguration') as typeof import('azurite/dist/src/table/TableConfiguration');
+  const { default: TableServer } = require('azurite/dist/src/table/TableServer') as typeof import('azurite/dist/src/table/TableServer');
   const config = new TableConfiguration('127.0.0.1', port, undefined, undefined, false, false, undefined, undefined, false, true, '', '', '', undefined, false, true);
   const server = new TableServer(config);
   await server.start();
@@ -80,12 +82,14 @@ export async function waitForPort(port: number, timeoutMs: number, host = '127.0
 /**
  * @param nodeArgs flags for Azurite's own Node process (the benchmark's --cpu-prof profiles it too).
  * @param options.inMemory keep nothing on disk (`location` unused): no save every few seconds.
+ * @param options.https serve https with this certificate and key (PEM files) and, as Azure does,
+ *   check bearer tokens (Azurite's basic OAuth: issuer, audience and lifetime, not the signature).
  */
 export async function startAzuriteProcess(
   location: string,
   preferredPort = 10002,
   nodeArgs: readonly string[] = [],
-  options: { inMemory?: boolean } = {},
+  options: { inMemory?: boolean; https?: { cert: string; key: string } } = {},
 ): Promise<RunningAzurite & { child: ChildProcess }> {
   if (!options.inMemory) mkdirSync(location, { recursive: true });
   const port = await freePort(preferredPort);
@@ -98,10 +102,12 @@ export async function startAzuriteProcess(
       ...['--tableHost', '127.0.0.1', '--tablePort', String(port), '--skipApiVersionCheck', '--disableTelemetry', '--silent'],
       // Azurite refuses --location together with --inMemoryPersistence.
       ...(options.inMemory ? ['--inMemoryPersistence'] : ['--location', path.resolve(location)]),
+      ...(options.https ? ['--cert', options.https.cert, '--key', options.https.key, '--oauth', 'basic'] : []),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Its error output is only there to be piped; left unread after exit, the pipe would keep the caller alive.
+  const exited = new Promise<void>((resolve) => child.once('exit', () => (child.stderr?.destroy(), resolve())));
   await Promise.race([
     waitForPort(port, 15_000),
     exited.then(() => {
@@ -111,7 +117,9 @@ export async function startAzuriteProcess(
   return {
     child,
     port,
-    connectionString: connectionStringFor('127.0.0.1', port),
+    connectionString: options.https
+      ? `DefaultEndpointsProtocol=https;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};TableEndpoint=https://127.0.0.1:${port}/${DEV_ACCOUNT};`
+      : connectionStringFor('127.0.0.1', port),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGINT');

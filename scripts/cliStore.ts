@@ -4,6 +4,7 @@ import { Config } from '../host/config';
 import { SchoolProfile } from '../policy/schoolProfile';
 import { SchoolRepository } from '../storage/schoolRepository';
 import { TABLES, TableStore } from '../storage/tableStore';
+import { storageOptions } from '../host/credentials';
 import { connectionStringFor, RunningAzurite, startAzuriteProcess, waitForPort } from './azurite';
 
 /**
@@ -12,7 +13,7 @@ import { connectionStringFor, RunningAzurite, startAzuriteProcess, waitForPort }
  * of our own on the same data folder, stopped (and saved) when the tool finishes.
  */
 export async function cliStore(config: Config): Promise<{ store: TableStore; close: () => Promise<void> }> {
-  if (config.storageConnectionString) return { store: new TableStore({ connectionString: config.storageConnectionString, tablePrefix: config.tablePrefix }), close: async () => undefined };
+  if (config.storage) return { store: new TableStore(storageOptions(config.storage, config.tablePrefix, 'operator')), close: async () => undefined };
   const portFile = path.join(config.dataDir, 'azurite.port');
   if (existsSync(portFile)) {
     const port = Number(readFileSync(portFile, 'utf8').trim());

@@ -11,7 +11,7 @@ import { buildAppPackage } from '../appPackage/zip';
 const ROOT = path.resolve(__dirname, '..', '..');
 const DEFAULT_OUT = path.join(ROOT, 'appPackage', 'build', 'appPackage.zip');
 const DEFAULT_ICONS = path.join(ROOT, 'appPackage', 'icons');
-const USAGE = 'Usage: MicrosoftAppId=<guid> PUBLIC_BASE_URL=https://<host> [APP_ICONS_DIR=<folder>] npm run package [-- --out <file.zip>]\n';
+const USAGE = 'Usage: MicrosoftAppId=<guid> PUBLIC_BASE_URL=https://<host> [TAB_APP_ID=<guid>] [APP_ICONS_DIR=<folder>] npm run package [-- --out <file.zip>]\n';
 
 function packageJsonVersion(): string {
   return z.object({ version: z.string() }).parse(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'))).version;

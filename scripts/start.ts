@@ -41,7 +41,7 @@ function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals, time
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
 
-  if (config.mode === 'production' || config.storageConnectionString) {
+  if (config.mode === 'production' || config.storage) {
     // Nothing to orchestrate: behave exactly like the bot process.
     require(BOT_ENTRY);
     return;

@@ -264,6 +264,16 @@ export class CaseRepository {
     return ids;
   }
 
+  /**
+   * The pending index with when each notification joined it: the row's own timestamp, which the
+   * service sets on write and nothing rewrites (sends update the notification, not its index row).
+   */
+  async pendingNotificationQueue(schoolId: string): Promise<Array<{ id: string; since: Date }>> {
+    const out: Array<{ id: string; since: Date }> = [];
+    for await (const row of this.range(schoolId, 'pending|')) out.push({ id: String(row.rowKey).slice('pending|'.length), since: new Date(String(row.timestamp)) });
+    return out;
+  }
+
   async removePendingIndex(schoolId: string, id: string): Promise<void> {
     try {
       await this.table.deleteEntity(schoolId, `pending|${id}`);
@@ -361,7 +371,15 @@ export class CaseRepository {
    * or took over a claim that went stale), false if it was posted or is being posted elsewhere.
    */
   async claimDigest(schoolId: string, weekOf: string, owner: string, now: Date, staleAfterMs = 10 * 60_000): Promise<{ claimed: boolean; etag?: string }> {
-    const rowKey = `digest|${weekOf}`;
+    return this.claimRun(schoolId, `digest|${weekOf}`, owner, now, staleAfterMs);
+  }
+
+  /**
+   * The lease every scheduled run takes (the weekly digest, the nightly audit check, retention):
+   * one row per school and period, created by the first instance to get there. A claim left by an
+   * instance that died is taken over once stale; a finished run is never claimed again.
+   */
+  async claimRun(schoolId: string, rowKey: string, owner: string, now: Date, staleAfterMs = 10 * 60_000): Promise<{ claimed: boolean; etag?: string; finished?: boolean }> {
     try {
       const res = await this.table.createEntity({ partitionKey: schoolId, rowKey, status: 'claimed', owner, claimedAt: now.toISOString() });
       return { claimed: true, etag: String(res.etag) };
@@ -369,7 +387,7 @@ export class CaseRepository {
       if (statusOf(err) !== 409) throw err;
     }
     const row = await this.table.getEntity<Record<string, unknown>>(schoolId, rowKey);
-    if (row.status === 'posted') return { claimed: false };
+    if (row.status !== 'claimed') return { claimed: false, finished: true };
     if (now.getTime() - Date.parse(String(row.claimedAt)) < staleAfterMs) return { claimed: false };
     try {
       const res = await this.table.updateEntity({ partitionKey: schoolId, rowKey, status: 'claimed', owner, claimedAt: now.toISOString() }, 'Replace', { etag: String(row.etag) });
@@ -378,6 +396,11 @@ export class CaseRepository {
       if (statusOf(err) === 412) return { claimed: false };
       throw err;
     }
+  }
+
+  /** Marks a claimed run finished, with what it found (counts only). */
+  async finishRun(schoolId: string, rowKey: string, etag: string, at: Date, outcome: Record<string, string | number>): Promise<void> {
+    await this.table.updateEntity({ partitionKey: schoolId, rowKey, status: 'done', finishedAt: at.toISOString(), ...outcome }, 'Replace', { etag });
   }
 
   /**

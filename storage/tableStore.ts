@@ -1,3 +1,4 @@
+import type { TokenCredential } from '@azure/core-auth';
 import { RestError, TableClient, TableServiceClient, TableServiceClientOptions } from '@azure/data-tables';
 
 /** The tables this product keeps. Each repository owns one; tests give every run its own prefix. */
@@ -26,12 +27,24 @@ export interface StorageRetry {
  */
 export const DEFAULT_STORAGE_RETRY: StorageRetry = { maxRetries: 3, retryDelayMs: 200, maxRetryDelayMs: 2000, tryTimeoutMs: 6000 };
 
-export interface TableStoreOptions {
-  connectionString: string;
+/**
+ * A connection string (Azurite, or an account reached with its key), or an account's table
+ * endpoint and a token credential (Azure, with the app's managed identity: no key anywhere).
+ */
+export type TableStoreOptions = ({ connectionString: string } | { endpoint: string; credential: TokenCredential }) & {
   /** Prepended to every table name (letters and digits only): lets tests share one Azurite. */
   tablePrefix?: string;
   /** Overrides of DEFAULT_STORAGE_RETRY (tests that break storage on purpose make these short). */
   retry?: Partial<StorageRetry>;
+  /** Told how long each storage call took (telemetry's storage latency). */
+  onCall?: (call: StorageCall) => void;
+};
+
+export interface StorageCall {
+  method: string;
+  /** undefined when no answer came (dropped connection, timeout). */
+  status: number | undefined;
+  durationMs: number;
 }
 
 /**
@@ -48,15 +61,22 @@ export class TableStore {
     if (options.tablePrefix !== undefined && !/^[A-Za-z][A-Za-z0-9]{0,20}$/.test(options.tablePrefix)) {
       throw new Error(`table prefix must be letters and digits, starting with a letter: ${options.tablePrefix}`);
     }
-    // Azurite listens on plain http on loopback; a production account is always https.
-    this.insecure = /UseDevelopmentStorage=true|TableEndpoint=http:\/\/(127\.0\.0\.1|localhost)[:/]/i.test(options.connectionString);
+    // Azurite listens on plain http on loopback; a production account is always https (and a
+    // token credential is only ever sent over https).
+    this.insecure = 'connectionString' in options && /UseDevelopmentStorage=true|TableEndpoint=http:\/\/(127\.0\.0\.1|localhost)[:/]/i.test(options.connectionString);
     const retry = { ...DEFAULT_STORAGE_RETRY, ...options.retry };
     this.clientOptions = {
       allowInsecureConnection: this.insecure,
       retryOptions: { maxRetries: retry.maxRetries, retryDelayInMs: retry.retryDelayMs, maxRetryDelayInMs: retry.maxRetryDelayMs },
-      additionalPolicies: [{ policy: tryTimeoutPolicy(retry.tryTimeoutMs), position: 'perRetry' }],
+      additionalPolicies: [
+        { policy: tryTimeoutPolicy(retry.tryTimeoutMs), position: 'perRetry' },
+        ...(options.onCall ? [{ policy: timingPolicy(options.onCall), position: 'perRetry' as const }] : []),
+      ],
     };
-    this.service = TableServiceClient.fromConnectionString(options.connectionString, this.clientOptions);
+    this.service =
+      'connectionString' in options
+        ? TableServiceClient.fromConnectionString(options.connectionString, this.clientOptions)
+        : new TableServiceClient(options.endpoint, options.credential, this.clientOptions);
   }
 
   tableName(name: TableName): string {
@@ -67,7 +87,11 @@ export class TableStore {
     const full = this.tableName(name);
     let client = this.clients.get(full);
     if (!client) {
-      client = TableClient.fromConnectionString(this.options.connectionString, full, this.clientOptions);
+      const o = this.options;
+      client =
+        'connectionString' in o
+          ? TableClient.fromConnectionString(o.connectionString, full, this.clientOptions)
+          : new TableClient(o.endpoint, full, o.credential, this.clientOptions);
       this.clients.set(full, client);
     }
     return client;
@@ -113,6 +137,24 @@ function tryTimeoutPolicy(ms: number): PipelinePolicy {
         if (!callerAborted && err instanceof Error && err.name === 'AbortError') {
           throw new RestError(`storage did not answer within ${ms} ms`, { code: 'ETIMEDOUT', request });
         }
+        throw err;
+      }
+    },
+  };
+}
+
+/** Each try's method, answer and duration, for the storage latency metric (no URL: it holds keys of rows). */
+function timingPolicy(onCall: (call: StorageCall) => void): PipelinePolicy {
+  return {
+    name: 'swStorageTiming',
+    async sendRequest(request, next) {
+      const started = performance.now();
+      try {
+        const response = await next(request);
+        onCall({ method: request.method, status: response.status, durationMs: performance.now() - started });
+        return response;
+      } catch (err) {
+        onCall({ method: request.method, status: statusOf(err), durationMs: performance.now() - started });
         throw err;
       }
     },

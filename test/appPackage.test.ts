@@ -70,6 +70,7 @@ describe('the package settings from the environment', () => {
     expect(s).toEqual({
       teamsAppId: BOT_APP_ID,
       botAppId: BOT_APP_ID,
+      tabAppId: BOT_APP_ID,
       version: PACKAGE_VERSION,
       publicBaseUrl: 'https://swbot.example.org',
       host: 'swbot.example.org',
@@ -194,6 +195,15 @@ describe('the manifest', () => {
       { entityId: 'dashboard', name: 'Dashboard', contentUrl: 'https://swbot.example.org/tab/', websiteUrl: 'https://swbot.example.org/tab/', scopes: ['personal'] },
       { entityId: 'conversations', scopes: ['personal'] },
     ]);
+  });
+
+  it('names the tab\'s own Entra app for single sign-on when the bot is a managed identity (TAB_APP_ID)', () => {
+    const TAB_APP_ID = '7d3e9c41-52b8-4f0e-9a61-2c4b8e1f0a93';
+    const manifest = buildManifest(settingsFrom({ ...SAMPLE_ENV, TAB_APP_ID }));
+    expect(manifest.webApplicationInfo).toEqual({ id: TAB_APP_ID, resource: `api://swbot.example.org/${TAB_APP_ID}` });
+    // The bot itself is still the managed identity's app id.
+    expect(manifest.bots?.[0]?.botId).toBe(BOT_APP_ID);
+    expect(() => settingsFrom({ ...SAMPLE_ENV, TAB_APP_ID: 'not-a-guid' })).toThrow(/TAB_APP_ID/);
   });
 
   it('has single sign-on and valid domains as bare hosts', () => {

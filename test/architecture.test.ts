@@ -27,6 +27,7 @@ const TARGETS: Record<string, string> = {
   demo: 'demo/demoSchool',
   host: 'host/config',
   appPackage: 'appPackage/manifest',
+  infra: 'infra/template',
   scripts: 'scripts/cliStore',
   bench: 'bench/stats',
   test: 'test/support/store',

@@ -22,10 +22,10 @@ describe('configuration', () => {
       loadConfig({ MicrosoftAppId: 'app-id', MicrosoftAppType: 'SingleTenant' });
     } catch (err) {
       expect((err as Error).message).toBe(
-        'production mode refuses to start without: MicrosoftAppTenantId, MicrosoftAppPassword, AZURE_TABLES_CONNECTION_STRING',
+        'production mode refuses to start without: MicrosoftAppTenantId, a credential (MicrosoftAppType=UserAssignedMSI, MicrosoftAppCertificatePath or MicrosoftAppPassword), storage (AZURE_TABLES_ENDPOINT or AZURE_TABLES_CONNECTION_STRING)',
       );
     }
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/MicrosoftAppId, MicrosoftAppType, MicrosoftAppTenantId, MicrosoftAppPassword/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/MicrosoftAppId, MicrosoftAppType, MicrosoftAppTenantId, a credential/);
   });
 
   it('starts production mode when everything is set, listening on all interfaces and trusting only Teams service URLs', () => {
@@ -74,8 +74,57 @@ describe('configuration', () => {
     });
     expect(run.status).toBe(2);
     expect(run.stderr.trim()).toBe(
-      'Configuration error: production mode refuses to start without: MicrosoftAppType, MicrosoftAppTenantId, MicrosoftAppPassword, AZURE_TABLES_CONNECTION_STRING',
+      'Configuration error: production mode refuses to start without: MicrosoftAppType, MicrosoftAppTenantId, a credential (MicrosoftAppType=UserAssignedMSI, MicrosoftAppCertificatePath or MicrosoftAppPassword), storage (AZURE_TABLES_ENDPOINT or AZURE_TABLES_CONNECTION_STRING)',
     );
     expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
+  describe('without secrets', () => {
+    const IDENTITY = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    const msi = { MicrosoftAppId: IDENTITY, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 'tenant-id', AZURE_TABLES_ENDPOINT: 'https://trustbot.table.core.windows.net' };
+
+    it('runs on the managed identity alone: no password, no key, one identity for the bot, storage and mail', () => {
+      const config = loadConfig(msi);
+      expect(config.mode).toBe('production');
+      expect(config.auth.credential).toEqual({ kind: 'managedIdentity', clientId: IDENTITY });
+      expect(config.storage).toEqual({ kind: 'endpoint', endpoint: 'https://trustbot.table.core.windows.net', clientId: IDENTITY });
+      expect(config.managedIdentityClientId).toBe(IDENTITY);
+    });
+
+    it('refuses a secret or certificate alongside the managed identity, and a second identity for storage', () => {
+      expect(() => loadConfig({ ...msi, MicrosoftAppPassword: 'left-over' })).toThrow(/^MicrosoftAppPassword: with MicrosoftAppType=UserAssignedMSI the managed identity is the credential, so remove it$/);
+      expect(() => loadConfig({ ...msi, MicrosoftAppCertificatePath: '/var/ssl/bot.pem' })).toThrow(/^MicrosoftAppCertificatePath: with MicrosoftAppType=UserAssignedMSI/);
+      expect(() => loadConfig({ ...msi, AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555' })).toThrow(/^AZURE_CLIENT_ID: .* must equal MicrosoftAppId/);
+      expect(loadConfig({ ...msi, AZURE_CLIENT_ID: IDENTITY.toUpperCase() }).managedIdentityClientId).toBe(IDENTITY);
+    });
+
+    it('takes a certificate file instead of a secret, and one of them only', () => {
+      const base = { MicrosoftAppId: IDENTITY, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: 't', AZURE_TABLES_ENDPOINT: 'https://trustbot.table.core.windows.net' };
+      expect(loadConfig({ ...base, MicrosoftAppCertificatePath: '/var/ssl/bot.pem' }).auth.credential).toEqual({ kind: 'certificate', path: '/var/ssl/bot.pem' });
+      expect(() => loadConfig({ ...base, MicrosoftAppCertificatePath: '/var/ssl/bot.pem', MicrosoftAppPassword: 'p' })).toThrow(/^MicrosoftAppPassword: set it or MicrosoftAppCertificatePath, not both$/);
+    });
+
+    it('storage is an https endpoint or a connection string, never both', () => {
+      expect(() => loadConfig({ ...msi, AZURE_TABLES_ENDPOINT: 'http://trustbot.table.core.windows.net' })).toThrow(/^AZURE_TABLES_ENDPOINT: must be an https URL/);
+      expect(() => loadConfig({ ...msi, AZURE_TABLES_CONNECTION_STRING: 'UseDevelopmentStorage=true' })).toThrow(/^AZURE_TABLES_ENDPOINT: set it or AZURE_TABLES_CONNECTION_STRING, not both/);
+      expect(() => loadConfig({ ...msi, AZURE_CLIENT_ID: 'not-a-guid' })).toThrow(/^AZURE_CLIENT_ID: must be a managed identity's client id/);
+    });
+
+    it('the bot process names a certificate it cannot use, in one line, without starting', () => {
+      const run = spawnSync(process.execPath, ['--disable-warning=DEP0111', BOT_ENTRY], {
+        env: {
+          PATH: process.env.PATH,
+          MicrosoftAppId: IDENTITY,
+          MicrosoftAppType: 'SingleTenant',
+          MicrosoftAppTenantId: 'tenant-id',
+          MicrosoftAppCertificatePath: '/nonexistent/bot.pem',
+          AZURE_TABLES_ENDPOINT: 'https://trustbot.table.core.windows.net',
+        },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(run.status).toBe(2);
+      expect(run.stderr.trim()).toBe('Configuration error: MicrosoftAppCertificatePath: cannot read /nonexistent/bot.pem (ENOENT)');
+    });
   });
 });

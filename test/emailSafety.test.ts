@@ -6,6 +6,7 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { EmlMailer } from '../delivery/mail/emlMailer';
 import { GraphMailer } from '../delivery/mail/graphMailer';
+import { FakeCredential } from './support/fakeCredential';
 import { MailError } from '../delivery/mail/mailer';
 import { OutgoingEmail } from '../policy/email';
 
@@ -95,7 +96,7 @@ describe('the Microsoft Graph path', () => {
   afterAll(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
-  const graph = () => new GraphMailer({ tenantId: 't', clientId: 'c', clientSecret: 'not-a-secret', graphBaseUrl: url, authorityHost: url });
+  const graph = () => new GraphMailer({ credential: new FakeCredential(), graphBaseUrl: url });
 
   it('sends one recipient, with the hostile name as a plain display name and no line breaks anywhere', async () => {
     await graph().send(email({ name: HOSTILE_NAME, address: 'sw@socialcare.example.org' }), 'g1');

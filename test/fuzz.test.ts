@@ -707,7 +707,7 @@ describe('fuzzing the bot with generated activities and card submits', () => {
       const prefix = await seedTwoSchools(azurite.connectionString);
       collected = errorCollector();
       const config = loadConfig({ PORT: '0', LOG_LEVEL: 'warn', TABLE_PREFIX: prefix, ALLOWED_SERVICE_URLS: connector.url, DATA_DIR: dataDir });
-      app = await startApp(config, collected.logger, azurite.connectionString);
+      app = await startApp(config, collected.logger, { kind: 'connectionString', connectionString: azurite.connectionString });
       url = `http://127.0.0.1:${app.address.port}`;
     });
     afterAll(async () => {

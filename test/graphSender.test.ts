@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { GraphMailer } from '../delivery/mail/graphMailer';
+import { FakeCredential } from './support/fakeCredential';
 import { cardText, createHarness, Harness, MONDAY_9AM } from './support/botHarness';
 import { act, raiseSuspensionRisk } from './support/flows';
 
@@ -10,7 +11,7 @@ interface Call {
   body: string;
 }
 
-/** A loopback Microsoft Graph: the token endpoint and sendMail, answering sendMail from a script. */
+/** A loopback Microsoft Graph sendMail, answering from a script. */
 class GraphStub {
   readonly calls: Call[] = [];
   private server = http.createServer((req, res) => {
@@ -18,11 +19,6 @@ class GraphStub {
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       this.calls.push({ path: req.url ?? '', headers: req.headers, body });
-      if (req.url?.endsWith('/oauth2/v2.0/token')) {
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ access_token: 'stub-token', expires_in: 3600, token_type: 'Bearer' }));
-        return;
-      }
       const next = this.script.shift() ?? { status: 202 };
       if (next.retryAfter) res.setHeader('retry-after', next.retryAfter);
       res.statusCode = next.status;
@@ -50,14 +46,15 @@ async function setUp(script: Array<{ status: number; retryAfter?: string }>, ret
   const url = await stub.start();
   let now = MONDAY_9AM.getTime();
   const clock = { set: (ms: number) => (now = ms), at: () => now };
-  const mailer = new GraphMailer({ tenantId: 'tenant-x', clientId: 'client-x', clientSecret: 'not-a-secret', graphBaseUrl: url, authorityHost: url, now: () => now });
+  const credential = new FakeCredential();
+  const mailer = new GraphMailer({ credential, graphBaseUrl: url, now: () => now });
   const h = await createHarness({ mailer, clock: () => new Date(now), retry, policy: 'holyFamily' });
   await h.install('dsl');
   // Isla: a child who had a social worker; under Holy Family's policy one email goes to the Virtual School.
   const caseId = await raiseSuspensionRisk(h, 'demo-p09');
   await act(h, 'approveCase', { caseId }, 'dsl');
   await h.parts.background.settled();
-  return { stub, h, caseId, clock };
+  return { stub, h, caseId, clock, credential };
 }
 
 async function trail(h: Harness, caseId: string) {
@@ -66,7 +63,7 @@ async function trail(h: Harness, caseId: string) {
 
 describe('emails through Microsoft Graph sendMail (loopback stub)', () => {
   it('429 with Retry-After, 429 without, 503, then 202: retried with backoff, delivered once, audit complete', async () => {
-    const { stub, h, caseId, clock } = await setUp([{ status: 429, retryAfter: '1' }, { status: 429 }, { status: 503 }, { status: 202 }]);
+    const { stub, h, caseId, clock, credential } = await setUp([{ status: 429, retryAfter: '1' }, { status: 429 }, { status: 503 }, { status: 202 }]);
     try {
       const t0 = clock.at();
       expect((await h.parts.outbox.runOnce()).retrying).toBe(1);
@@ -90,7 +87,7 @@ describe('emails through Microsoft Graph sendMail (loopback stub)', () => {
       expect(sends[0]!.path).toBe('/v1.0/users/safeguarding%40oakfield-demo.example.org/sendMail');
       const message = JSON.parse(sends[0]!.body) as { message: { toRecipients: Array<{ emailAddress: { address: string } }> }; saveToSentItems: boolean };
       expect(message.message.toRecipients[0]!.emailAddress.address).toBe('virtualschool@herts-vs.example.org');
-      expect(stub.calls.filter((c) => c.path.endsWith('/token'))).toHaveLength(1);
+      expect(new Set(credential.scopes)).toEqual(new Set(['https://graph.microsoft.com/.default']));
 
       const entries = await trail(h, caseId);
       expect(entries.map((e) => [e.action, e.detail.status ?? null, e.detail.retryInMs ?? null])).toEqual([
@@ -131,6 +128,23 @@ describe('emails through Microsoft Graph sendMail (loopback stub)', () => {
       expect((await h.parts.outbox.runOnce()).failed).toBe(1);
       expect(stub.sendMailCalls()).toHaveLength(1);
       expect((await trail(h, caseId)).map((e) => e.action)).toEqual(['deliveryFailed']);
+    } finally {
+      await stub.stop();
+    }
+  });
+
+  it('an identity endpoint that does not answer is a wait, not a failure: retried, then sent with the token', async () => {
+    const { stub, h, caseId, clock, credential } = await setUp([{ status: 202 }]);
+    try {
+      credential.failWith = new Error('ManagedIdentityCredential: connect ECONNREFUSED 127.0.0.1:41741\n    at Socket.emit');
+      expect((await h.parts.outbox.runOnce()).retrying).toBe(1);
+      expect(stub.sendMailCalls()).toHaveLength(0);
+      const email = (await h.parts.cases.notifications('oakfield-demo', caseId)).find((n) => n.channel === 'email')!;
+      expect(email.delivery?.lastError).toBe('could not get a token for Microsoft Graph: ManagedIdentityCredential: connect ECONNREFUSED 127.0.0.1:41741');
+      credential.failWith = undefined;
+      clock.set(clock.at() + 60_000);
+      expect((await h.parts.outbox.runOnce()).delivered).toBe(1);
+      expect(stub.sendMailCalls().map((c) => c.headers.authorization)).toEqual(['Bearer stub-token']);
     } finally {
       await stub.stop();
     }

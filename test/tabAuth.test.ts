@@ -243,28 +243,40 @@ describe('EntraTokenValidator', () => {
   });
 });
 
+/** The whole app in production mode, its school stored first (so its directory never caches an empty list). */
+async function productionTabApp(env: Record<string, string>): Promise<TestApp> {
+  const prefix = uniquePrefix();
+  const store = new TableStore({ connectionString: azuriteConnectionString(), tablePrefix: prefix });
+  await store.ensureTables();
+  await new SchoolRepository(store.client(TABLES.schools)).save(loadSchoolProfile(productionSchool));
+  return startTestApp({ BOT_MODE: 'production', MicrosoftAppId: APP_ID, MicrosoftAppTenantId: SCHOOL_TENANT, TABLE_PREFIX: prefix, TAB_JWKS_URL: jwksUrl, AUTHORITY_HOST: AUTHORITY, PUBLIC_BASE_URL, ...env });
+}
+
+describe('the tab with its own app registration (the bot is a managed identity)', () => {
+  const TAB_APP_ID = '8b2d4f60-1a3c-4e5b-9d7f-0a2c4e6b8d1f';
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await productionTabApp({ MicrosoftAppType: 'UserAssignedMSI', TAB_APP_ID, AZURE_TABLES_ENDPOINT: 'https://set-by-test.table.core.windows.net' });
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  const status = async (token: string) => (await fetch(`${app.url}/api/tab/me`, { headers: { authorization: `Bearer ${token}` } })).status;
+
+  it('accepts tokens for the tab\'s registration and refuses tokens for the bot\'s identity', async () => {
+    expect(await status(await signed(entraClaims({ aud: TAB_APP_ID })))).toBe(200);
+    expect(await status(await signed(entraClaims({ aud: `api://swbot.example.org/${TAB_APP_ID}`, iss: v1Issuer(SCHOOL_TENANT) })))).toBe(200);
+    expect(await status(await signed(entraClaims({ aud: APP_ID })))).toBe(401);
+  });
+});
+
 describe('the dashboard tab API in production mode', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    // The school is stored before the app starts, so its directory never caches an empty list.
-    const prefix = uniquePrefix();
-    const store = new TableStore({ connectionString: azuriteConnectionString(), tablePrefix: prefix });
-    await store.ensureTables();
-    await new SchoolRepository(store.client(TABLES.schools)).save(loadSchoolProfile(productionSchool));
-    app = await startTestApp({
-      BOT_MODE: 'production',
-      MicrosoftAppId: APP_ID,
-      MicrosoftAppPassword: 'test-secret-not-real',
-      MicrosoftAppType: 'SingleTenant',
-      MicrosoftAppTenantId: SCHOOL_TENANT,
-      AZURE_TABLES_CONNECTION_STRING: 'set-by-test',
-      LOAD_DEMO_SCHOOL: 'false',
-      TABLE_PREFIX: prefix,
-      TAB_JWKS_URL: jwksUrl,
-      AUTHORITY_HOST: AUTHORITY,
-      PUBLIC_BASE_URL,
-    });
+    app = await productionTabApp({ MicrosoftAppType: 'SingleTenant', MicrosoftAppPassword: 'test-secret-not-real', AZURE_TABLES_CONNECTION_STRING: 'set-by-test', LOAD_DEMO_SCHOOL: 'false', PUBLIC_BASE_URL });
   });
   afterAll(async () => {
     await app.stop();

@@ -1,26 +1,24 @@
-import { z } from 'zod';
+import type { TokenCredential } from '@azure/core-auth';
 import { OutgoingEmail } from '../../policy/email';
 import { checkedEmail } from './addresses';
 import { isTransientStatus, Mailer, MailError, parseRetryAfter } from './mailer';
 
 export interface GraphMailerOptions {
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
+  /** The app's own identity (managed identity, certificate or secret): host/credentials.ts decides which. */
+  credential: TokenCredential;
   graphBaseUrl?: string;
-  authorityHost?: string;
   fetch?: typeof fetch;
   now?: () => number;
 }
 
-const tokenSchema = z.object({ access_token: z.string(), expires_in: z.coerce.number() });
+const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 /**
- * Microsoft Graph `sendMail` with an app-only token (client credentials). Graph answers 202 with
- * no body; a 429 or 5xx is reported as transient with any Retry-After, for the outbox to retry.
+ * Microsoft Graph `sendMail` with an app-only token. Graph answers 202 with no body; a 429 or 5xx
+ * is reported as transient with any Retry-After, for the outbox to retry. The credential caches
+ * and renews its token itself.
  */
 export class GraphMailer implements Mailer {
-  private token: { value: string; expiresAt: number } | undefined;
   private readonly fetch: typeof fetch;
   private readonly now: () => number;
 
@@ -30,23 +28,15 @@ export class GraphMailer implements Mailer {
   }
 
   private async accessToken(): Promise<string> {
-    if (this.token && this.token.expiresAt > this.now() + 60_000) return this.token.value;
-    const host = this.o.authorityHost ?? 'https://login.microsoftonline.com';
-    let res: Response;
+    let token: { token: string } | null;
     try {
-      res = await this.fetch(`${host}/${encodeURIComponent(this.o.tenantId)}/oauth2/v2.0/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.o.clientId, client_secret: this.o.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
-      });
+      token = await this.o.credential.getToken(GRAPH_SCOPE);
     } catch (err) {
-      throw new MailError(`could not reach the token endpoint: ${err instanceof Error ? err.message : String(err)}`, true);
+      // The identity endpoint or Entra ID being unreachable is a wait, not a reason to give up on the email.
+      throw new MailError(`could not get a token for Microsoft Graph: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, true);
     }
-    if (!res.ok) throw new MailError(`token request refused (${res.status})`, isTransientStatus(res.status), res.status, parseRetryAfter(res.headers.get('retry-after'), this.now()));
-    const parsed = tokenSchema.safeParse(await res.json());
-    if (!parsed.success) throw new MailError('token response was not understood', true);
-    this.token = { value: parsed.data.access_token, expiresAt: this.now() + parsed.data.expires_in * 1000 };
-    return this.token.value;
+    if (!token) throw new MailError('could not get a token for Microsoft Graph', true);
+    return token.token;
   }
 
   async send(unchecked: OutgoingEmail, idempotencyKey: string): Promise<void> {
@@ -75,7 +65,8 @@ export class GraphMailer implements Mailer {
       throw new MailError(`could not reach Microsoft Graph: ${err instanceof Error ? err.message : String(err)}`, true);
     }
     if (res.status === 202 || res.status === 200) return;
-    if (res.status === 401) this.token = undefined;
+    // 401 is retried: a new mailbox permission (Exchange RBAC for Applications) can take up to two
+    // hours to reach Graph, and a token close to expiry is replaced by the credential meanwhile.
     throw new MailError(`Microsoft Graph sendMail answered ${res.status}`, isTransientStatus(res.status) || res.status === 401, res.status, parseRetryAfter(res.headers.get('retry-after'), this.now()));
   }
 }

@@ -14,7 +14,8 @@ export type TabParts = Omit<TabApiDeps, 'logger' | 'clock'> & { upload?: Registe
 /** The settings the tab reads (the process's configuration has them; see host/config.ts). */
 export interface TabSettings {
   readonly mode: TabMode;
-  readonly auth: { readonly appId: string };
+  /** The Entra app the tab's single sign-on tokens are issued for (its own registration with a managed-identity bot). */
+  readonly tabAppId: string;
   readonly publicBaseUrl: string | undefined;
   readonly tabJwksUrl: string;
   readonly authorityHost: string;
@@ -35,7 +36,7 @@ export function tabRoutes(config: TabSettings, parts: TabParts, logger: Logger, 
   let development: { signIn: DevelopmentSignIn; directory: SchoolDirectory } | undefined;
   if (config.mode === 'production') {
     auth = new EntraTokenValidator({
-      appId: config.auth.appId,
+      appId: config.tabAppId,
       publicBaseUrl: config.publicBaseUrl,
       jwksUrl: config.tabJwksUrl,
       authorityHost: config.authorityHost,

@@ -10,7 +10,7 @@ export type TestApp = Awaited<ReturnType<typeof startApp>> & { url: string; pref
 export async function startTestApp(env: Record<string, string> = {}, connectionString = azuriteConnectionString()): Promise<TestApp> {
   const prefix = env.TABLE_PREFIX ?? uniquePrefix();
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', TABLE_PREFIX: prefix, ...env });
-  const app = await startApp(config, pino({ level: 'silent' }), connectionString);
+  const app = await startApp(config, pino({ level: 'silent' }), { kind: 'connectionString', connectionString });
   return { ...app, url: `http://127.0.0.1:${app.address.port}`, prefix };
 }
 

@@ -5,6 +5,8 @@ export interface SentActivity {
   conversationId: string;
   replyToId?: string;
   body: Record<string, unknown>;
+  /** The bearer token the bot presented. */
+  authorization?: string;
 }
 
 /**
@@ -61,7 +63,7 @@ export class ConnectorStub {
       }
       const body = JSON.parse(data || '{}') as Record<string, unknown>;
       const conversationId = decodeURIComponent(m[1]!);
-      this.received.push({ conversationId, body });
+      this.received.push({ conversationId, body, authorization: req.headers.authorization });
       if (this.hangFor.has(conversationId)) return;
       if (this.refuseFor.has(conversationId)) {
         res.statusCode = 403;
@@ -69,12 +71,12 @@ export class ConnectorStub {
         res.end(JSON.stringify({ error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } }));
         return;
       }
-      setTimeout(() => this.record(m, body, res), this.delayMs);
+      setTimeout(() => this.record(m, body, res, req.headers.authorization), this.delayMs);
     });
   }
 
-  private record(m: RegExpExecArray, body: Record<string, unknown>, res: http.ServerResponse): void {
-    this.sent.push({ conversationId: decodeURIComponent(m[1]!), replyToId: m[2] ? decodeURIComponent(m[2]) : undefined, body });
+  private record(m: RegExpExecArray, body: Record<string, unknown>, res: http.ServerResponse, authorization: string | undefined): void {
+    this.sent.push({ conversationId: decodeURIComponent(m[1]!), replyToId: m[2] ? decodeURIComponent(m[2]) : undefined, body, authorization });
     res.statusCode = 200;
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ id: `stub-${this.sent.length}` }));

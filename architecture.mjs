@@ -56,6 +56,8 @@ export const SDKS = [
   { modules: ['botbuilder', 'botbuilder-dialogs', 'botbuilder-core', 'botframework-connector', 'botframework-schema'], only: ['bot', 'dialogs', 'delivery', 'bench', 'test'] },
   { modules: ['restify'], only: ['host', 'tab', 'telemetry', 'test'] },
   { modules: ['@azure/data-tables'], only: ['storage', 'bench', 'test'] },
+  // The MIS's register drop container is read by the scheduled pickup only.
+  { modules: ['@azure/storage-blob'], only: ['services', 'test'] },
   { modules: ['@microsoft/teams-js'], only: ['tabClient'] },
   { modules: ['adaptivecards'], only: ['test'] },
   // Credentials are decided once, where the app is composed; everything else is handed a TokenCredential.

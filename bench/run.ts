@@ -319,7 +319,7 @@ async function seedLargeSchool(store: TableStore, serviceUrl: string, history: b
   const pupils = new PupilRepository(store.client(TABLES.pupils));
   await seedDemoSchoolIfEmpty(schools, pupils);
   // The class teachers of the concurrent conversations join the staff list (the demo school names one).
-  await schools.save(loadSchoolProfile({ ...demoSchool, staff: [...demoSchool.staff, ...BENCH_TEACHERS] }));
+  await schools.save(loadSchoolProfile({ ...demoSchool, staff: [...demoSchool.staff, ...BENCH_TEACHERS], digest: { weekday: 1, time: '08:00', channelConversationId: DEMO_SLT_CHANNEL } }));
   const register = syntheticRegister(DEMO_SCHOOL_ID, 2000 - 12);
   await pupils.saveAll(DEMO_SCHOOL_ID, register);
   if (history) await putRows(store.client(TABLES.cases), yearOfHistory(DEMO_SCHOOL_ID, { casesPerDay: 2, pupilIds: register.slice(0, 60).map((p) => p.id) }));

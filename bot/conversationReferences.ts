@@ -10,12 +10,18 @@ function scopeOf(conversationType: string | undefined): ConversationRef['scope']
 
 /** Saves what is needed to message this person or channel later (proactive delivery). */
 export async function captureReference(context: TurnContext, repo: ConversationRefRepository): Promise<'created' | 'changed' | 'unchanged' | 'noTenant'> {
+  const ref = referenceOf(context);
+  return ref ? repo.saveIfChanged(ref) : 'noTenant';
+}
+
+/** This turn's conversation as a stored reference (undefined without a tenant). */
+export function referenceOf(context: TurnContext): ConversationRef | undefined {
   const { activity } = context;
   const tenantId = tenantOf(context);
-  if (!tenantId) return 'noTenant';
+  if (!tenantId) return undefined;
   const scope = scopeOf(activity.conversation.conversationType);
   const teamId = activity.channelData?.team?.id;
-  return repo.saveIfChanged({
+  return {
     tenantId,
     scope,
     conversationId: activity.conversation.id,
@@ -26,5 +32,5 @@ export async function captureReference(context: TurnContext, repo: ConversationR
     userId: scope === 'personal' ? activity.from.id : undefined,
     teamId: typeof teamId === 'string' ? teamId : undefined,
     updatedAt: new Date().toISOString(),
-  });
+  };
 }

@@ -18,6 +18,10 @@ import { PUPIL_DATASET } from '../cards/questions/pupilCards';
 import { DialogKind, formPayloadSchema, menuPayloadSchema } from '../cards/verbs';
 import { APPROVAL_VERBS, ApprovalVerb } from '../cards/approvalCard';
 import { welcomeCard } from '../cards/welcomeCard';
+import { schoolChoiceCard, SETTINGS_VERBS, SettingsVerb } from '../cards/settingsCards';
+import { parseRoleCommand } from '../policy/roleCommand';
+import { StaffRoster } from '../services/staffRoster';
+import { SettingsHandlers } from './settingsHandlers';
 import { FORM_VERSION, FormContext, isStaleDialogState } from '../dialogs/form/formContext';
 import { recogniseIntent } from '../dialogs/intents';
 import { createDialogSet, DIALOG_SPECS } from '../dialogs/registry';
@@ -31,7 +35,7 @@ import { tenantOf } from './activityFacts';
 import { ACTIONS } from './actions';
 import { ActionTracker } from '../services/actionTracker';
 import { ApprovalService } from '../services/approvalService';
-import { captureReference } from './conversationReferences';
+import { captureReference, referenceOf } from './conversationReferences';
 import { errorSummary } from '../telemetry/errors';
 import { Logger } from '../telemetry/logger';
 import { OptimisticConversationState } from './optimisticState';
@@ -53,6 +57,10 @@ export interface BotDependencies {
   demo: boolean;
   /** Tenants served; empty means the tenants of the schools in the store. */
   allowedTenantIds: readonly string[];
+  /** Set-up from Teams: the card in a team, role commands, settings buttons. */
+  settings?: SettingsHandlers;
+  /** The staff team's roster, kept as Teams says people join and leave. */
+  roster?: StaffRoster;
 }
 
 const STAFF_DIALOGS: readonly DialogKind[] = ['attendance', 'suspension', 'admission'];
@@ -69,11 +77,20 @@ const NOT_STAFF =
 
 const NOT_SERVED = "This app is not set up for your organisation. Please speak to your school's IT team.";
 
+/** In a channel or group chat nobody's concern is discussed: it is said where concerns go instead. */
+const NOT_HERE =
+  'I do not take concerns about children in a channel or a group chat, where others read them. Open a personal chat with me (find the app under Apps, or select my name) and say "hello".';
+
 function invokeError(statusCode: number, code: string, message: string): AdaptiveCardInvokeResponse {
   return { statusCode, type: 'application/vnd.microsoft.error', value: { code, message } };
 }
 
 const DRAFT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function teamIdOf(context: TurnContext): string | undefined {
+  const id: unknown = context.activity.channelData?.team?.id;
+  return typeof id === 'string' ? id : undefined;
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -101,10 +118,35 @@ export class SocialWorkerBot extends TeamsActivityHandler {
     });
 
     this.onMembersAdded(async (context, next) => {
-      const botAdded = (context.activity.membersAdded ?? []).some((m) => m.id === context.activity.recipient.id);
+      const added = context.activity.membersAdded ?? [];
+      const botAdded = added.some((m) => m.id === context.activity.recipient.id);
+      const inTeam = context.activity.conversation.conversationType === 'channel';
       if (botAdded) {
         await this.capture(context);
-        await this.sendWelcome(context);
+        // In a team: the set-up card for a lead, never the welcome with concern buttons.
+        if (inTeam) await deps.settings?.teamSetup(context);
+        else if (context.activity.conversation.conversationType !== 'groupChat') {
+          await this.sendWelcome(context);
+          this.rememberPerson(context);
+        } else await context.sendActivity(NOT_HERE);
+      } else if (inTeam) {
+        // People joining a school's staff team become its staff (and leave it when they leave the team).
+        const tenantId = tenantOf(context);
+        const teamId = teamIdOf(context);
+        const ref = referenceOf(context);
+        const people = added.filter((m) => m.id !== context.activity.recipient.id).map((m) => ({ id: m.id, ...(m.aadObjectId ? { aadObjectId: m.aadObjectId } : {}) }));
+        if (tenantId && teamId && ref && deps.roster) await deps.roster.joined(tenantId, teamId, ref, people);
+      }
+      await next();
+    });
+
+    this.onMembersRemoved(async (context, next) => {
+      const tenantId = tenantOf(context);
+      const teamId = teamIdOf(context);
+      const gone = (context.activity.membersRemoved ?? []).filter((m) => m.id !== context.activity.recipient.id && m.aadObjectId).map((m) => m.aadObjectId!);
+      if (tenantId && teamId && gone.length > 0 && deps.roster) {
+        const removed = await deps.roster.left(tenantId, teamId, gone);
+        if (removed > 0) turnLogger(deps.logger, context).info({ event: 'staffLeftTeam', removed }, 'people who left the staff team are no longer staff');
       }
       await next();
     });
@@ -162,10 +204,12 @@ export class SocialWorkerBot extends TeamsActivityHandler {
 
   /** Type-ahead for the pupil picker: only children of the caller's own school, names and year only. */
   protected override async onSearchInvoke(context: TurnContext, invokeValue: SearchInvokeValue): Promise<SearchInvokeResponse> {
-    const membership = await this.membership(context);
+    // The picker names its school (someone on the staff of two schools searches the one they chose).
+    const [dataset, schoolId] = typeof invokeValue.dataset === 'string' ? invokeValue.dataset.split('@') : [];
+    const membership = await this.membership(context, schoolId);
     const query = typeof invokeValue.queryText === 'string' ? invokeValue.queryText.slice(0, 100) : '';
     const results =
-      membership && invokeValue.dataset === PUPIL_DATASET ? await this.deps.services.searchPupils(membership.school.id, query, 15) : [];
+      membership && dataset === PUPIL_DATASET ? await this.deps.services.searchPupils(membership.school.id, query, 15) : [];
     if (!membership) turnLogger(this.deps.logger, context).warn({ event: 'searchRefused' }, 'type-ahead search from someone not on a staff list');
     return {
       statusCode: 200,
@@ -181,11 +225,14 @@ export class SocialWorkerBot extends TeamsActivityHandler {
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const log = turnLogger(this.deps.logger, context);
     const verb = invokeValue?.action?.verb;
+    if (typeof verb === 'string' && (SETTINGS_VERBS as readonly string[]).includes(verb) && this.deps.settings) {
+      return this.deps.settings.invoke(context, verb as SettingsVerb, invokeValue.action.data);
+    }
     if (typeof verb !== 'string' || !(APPROVAL_VERBS as readonly string[]).includes(verb)) {
       log.warn({ event: 'unknownVerb' }, 'card action with an unknown verb');
       return invokeError(400, 'BadRequest', 'That button is not recognised.');
     }
-    const membership = await this.membership(context);
+    const membership = await this.membershipFor(context, invokeValue.action.data);
     const aadObjectId = context.activity.from.aadObjectId;
     if (!membership || !aadObjectId) {
       log.warn({ event: 'actionRefused', verb }, 'card action from someone not on a staff list');
@@ -207,11 +254,40 @@ export class SocialWorkerBot extends TeamsActivityHandler {
     return (await this.deps.directory.tenants()).has(tenantId);
   }
 
-  private membership(context: TurnContext): Promise<Membership | undefined> {
-    return this.deps.directory.membership(tenantOf(context), context.activity.from.aadObjectId);
+  private membership(context: TurnContext, schoolId?: string): Promise<Membership | undefined> {
+    return this.deps.directory.membership(tenantOf(context), context.activity.from.aadObjectId, schoolId);
+  }
+
+  /**
+   * The school a card's button acts in: the one it names, or for older cards, the one of this
+   * person's schools that holds the case (someone on the staff of two schools of a trust).
+   */
+  private async membershipFor(context: TurnContext, data: unknown): Promise<Membership | undefined> {
+    const all = await this.deps.directory.memberships(tenantOf(context), context.activity.from.aadObjectId);
+    if (all.length <= 1) return all[0];
+    const named = isRecord(data) && typeof data.school === 'string' ? all.find((m) => m.school.id === data.school) : undefined;
+    if (named) return named;
+    const caseId = isRecord(data) && typeof data.caseId === 'string' ? data.caseId : undefined;
+    if (!caseId) return undefined;
+    for (const m of all) if (await this.deps.cases.get(m.school.id, caseId).catch(() => undefined)) return m;
+    return undefined;
+  }
+
+  /** Someone opened a personal chat with the bot: remember their name and work address (after the turn). */
+  private rememberPerson(context: TurnContext): void {
+    const tenantId = tenantOf(context);
+    const ref = referenceOf(context);
+    const roster = this.deps.roster;
+    // Read now: the turn's context is gone by the time work after the turn runs.
+    const userId = context.activity.from.id;
+    if (tenantId && ref && roster) this.deps.afterTurn(() => roster.remember(tenantId, ref, userId));
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
+    if (context.activity.conversation.conversationType === 'channel' || context.activity.conversation.conversationType === 'groupChat') {
+      await context.sendActivity(NOT_HERE);
+      return;
+    }
     const dc = await this.dialogs.createContext(context);
     if (dc.activeDialog) {
       if (!(await this.membership(context))) {
@@ -236,6 +312,8 @@ export class SocialWorkerBot extends TeamsActivityHandler {
     if (activity.value !== undefined && activity.value !== null) return this.handleCardPayload(context, activity.value);
 
     const text = typeof activity.text === 'string' ? (TurnContext.removeRecipientMention(activity) ?? activity.text) : '';
+    const roleCommand = parseRoleCommand(text);
+    if (roleCommand && this.deps.settings) return this.deps.settings.roleCommand(context, roleCommand);
     const intent = recogniseIntent(text);
     switch (intent.kind) {
       case 'help':
@@ -260,7 +338,7 @@ export class SocialWorkerBot extends TeamsActivityHandler {
     if (menu.success) {
       if (menu.data.verb === 'showHelp') return this.sendHelp(context);
       if (menu.data.verb === 'showMenu') return this.sendWelcome(context);
-      return this.startDialog(context, menu.data.dialog);
+      return this.startDialog(context, menu.data.dialog, menu.data.school);
     }
     const form = formPayloadSchema.safeParse(value);
     // Draft ids are made by randomUUID; anything else is not ours, and is never passed to storage
@@ -281,8 +359,16 @@ export class SocialWorkerBot extends TeamsActivityHandler {
     await this.sendWelcome(context);
   }
 
-  private async startDialog(context: TurnContext, kind: DialogKind): Promise<void> {
-    const membership = await this.membership(context);
+  private async startDialog(context: TurnContext, kind: DialogKind, schoolId?: string): Promise<void> {
+    const all = await this.deps.directory.memberships(tenantOf(context), context.activity.from.aadObjectId);
+    if (all.length > 1 && !all.some((m) => m.school.id === schoolId)) {
+      // On the staff of two schools of a trust: this concern is for one of them; ask which.
+      await this.capture(context);
+      const schools = all.map((m) => ({ id: m.school.id, name: m.school.name })).sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+      await context.sendActivity(cardReply(schoolChoiceCard(kind, schools)));
+      return;
+    }
+    const membership = all.length > 1 ? all.find((m) => m.school.id === schoolId) : all[0];
     if (!membership) {
       turnLogger(this.deps.logger, context).warn({ event: 'notStaff' }, 'someone not on a staff list tried to raise a concern');
       await context.sendActivity(NOT_STAFF);

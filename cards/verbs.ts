@@ -7,7 +7,8 @@ import { z } from 'zod';
 export const dialogKindSchema = z.enum(['attendance', 'suspension', 'admission', 'pep']);
 export type DialogKind = z.infer<typeof dialogKindSchema>;
 
-export const startDialogPayload = z.object({ verb: z.literal('startDialog'), dialog: dialogKindSchema });
+/** `school`: chosen by someone on the staff of two schools (schoolChoiceCard). */
+export const startDialogPayload = z.object({ verb: z.literal('startDialog'), dialog: dialogKindSchema, school: z.string().regex(/^[a-z0-9-]{2,40}$/).optional() });
 export const showHelpPayload = z.object({ verb: z.literal('showHelp') });
 export const showMenuPayload = z.object({ verb: z.literal('showMenu') });
 

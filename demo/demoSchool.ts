@@ -52,8 +52,9 @@ export const demoSchool: SchoolProfileInput = {
     { localAuthority: 'LUTON', name: 'Luton Virtual School (demo)', email: 'virtualschool@luton-vs.example.org', phone: '01632 960003' },
   ],
   calendar: { terms: TERMS, closures: [{ name: 'Staff training (INSET) day', start: '2027-01-04', end: '2027-01-04' }] },
-  // The Playground's team channel "General" stands in for the SLT channel.
-  digest: { weekday: 1, time: '08:00', channelConversationId: 'team-id' },
+  // No channel yet: opened in the Playground, the team's "General" channel (standing in for the SLT
+  // channel) gets the set-up card, and the DSL chooses it there (README, "The digest").
+  digest: { weekday: 1, time: '08:00' },
   ppPlusNotes: 'Demo: PP+ funds a weekly therapeutic play session and a tutor for two children in care, agreed in their PEPs.',
 };
 

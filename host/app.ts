@@ -1,5 +1,6 @@
 import { Config, StorageTarget } from './config';
-import { botAuthSettings, certificateFor, graphCredential, LoadedCertificate, storageOptions } from './credentials';
+import { appIdentityCredential, botAuthSettings, certificateFor, graphCredential, LoadedCertificate, storageOptions } from './credentials';
+import { registerDropSourceFor, RegisterSourceError } from '../services/registerPickup';
 import { createAdapter } from '../bot/adapter';
 import { messageEndpoint } from '../bot/messageEndpoint';
 import { ChannelTokenVerifier } from '../bot/channelToken';
@@ -17,12 +18,12 @@ import { BotServer, createBotServer } from './server';
 import { seedDemoSchoolIfEmpty } from '../demo/seed';
 import { PupilRepository } from '../storage/pupilRepository';
 import { SchoolRepository } from '../storage/schoolRepository';
-import { RecordAuditRepository } from '../storage/recordAuditRepository';
+import { AdapterTeamRoster } from '../delivery/teamRoster';
+import { GraphGroupMembers } from '../delivery/graphGroup';
 import { TableStore, TABLES } from '../storage/tableStore';
 import { tabRoutes } from '../tab/server/composeTab';
 import { registerUpload } from '../tab/server/registerUpload';
-import { RegisterImporter } from '../services/registerImporter';
-import { RefusalLog } from '../services/refusalLog';
+import { RefusalLog, SettingsRefusals } from '../services/refusalLog';
 import { AppMetrics } from '../telemetry/metrics';
 
 export interface App {
@@ -47,6 +48,11 @@ export async function startApp(config: Config, logger: Logger, storage: StorageT
     if (seeded) logger.info({ event: 'demoSeeded', school: seeded }, 'loaded the synthetic demo school into an empty store');
   }
   const adapter = createAdapter(botAuthSettings(config, certificate), logger);
+  // A staff group is read with Graph as the app's own identity (production only).
+  const graph = config.mode === 'production' ? graphCredential(config, certificate) : undefined;
+  // Built once, so its token is cached across passes: the identity reads the MIS's drop container.
+  const blobCredential = config.mode === 'production' ? appIdentityCredential(config) : undefined;
+  const groupReader = graph ? new GraphGroupMembers({ credential: graph, graphBaseUrl: config.graphBaseUrl }) : undefined;
   const sender = new RateLimitedSender(new AdapterProactiveSender(adapter, config.auth.appId, config.allowedServiceUrls));
   const parts = composeBot(store, logger, sender, {
     demo: config.mode === 'local',
@@ -55,11 +61,24 @@ export async function startApp(config: Config, logger: Logger, storage: StorageT
     retry: { ...DEFAULT_RETRY, leaseMs: config.outboxLeaseMs },
     tabUrl: config.publicBaseUrl ? `${config.publicBaseUrl.replace(/\/$/, '')}/tab/` : undefined,
     metrics,
+    profileCacheMs: config.profileCacheMs,
+    roster: new AdapterTeamRoster(adapter, config.auth.appId, config.allowedServiceUrls),
+    ...(groupReader ? { groups: groupReader } : {}),
+    registerSources: (source) => {
+      // In production a folder source must be inside REGISTER_DROP_ROOT: a profile must not name any folder the server can read.
+      if (source.kind === 'folder' && config.mode === 'production' && !config.registerDropRoot) throw new RegisterSourceError('a folder register source needs REGISTER_DROP_ROOT set on the server');
+      return registerDropSourceFor(source, { ...(blobCredential ? { blobCredential } : {}), ...(config.registerDropRoot ? { folderRoot: config.registerDropRoot } : {}) });
+    },
   });
   const { bot } = parts;
-  const recordAudit = new RecordAuditRepository(store.client(TABLES.cases), parts.cases.chain);
+  const { recordAudit } = parts;
   const refusals = new RefusalLog(recordAudit, () => new Date());
-  const importer = new RegisterImporter({ pupils: parts.pupilRepo, audit: recordAudit, schools: parts.schools, directory: parts.pupils, clock: () => new Date() });
+  const settingsRefusals = new SettingsRefusals(recordAudit, () => new Date());
+  const flushRefusals = async () => {
+    await refusals.flush();
+    await settingsRefusals.flush();
+  };
+  const { importer } = parts;
   const server = createBotServer({
     config,
     messages: messageEndpoint({
@@ -74,10 +93,10 @@ export async function startApp(config: Config, logger: Logger, storage: StorageT
       const school = (await parts.directory.all()).find((s) => s.id === schoolId);
       if (!school) return undefined;
       if (dryRun) return { card: (await parts.digests.build(school, new Date())).card };
-      return { posted: await parts.digests.post(school, new Date()) };
+      return await parts.digests.post(school, new Date());
     },
     logger,
-    routes: tabRoutes(config, { ...parts, recordAudit, refusals, upload: registerUpload(importer) }, logger),
+    routes: tabRoutes(config, { ...parts, recordAudit, refusals, settingsRefusals, upload: registerUpload(importer) }, logger),
   });
   const address = await server.listen();
   parts.outbox.start(config.outboxIntervalMs);
@@ -88,16 +107,19 @@ export async function startApp(config: Config, logger: Logger, storage: StorageT
     new Periodic('weeklyDigest', () => parts.weeklyDigest.runOnce(), logger, metrics),
     new Periodic('auditVerify', () => parts.auditVerification.runOnce(), logger, metrics),
     new Periodic('retention', () => parts.retentionSweep.runOnce(), logger, metrics),
+    new Periodic('rosterSync', () => parts.rosterSync.runOnce(), logger, metrics),
+    new Periodic('termDates', () => parts.termDatesWarning.runOnce(), logger, metrics),
+    new Periodic('registerPickup', () => parts.registerPickup.runOnce(), logger, metrics),
   ];
   for (const job of jobs) job.start(config.reminderIntervalMs);
   return {
     server,
     store,
     address,
-    flushAudit: () => refusals.flush(),
+    flushAudit: flushRefusals,
     stop: async () => {
       await server.stop();
-      await refusals.flush().catch(() => undefined);
+      await flushRefusals().catch(() => undefined);
       await parts.background.settled();
       await Promise.all([parts.outbox.stop(), ...jobs.map((j) => j.stop())]);
     },

@@ -29,6 +29,21 @@ import { PupilDirectory } from '../services/pupilDirectory';
 import { SchoolDirectory } from '../services/schoolDirectory';
 import { StaffCards } from '../services/staffCards';
 import { SocialWorkerBot } from '../bot/teamsBot';
+import { SettingsHandlers } from '../bot/settingsHandlers';
+import { SchoolSettings } from '../services/schoolSettings';
+import { SchoolSetup } from '../services/schoolSetup';
+import { StaffRoster } from '../services/staffRoster';
+import { StaffRepository } from '../storage/staffRepository';
+import { TrustRepository } from '../storage/trustRepository';
+import { TeamRoster } from '../delivery/teamRoster';
+import { GraphGroupMembers } from '../delivery/graphGroup';
+import { virtualSchoolAsk } from '../jobs/virtualSchoolAsk';
+import { RosterSync } from '../jobs/rosterSync';
+import { TermDatesWarning } from '../jobs/termDatesWarning';
+import { RegisterPickupJob } from '../jobs/registerPickup';
+import { RegisterDropSource, registerDropSourceFor, RegisterPickup } from '../services/registerPickup';
+import { RegisterImporter } from '../services/registerImporter';
+import { RegisterSource } from '../policy/schoolProfile';
 
 export interface BotOptions {
   demo: boolean;
@@ -42,6 +57,14 @@ export interface BotOptions {
   tabUrl?: string;
   /** The operator's metrics; made here when not given (tests that do not look at them). */
   metrics?: AppMetrics;
+  /** Reads a Teams team's members (the staff team's roster); absent, staff come from the profile only. */
+  roster?: TeamRoster;
+  /** Reads an Entra ID staff group's members with Microsoft Graph (production only). */
+  groups?: GraphGroupMembers;
+  /** How long profiles and rosters are cached per instance (a minute unless set). */
+  profileCacheMs?: number;
+  /** Where a school's scheduled register exports are read from (a folder, a blob container). */
+  registerSources?: (source: RegisterSource) => RegisterDropSource;
 }
 
 /** Everything the bot is made of, wired on one table store. Used by the server and by tests alike. */
@@ -52,7 +75,9 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
   const pupilRepo = new PupilRepository(store.client(TABLES.pupils));
   const cases = new CaseRepository(store.client(TABLES.cases));
   const conversationRefs = new ConversationRefRepository(store.client(TABLES.conversationRefs));
-  const directory = new SchoolDirectory(schools);
+  const staffRepo = new StaffRepository(store.client(TABLES.staff));
+  const trusts = new TrustRepository(store.client(TABLES.schools));
+  const directory = new SchoolDirectory(schools, options.profileCacheMs ?? 60_000, Date.now, { staff: staffRepo, trusts });
   const pupils = new PupilDirectory(pupilRepo);
   const cards = new StaffCards({ cases, pupils, conversationRefs });
   const outbox = new OutboxSender({
@@ -71,7 +96,31 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
   });
   const peps = new PepRepository(store.client(TABLES.cases));
   const background = new BackgroundWork(logger);
-  const services = new CaseService({ directory, pupils, cases, outbox, peps, background, logger, clock });
+  const recordAudit = new RecordAuditRepository(store.client(TABLES.cases), cases.chain);
+  const tell = async (tenantId: string, aadObjectId: string, text: string) => {
+    const ref = await conversationRefs.findPersonal(tenantId, aadObjectId);
+    if (!ref) return false;
+    await sender.send(ref, { type: 'message', text });
+    return true;
+  };
+  const importer = new RegisterImporter({ pupils: pupilRepo, audit: recordAudit, schools, directory: pupils, clock });
+  const registerPickup = new RegisterPickupJob({
+    schools: () => directory.all(),
+    cases,
+    conversationRefs,
+    sender,
+    logger,
+    clock,
+    instanceId: options.instanceId,
+    tabUrl: options.tabUrl,
+    pickup: new RegisterPickup({ importer, audit: recordAudit, logger, clock }),
+    sourceFor: options.registerSources ?? ((s) => registerDropSourceFor(s, {})),
+  });
+  const setup = new SchoolSetup({ schools, staff: staffRepo, audit: recordAudit, trusts, clock, changed: () => directory.invalidate() });
+  const settings = new SchoolSettings({ schools, audit: recordAudit, directory, trusts, clock, tell });
+  const roster = new StaffRoster({ staff: staffRepo, conversationRefs, directory, roster: options.roster, groups: options.groups, logger, clock });
+  const askForContact = virtualSchoolAsk({ cases, conversationRefs, sender, logger, clock });
+  const services = new CaseService({ directory, pupils, cases, outbox, peps, background, logger, clock, askForContact });
   const pepReminders = new PepReminders({ schools: () => directory.all(), pupils, peps, conversationRefs, sender, logger, clock });
   const digests = new DigestService({ cases, pupils: pupilRepo, peps, conversationRefs, directory, sender, logger, clock, tabUrl: options.tabUrl });
   const weeklyDigest = new WeeklyDigest({ cases, schools: () => directory.all(), digests, logger, clock, instanceId: options.instanceId, metrics });
@@ -82,10 +131,12 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
   const retention = new RetentionJob({
     store: new RetentionStore(store.client(TABLES.cases), store.client(TABLES.pupils)),
     pupils: pupilRepo,
-    audit: new RecordAuditRepository(store.client(TABLES.cases), cases.chain),
+    audit: recordAudit,
     clock,
   });
   const retentionSweep = new RetentionSweep({ cases, retention, schools: () => directory.all(), conversationRefs, sender, logger, clock, instanceId: options.instanceId });
+  const rosterSync = new RosterSync({ cases, roster, schools: () => directory.all(), conversationRefs, sender, logger, clock, instanceId: options.instanceId });
+  const termDatesWarning = new TermDatesWarning({ cases, schools: () => directory.all(), conversationRefs, sender, logger, clock, instanceId: options.instanceId });
   const conversationState = new OptimisticConversationState(new TableStateStorage(store.client(TABLES.botState)));
   const bot = new SocialWorkerBot({
     conversationState,
@@ -100,6 +151,8 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
     logger,
     demo: options.demo,
     allowedTenantIds: options.allowedTenantIds,
+    settings: new SettingsHandlers({ directory, settings, roster, staff: staffRepo, logger, afterTurn: (work) => background.run('settings', work) }),
+    roster,
   });
-  return { metrics, bot, services, cases, schools, pupilRepo, pupils, directory, conversationRefs, conversationState, outbox, approvals, reminders, deadlines, cards, background, peps, pepReminders, digests, weeklyDigest, auditVerification, retention, retentionSweep };
+  return { metrics, bot, services, cases, schools, pupilRepo, pupils, directory, conversationRefs, conversationState, outbox, approvals, reminders, deadlines, cards, background, peps, pepReminders, digests, weeklyDigest, auditVerification, retention, retentionSweep, staffRepo, trusts, settings, roster, recordAudit, rosterSync, termDatesWarning, importer, registerPickup, setup };
 }

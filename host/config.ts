@@ -72,6 +72,7 @@ const envSchema = z.object({
   AZURE_TABLES_CONNECTION_STRING: optionalText,
   TABLE_PREFIX: optionalText.pipe(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,20}$/, 'letters and digits, starting with a letter').optional()),
   DATA_DIR: optionalText,
+  REGISTER_DROP_ROOT: optionalText,
   LOG_LEVEL: optionalText.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   MAX_BODY_BYTES: optionalInt(1024, 4 * 1024 * 1024),
   ALLOWED_SERVICE_URLS: listOf(z.url({ protocol: /^https?$/ })),
@@ -82,6 +83,7 @@ const envSchema = z.object({
   OUTBOX_INTERVAL_MS: optionalInt(200, 3_600_000),
   REMINDER_INTERVAL_MS: optionalInt(200, 3_600_000),
   OUTBOX_LEASE_MS: optionalInt(500, 3_600_000),
+  PROFILE_CACHE_MS: optionalInt(200, 600_000),
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
   GRAPH_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   AUTHORITY_HOST: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -131,6 +133,8 @@ export interface Config {
   readonly managedIdentityClientId: string | undefined;
   readonly tablePrefix: string | undefined;
   readonly dataDir: string;
+  /** Folder sources for scheduled register loads must be under this folder (required in production to use one). */
+  readonly registerDropRoot: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly maxBodyBytes: number;
   /** botbuilder sends its token to whatever serviceUrl an activity names: only these are trusted. */
@@ -146,6 +150,8 @@ export interface Config {
   readonly reminderIntervalMs: number;
   /** How long one instance holds a notification it is sending before another may take it over. */
   readonly outboxLeaseMs: number;
+  /** How long an instance keeps school profiles and staff rosters before reading them again: the most a change made elsewhere takes to reach it. */
+  readonly profileCacheMs: number;
   /** Microsoft Graph and Entra ID endpoints (overridable for national clouds and for tests). */
   readonly graphBaseUrl: string;
   readonly authorityHost: string;
@@ -209,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     tabAppId: e.TAB_APP_ID ?? e.MicrosoftAppId ?? '',
     tablePrefix: e.TABLE_PREFIX,
     dataDir: path.resolve(e.DATA_DIR ?? '.data'),
+    registerDropRoot: e.REGISTER_DROP_ROOT ? path.resolve(e.REGISTER_DROP_ROOT) : undefined,
     logLevel: e.LOG_LEVEL ?? 'info',
     maxBodyBytes: e.MAX_BODY_BYTES ?? 256 * 1024,
     allowedServiceUrls: e.ALLOWED_SERVICE_URLS.length > 0 ? e.ALLOWED_SERVICE_URLS : mode === 'local' ? LOOPBACK_SERVICE_URLS : TEAMS_SERVICE_URLS,
@@ -219,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS ?? 15_000,
     reminderIntervalMs: e.REMINDER_INTERVAL_MS ?? 60_000,
     outboxLeaseMs: e.OUTBOX_LEASE_MS ?? 120_000,
+    profileCacheMs: e.PROFILE_CACHE_MS ?? 60_000,
     graphBaseUrl: e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com',
     authorityHost: e.AUTHORITY_HOST ?? 'https://login.microsoftonline.com',
     appInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,

@@ -88,6 +88,11 @@ export function graphCredential(config: Config, certificate: LoadedCertificate |
   }
 }
 
+/** The app's managed identity (user-assigned when a client id is set), for the MIS's blob drop container. */
+export function appIdentityCredential(config: Config): TokenCredential {
+  return new ManagedIdentityCredential(config.managedIdentityClientId ? { clientId: config.managedIdentityClientId } : {});
+}
+
 /**
  * Table storage: the connection string as given, or the endpoint with the managed identity (never
  * a key). `who: 'operator'` is for the command-line tools run from an IT lead's machine: their own

@@ -16,7 +16,7 @@ export interface ServerDependencies {
   /** Resolves when storage answers; used by /readyz. */
   checkStorage: () => Promise<void>;
   /** Builds (dry run) or posts a school's digest; undefined when the school is unknown. */
-  digest?: (schoolId: string, dryRun: boolean) => Promise<{ card?: unknown; posted?: boolean } | undefined>;
+  digest?: (schoolId: string, dryRun: boolean) => Promise<{ card?: unknown; posted?: boolean; reason?: string; explanation?: string } | undefined>;
   logger: Logger;
   /** Further routes (the dashboard tab), each with its own body parser where it takes a body. */
   routes?: (server: Server) => void;

@@ -19,30 +19,40 @@ export type NightlyDeps = JobDeps & { cases: CaseRepository; conversationRefs: C
  */
 export abstract class NightlyJob<D extends NightlyDeps> {
   private readonly owner: string;
-  /** This instance's memory of schools whose run tonight is finished, so it stops asking storage. */
-  private readonly finished = new Map<string, IsoDate>();
+  /** This instance's memory of schools whose run this period is finished, so it stops asking storage. */
+  private readonly finished = new Map<string, string>();
 
+  /** @param every `night`: once a night from 01:00 London; `hour`: once an hour. */
   constructor(
     protected readonly deps: D,
     private readonly job: string,
+    private readonly every: 'night' | 'hour' = 'night',
   ) {
     this.owner = deps.instanceId ?? randomUUID();
   }
 
-  protected async forEachSchool<T extends Record<string, string | number>>(run: (school: SchoolProfile, today: IsoDate) => Promise<T>): Promise<Array<{ school: string; outcome: T }>> {
+  /** The period a run belongs to, or undefined when it is not time yet. */
+  private period(now: Date): string | undefined {
+    const minutes = londonMinutesOfDay(now);
+    if (this.every === 'hour') return `${londonDate(now)}T${String(Math.floor(minutes / 60)).padStart(2, '0')}`;
+    return minutes < NIGHTLY_FROM_MINUTES ? undefined : londonDate(now);
+  }
+
+  protected async forEachSchool<T extends Record<string, string | number>>(run: (school: SchoolProfile, today: IsoDate) => Promise<T>, only: (school: SchoolProfile) => boolean = () => true): Promise<Array<{ school: string; outcome: T }>> {
     const now = this.deps.clock();
-    if (londonMinutesOfDay(now) < NIGHTLY_FROM_MINUTES) return [];
+    const period = this.period(now);
+    if (!period) return [];
     const today = londonDate(now);
     const done: Array<{ school: string; outcome: T }> = [];
-    for (const school of await this.deps.schools()) {
-      if (this.finished.get(school.id) === today) continue;
-      const rowKey = `job|${this.job}|${today}`;
+    for (const school of (await this.deps.schools()).filter(only)) {
+      if (this.finished.get(school.id) === period) continue;
+      const rowKey = `job|${this.job}|${period}`;
       const claim = await this.deps.cases.claimRun(school.id, rowKey, this.owner, now, 30 * 60_000);
-      if (claim.finished) this.finished.set(school.id, today);
+      if (claim.finished) this.finished.set(school.id, period);
       if (!claim.claimed || !claim.etag) continue;
       const outcome = await run(school, today);
       await this.deps.cases.finishRun(school.id, rowKey, claim.etag, this.deps.clock(), outcome);
-      this.finished.set(school.id, today);
+      this.finished.set(school.id, period);
       done.push({ school: school.id, outcome });
     }
     return done;

@@ -29,12 +29,12 @@ export class WeeklyDigest {
       const claim = await this.deps.cases.claimDigest(school.id, weekOf, this.instanceId, now);
       if (!claim.claimed || !claim.etag) continue;
       try {
-        if (await this.deps.digests.post(school, now)) {
+        if ((await this.deps.digests.post(school, now)).posted) {
           await this.deps.cases.markDigestPosted(school.id, weekOf, claim.etag, this.deps.clock());
           posted.push(school.id);
           this.deps.metrics?.digestRun('posted');
         } else {
-          // No channel to post to (the app is not in the leadership team's channel yet).
+          // The app is not in the chosen leadership channel (yet): nowhere to post.
           this.deps.metrics?.digestRun('not_posted');
         }
       } catch (err) {

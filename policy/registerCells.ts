@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { addYears, compareDates, IsoDate, isIsoDate } from './dates';
+import { authorityProblem } from './localAuthorities';
 import { CplaStatus, CwswStatus, LegalBasis, Send, YearGroup } from './pupil';
 
 /**
@@ -83,7 +84,9 @@ const LA_CODE = /^[A-Za-z0-9 .'&-]{2,40}$/;
 
 export function readAuthority(raw: string): CellResult<string> {
   if (!LA_CODE.test(raw)) return problem(`${shown(raw)} is not a local authority: use its name or code (letters, digits and spaces, 2 to 40 characters)`);
-  return ok(raw.toUpperCase());
+  // Picked from England's local authorities, not free text: a typo would leave a child's Virtual School unknown.
+  const wrong = authorityProblem(raw);
+  return wrong ? problem(wrong) : ok(raw.toUpperCase());
 }
 
 const CPLA_ROUTES: Record<string, CplaStatus['route']> = {

@@ -1,4 +1,5 @@
 import { parseCsv } from './csv';
+import { sameAuthority } from './localAuthorities';
 import { IsoDate, londonDate } from './dates';
 import { Pupil } from './pupil';
 import { CarriedPart, COLUMN_NAMES, columnForHeading, REGISTER_COLUMNS, REGISTER_LIMITS, RegisterColumn, RegisterIssue } from './registerColumns';
@@ -143,11 +144,11 @@ function readHeader(cells: readonly string[], line: number): Header {
 /** One warning per placing authority the school's Virtual School directory does not cover. */
 function unknownAuthorities(rows: readonly RegisterRow[], header: Header, options: RegisterParseOptions): RegisterIssue[] {
   if (!options.virtualSchoolAuthorities) return [];
-  const known = new Set(options.virtualSchoolAuthorities.map((a) => a.toUpperCase()));
+  const known = options.virtualSchoolAuthorities;
   const linesOf = new Map<string, number[]>();
   for (const { line, pupil } of rows) {
     for (const s of pupil.statuses) {
-      if (s.kind === 'CLA' && !known.has(s.placingAuthority.toUpperCase())) linesOf.set(s.placingAuthority, [...(linesOf.get(s.placingAuthority) ?? []), line]);
+      if (s.kind === 'CLA' && !known.some((a) => sameAuthority(a, s.placingAuthority))) linesOf.set(s.placingAuthority, [...(linesOf.get(s.placingAuthority) ?? []), line]);
     }
   }
   return [...linesOf].map(([authority, lines]) => ({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { compareDates, isoDateSchema } from './dates';
+import { compareDates, IsoDate, isoDateSchema } from './dates';
 import { resolvePolicy, ResolvedPolicy, schoolPolicySchema } from './profiles';
+import { findLocalAuthority, sameAuthority } from './localAuthorities';
 import { Role, roleSchema } from './roles';
 
 export const schoolIdSchema = z.string().regex(/^[a-z0-9-]{2,40}$/, 'lower-case letters, digits and hyphens, 2 to 40 characters');
@@ -121,6 +122,36 @@ export const exclusionsContactSchema = z.object({
   phone: z.string().trim().max(40).optional(),
 });
 
+/**
+ * Where the school's staff list comes from, besides the role holders named in `staff`: the members
+ * of its staff team in Teams (read with the Teams roster API once the app is in that team), or of an
+ * Entra ID security group (read with Microsoft Graph). Anyone in either is "any staff".
+ */
+export const staffSourceSchema = z.object({
+  /** The staff team's Teams id (19:...@thread...), set from the card the app posts when it is added to a team. */
+  teamId: z.string().trim().min(1).max(512).optional(),
+  teamName: z.string().trim().max(256).optional(),
+  /** An Entra ID security group whose members are the school's staff. */
+  groupId: z.uuid('must be the group\'s object id (a GUID)').optional(),
+});
+export type StaffSource = z.infer<typeof staffSourceSchema>;
+
+/**
+ * Where the MIS drops its scheduled register export, for the bot to load unattended: a folder the
+ * server can read, or a blob container reached with the app's managed identity.
+ */
+export const registerSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('folder'), path: z.string().trim().min(1).max(1024) }),
+  z.object({
+    kind: z.literal('blob'),
+    /** https://<account>.blob.core.windows.net/<container> */
+    containerUrl: z.url({ protocol: /^https?$/ }),
+    /** Only blobs whose names start with this. */
+    prefix: z.string().trim().max(256).optional(),
+  }),
+]);
+export type RegisterSource = z.infer<typeof registerSourceSchema>;
+
 /** Profiles written before policy profiles named a county pack; each maps to its pack's fullest seed. */
 const LEGACY_PACK_PROFILE: Record<string, string> = { hertfordshire: 'leys', cambridgeshire: 'offord' };
 
@@ -131,8 +162,8 @@ function fromLegacyPack(input: unknown): unknown {
   return { ...rest, policy: { profile: typeof pack === 'string' ? (LEGACY_PACK_PROFILE[pack] ?? pack) : pack } };
 }
 
-export const schoolProfileObjectSchema = z
-  .object({
+/** The profile's fields, as stored. The file a school edits (policy/profileFile.ts) differs only in how staff are named. */
+export const schoolProfileShape = z.object({
     id: schoolIdSchema,
     name: z.string().trim().min(1).max(120),
     /** The school's own policy: the closest of the five profiles, and what its document adds or leaves out. */
@@ -162,36 +193,80 @@ export const schoolProfileObjectSchema = z
     retention: retentionSettingsSchema.default(retentionSettingsSchema.parse({})),
     /** Marks the demo school and test fixtures. */
     synthetic: z.boolean().optional(),
-  })
-  .superRefine((p, ctx) => {
-    if (!p.staff.some((s) => s.roles.includes('DSL'))) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['staff'],
-        message: 'the profile names no Designated Safeguarding Lead (a member of staff with the role "DSL")',
-      });
-    }
-    const las = new Set<string>();
-    for (const vs of p.virtualSchools) {
-      const key = vs.localAuthority.toUpperCase();
-      if (las.has(key)) {
-        ctx.addIssue({ code: 'custom', path: ['virtualSchools'], message: `two Virtual Schools for local authority ${vs.localAuthority}` });
-      }
-      las.add(key);
-    }
-    if (!las.has(p.localAuthority.toUpperCase())) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['virtualSchools'],
-        message: `the Virtual School directory has no entry for the school's own local authority ${p.localAuthority}`,
-      });
-    }
-    const ids = new Set<string>();
-    for (const s of p.staff) {
-      if (ids.has(s.aadObjectId)) ctx.addIssue({ code: 'custom', path: ['staff'], message: `staff member ${s.aadObjectId} is listed twice` });
-      ids.add(s.aadObjectId);
+    /** Where the rest of the staff list comes from (the staff team or an Entra group). */
+    staffSource: staffSourceSchema.optional(),
+    /** Where the MIS's scheduled register export is picked up from, if it is. */
+    registerSource: registerSourceSchema.optional(),
+    /** The trust the school belongs to, when one deployment serves several schools. */
+    trustId: z.string().regex(/^[a-z0-9-]{2,40}$/, 'lower-case letters, digits and hyphens, 2 to 40 characters').optional(),
+  });
+
+/** What the cross-field checks read: the stored profile, or the file's form of it (staff by email or id). */
+export interface CheckedProfileFields {
+  staff: ReadonlyArray<{ aadObjectId?: string; email?: string; roles: readonly string[] }>;
+  virtualSchools: ReadonlyArray<{ localAuthority: string }>;
+  localAuthority: string;
+  calendar: { terms: ReadonlyArray<{ name: string; start: string; end: string; breaks: ReadonlyArray<{ start: string; end: string }> }> };
+}
+
+/**
+ * The checks across fields that make a profile safe to route with, whatever form it came in. Each
+ * problem names the exact field (down to the list item), so a file's line can be found from it.
+ */
+export interface ProfileProblem {
+  path: Array<string | number>;
+  message: string;
+}
+
+/** For a zod schema: the same checks, as its issues. */
+export function checkProfile(p: CheckedProfileFields, ctx: z.RefinementCtx): void {
+  for (const problem of profileProblems(p)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+}
+
+export function profileProblems(p: CheckedProfileFields): ProfileProblem[] {
+  const problems: ProfileProblem[] = [];
+  const ctx = { addIssue: (i: ProfileProblem & { code: 'custom' }) => problems.push({ path: i.path, message: i.message }) };
+  if (!p.staff.some((s) => s.roles.includes('DSL'))) {
+    ctx.addIssue({ code: 'custom', path: ['staff'], message: 'the profile names no Designated Safeguarding Lead (a member of staff with the role "DSL")' });
+  }
+  const las = new Map<string, number>();
+  // "HERTS", "Hertfordshire" and "919" are one authority.
+  const keyOf = (la: string) => findLocalAuthority(la)?.code ?? la.trim().toUpperCase();
+  p.virtualSchools.forEach((vs, i) => {
+    const key = keyOf(vs.localAuthority);
+    if (las.has(key)) ctx.addIssue({ code: 'custom', path: ['virtualSchools', i, 'localAuthority'], message: `a second Virtual School for local authority ${vs.localAuthority} (the first is item ${las.get(key)! + 1})` });
+    else las.set(key, i);
+  });
+  if (p.localAuthority.trim() !== '' && !las.has(keyOf(p.localAuthority))) {
+    ctx.addIssue({ code: 'custom', path: ['virtualSchools'], message: `the Virtual School directory has no entry for the school's own local authority ${p.localAuthority}` });
+  }
+  const seen = new Map<string, number>();
+  p.staff.forEach((member, i) => {
+    for (const key of [member.aadObjectId, member.email?.toLowerCase()]) {
+      if (!key) continue;
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['staff', i], message: `${key} is listed twice (also item ${seen.get(key)! + 1})` });
+      else seen.set(key, i);
     }
   });
+  const terms = p.calendar.terms.map((t, i) => ({ ...t, i })).sort((x, y) => compareDates(x.start as IsoDate, y.start as IsoDate));
+  for (let k = 1; k < terms.length; k++) {
+    const before = terms[k - 1]!;
+    const t = terms[k]!;
+    if (compareDates(t.start as IsoDate, before.end as IsoDate) <= 0) {
+      ctx.addIssue({ code: 'custom', path: ['calendar', 'terms', t.i, 'start'], message: `"${t.name}" starts on ${t.start}, before "${before.name}" ends (${before.end}): terms must not overlap` });
+    }
+  }
+  p.calendar.terms.forEach((t, i) =>
+    t.breaks.forEach((b, j) => {
+      if (compareDates(b.start as IsoDate, t.start as IsoDate) < 0 || compareDates(b.end as IsoDate, t.end as IsoDate) > 0) {
+        ctx.addIssue({ code: 'custom', path: ['calendar', 'terms', i, 'breaks', j], message: `a break from ${b.start} to ${b.end} is not inside "${t.name}" (${t.start} to ${t.end})` });
+      }
+    }),
+  );
+  return problems;
+}
+
+export const schoolProfileObjectSchema = schoolProfileShape.superRefine((p, ctx) => checkProfile(p, ctx));
 export const schoolProfileSchema = z.preprocess(fromLegacyPack, schoolProfileObjectSchema);
 export type SchoolProfile = z.infer<typeof schoolProfileObjectSchema>;
 export type SchoolProfileInput = z.input<typeof schoolProfileObjectSchema>;
@@ -233,6 +308,5 @@ export function staffWithRole(profile: SchoolProfile, role: Role): StaffMember[]
 }
 
 export function virtualSchoolFor(profile: SchoolProfile, localAuthority: string): VirtualSchool | undefined {
-  const key = localAuthority.toUpperCase();
-  return profile.virtualSchools.find((v) => v.localAuthority.toUpperCase() === key);
+  return profile.virtualSchools.find((v) => sameAuthority(v.localAuthority, localAuthority));
 }

@@ -7,7 +7,7 @@ import { Role } from './roles';
  * "information is shared on a need-to-know basis"). Deny by default: a role not named here sees
  * nothing, and a class teacher raises concerns through the bot instead.
  */
-export type TabView = 'cohort' | 'chronology' | 'actions' | 'digest' | 'importRegister';
+export type TabView = 'cohort' | 'chronology' | 'actions' | 'digest' | 'importRegister' | 'settings';
 
 /** The DSL, deputies and headteacher lead for every child in the cohort. */
 const WHOLE_COHORT: ReadonlySet<Role> = new Set(['DSL', 'deputyDSL', 'headteacher']);
@@ -20,6 +20,10 @@ const VIEWS: Record<TabView, ReadonlySet<Role>> = {
   digest: new Set(['DSL', 'deputyDSL', 'headteacher', 'DT', 'SLT']),
   // The register is the DT's and DSL's to keep (issue: "an upload in the tab for the DT/DSL").
   importRegister: new Set(['DSL', 'deputyDSL', 'DT']),
+  // The school's settings (roles, Virtual Schools, term dates, its profile) are the DSL's and the
+  // headteacher's to change (services/schoolSettings.ts, SETTINGS_ROLES). A trust's administrators
+  // change them too: the server adds this view for them, as it knows who administers a trust.
+  settings: new Set(['DSL', 'headteacher']),
 };
 
 export function mayUse(roles: readonly Role[], view: TabView): boolean {

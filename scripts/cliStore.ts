@@ -8,11 +8,23 @@ import { storageOptions } from '../host/credentials';
 import { connectionStringFor, RunningAzurite, startAzuriteProcess, waitForPort } from './azurite';
 
 /**
- * Storage for the command-line tools: the configured account; or locally the Azurite that
+ * Storage for the command-line tools, with every table created: the configured account; or locally the Azurite that
  * `npm start` is running (it writes its port to the data folder); or, if none is running, an Azurite
  * of our own on the same data folder, stopped (and saved) when the tool finishes.
  */
 export async function cliStore(config: Config): Promise<{ store: TableStore; close: () => Promise<void> }> {
+  const opened = await openCliStore(config);
+  // Every command works on a fresh store: the tables are created if the bot has never run.
+  try {
+    await opened.store.ensureTables();
+  } catch (err) {
+    await opened.close();
+    throw err;
+  }
+  return opened;
+}
+
+async function openCliStore(config: Config): Promise<{ store: TableStore; close: () => Promise<void> }> {
   if (config.storage) return { store: new TableStore(storageOptions(config.storage, config.tablePrefix, 'operator')), close: async () => undefined };
   const portFile = path.join(config.dataDir, 'azurite.port');
   if (existsSync(portFile)) {
@@ -37,7 +49,7 @@ export async function withSchool(config: Config, schoolId: string, missingExitCo
   try {
     const school = await new SchoolRepository(store.client(TABLES.schools)).get(schoolId);
     if (!school) {
-      process.stderr.write(`No school with the id "${schoolId}".\n`);
+      process.stderr.write(`No school with the id "${schoolId}". Set it up first: npm run school -- init --id ${schoolId} --name "<school name>" (README, "Setting up your school").\n`);
       process.exitCode = missingExitCode;
       return;
     }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
+import { z } from 'zod';
 import { loadConfigOrExit } from '../host/config';
 import { DigestService } from '../services/digestService';
 import { SchoolDirectory } from '../services/schoolDirectory';
@@ -16,6 +17,8 @@ import { parseArgs, withSchool } from './cliStore';
  * `npm run digest -- --school <id> --dry-run` prints the digest card's JSON (nothing is posted).
  * Without --dry-run it asks the running bot to post it (POST /api/digest with DIGEST_API_KEY).
  */
+const digestAnswer = z.object({ posted: z.boolean(), explanation: z.string().optional() });
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const schoolId = args.get('school');
@@ -43,8 +46,17 @@ async function main(): Promise<void> {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify({ school: schoolId, dryRun: false }),
     });
-    process.stdout.write(`${res.status} ${await res.text()}\n`);
-    process.exit(res.ok ? 0 : 1);
+    const answer = digestAnswer.safeParse(await res.json().catch(() => undefined));
+    if (res.ok && answer.success && answer.data.posted) {
+      process.stdout.write(`Posted the digest of ${schoolId} to its leadership channel.\n`);
+      process.exit(0);
+    }
+    if (res.ok && answer.success) {
+      process.stdout.write(`Not posted. ${answer.data.explanation ?? 'The bot did not say why.'}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`The bot answered ${res.status}${res.status === 401 ? ': the digest key is not the bot\'s' : res.status === 404 ? ': it has no school with that id' : ''}.\n`);
+    process.exit(1);
   }
 
   await withSchool(config, schoolId, 1, async (store, school) => {

@@ -6,7 +6,8 @@ import { REGISTER_LIMITS } from '../policy/registerCsv';
 import { PupilRepository } from '../storage/pupilRepository';
 import { RecordAuditRepository } from '../storage/recordAuditRepository';
 import { SchoolRepository } from '../storage/schoolRepository';
-import { TABLES } from '../storage/tableStore';
+import { isStorageUnavailable, TABLES } from '../storage/tableStore';
+import { errorSummary } from '../telemetry/errors';
 import { cliStore } from './cliStore';
 import { createProgressReporter } from './progressBar';
 
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
     } catch (err) {
       // Not fail(): exiting here would skip close(), leaving an Azurite we started running and unsaved.
       if (!(err instanceof UnknownSchoolError)) throw err;
-      process.stderr.write(`${err.message} Check the id in the school profile.\n`);
+      process.stderr.write(`${err.message} Check the id, or set the school up first: npm run school -- init (README, "Setting up your school").\n`);
       process.exitCode = 2;
       return;
     } finally {
@@ -106,6 +107,8 @@ async function main(): Promise<void> {
 main()
   .then(() => process.exit(process.exitCode ?? 0))
   .catch((err: unknown) => {
-    process.stderr.write(`The register could not be loaded: ${err instanceof Error ? err.message : String(err)}. Loading the same file again is safe.\n`);
+    // Only when storage failed part way is loading again the answer; anything else is said as it is.
+    const again = isStorageUnavailable(err) ? ' Storage stopped answering part way: what was written is correct, and loading the same file again finishes the job.' : '';
+    process.stderr.write(`The register could not be loaded: ${errorSummary(err).message}.${again}\n`);
     process.exit(3);
   });

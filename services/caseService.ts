@@ -8,10 +8,10 @@ import { formatDate, isoDate, IsoDate, londonDate } from '../policy/dates';
 import { DatePurpose, questionableDate } from '../policy/dateChecks';
 import { latestPep, pepStatus } from '../policy/pep';
 import { PepRepository } from '../storage/pepRepository';
-import { Pupil } from '../policy/pupil';
+import { cohortFlags, Pupil } from '../policy/pupil';
 import { routingPlan } from '../policy/routingPlan';
 import { RoutingPlan } from '../policy/routing/step';
-import { SchoolProfile } from '../policy/schoolProfile';
+import { SchoolProfile, virtualSchoolFor } from '../policy/schoolProfile';
 import { suspensionHistory } from '../policy/suspensionHistory';
 import { CaseRepository, RefCollisionError } from '../storage/caseRepository';
 import { isStorageUnavailable } from '../storage/tableStore';
@@ -33,6 +33,11 @@ export interface CaseServiceDeps {
   background: BackgroundWork;
   logger: Logger;
   clock: () => Date;
+  /**
+   * A child in care is placed by an authority whose Virtual School the school has no contact for:
+   * the DSL is asked for it (after the teacher has their receipt).
+   */
+  askForContact?: (school: SchoolProfile, localAuthority: string, caseRef: string) => Promise<void>;
 }
 
 interface Prepared {
@@ -101,6 +106,7 @@ export class CaseService implements FormServices {
             { event: 'caseRaised', school: record.schoolId, caseId: record.id, caseType: record.caseType, steps: prepared.plan.steps.length, notifications: notifications.length, ...(saved.created ? {} : { answerLost: true }) },
             'case saved',
           );
+          if (saved.created) this.askForMissingContact(prepared, record.ref);
           return { caseId: record.id, ref: record.ref, created: true, plan: prepared.plan };
         } catch (err) {
           if (!(err instanceof RefCollisionError)) throw err;
@@ -111,6 +117,13 @@ export class CaseService implements FormServices {
       return this.afterStorageFailure(request, tried, err);
     }
     throw new Error('could not find a free case reference after 5 tries');
+  }
+
+  private askForMissingContact(prepared: Prepared, ref: string): void {
+    const la = prepared.pupil ? cohortFlags(prepared.pupil, londonDate(prepared.now)).cla?.placingAuthority : undefined;
+    const ask = this.deps.askForContact;
+    if (!la || !ask || virtualSchoolFor(prepared.profile, la)) return;
+    this.deps.background.run('askForContact', () => ask(prepared.profile, la, ref));
   }
 
   /** Storage failed mid-save: the case is saved only if its draft row says so. */

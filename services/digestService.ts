@@ -69,17 +69,21 @@ export class DigestService {
   }
 
   /** Posts the digest into the school's SLT channel; false (and a log line) if there is no channel to post to. */
-  async post(school: SchoolProfile, at: Date): Promise<boolean> {
+  async post(school: SchoolProfile, at: Date): Promise<DigestPostOutcome> {
     const channel = school.digest.channelConversationId;
-    const ref = channel ? await this.deps.conversationRefs.findConversation(school.tenantId, channel) : undefined;
+    if (!channel) {
+      this.deps.logger.warn({ event: 'digestNoChannel', school: school.id, reason: 'noChannel' }, 'no leadership channel chosen: digest not posted');
+      return { posted: false, reason: 'noChannel', explanation: DIGEST_NOT_POSTED.noChannel };
+    }
+    const ref = await this.deps.conversationRefs.findConversation(school.tenantId, channel);
     if (!ref) {
-      this.deps.logger.warn({ event: 'digestNoChannel', school: school.id }, 'no SLT channel set, or the app is not in that team: digest not posted');
-      return false;
+      this.deps.logger.warn({ event: 'digestNoChannel', school: school.id, reason: 'appNotInChannel' }, 'the app is not in the chosen leadership channel: digest not posted');
+      return { posted: false, reason: 'appNotInChannel', explanation: DIGEST_NOT_POSTED.appNotInChannel };
     }
     const { card } = await this.build(school, at);
     await this.deps.sender.send(ref, cardReply(card));
     this.deps.logger.info({ event: 'digestPosted', school: school.id }, 'weekly digest posted');
-    return true;
+    return { posted: true };
   }
 
   private async waitingForInstall(schoolId: string): Promise<number> {
@@ -91,6 +95,16 @@ export class DigestService {
     return n;
   }
 }
+
+export type DigestPostOutcome = { posted: true } | { posted: false; reason: keyof typeof DIGEST_NOT_POSTED; explanation: string };
+
+/** Why a digest was not posted, in the words the DSL, the headteacher and the IT lead read. */
+export const DIGEST_NOT_POSTED = {
+  noChannel:
+    'No channel is chosen for the weekly digest yet. Add the app to the senior leadership team in Teams: it posts a card in the channel, and the DSL or headteacher presses "Use this channel for the weekly digest".',
+  appNotInChannel:
+    'The channel chosen for the digest is not one the app is in any more (it was removed from that team, or the channel was deleted). Add the app to the leadership team again and choose the channel from its card.',
+} as const;
 
 /** The most recent scheduled time (the profile's weekday and time, London) at or before `now`. */
 export function lastScheduled(now: Date, weekday: number, time: string): Date {

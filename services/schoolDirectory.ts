@@ -1,33 +1,52 @@
+import { sameAuthority } from '../policy/localAuthorities';
 import { Role } from '../policy/roles';
 import { rolesOf, SchoolProfile, StaffMember } from '../policy/schoolProfile';
 import { SchoolRepository } from '../storage/schoolRepository';
+import { StaffPerson, StaffRepository } from '../storage/staffRepository';
+import { TrustRepository } from '../storage/trustRepository';
 
 export interface Membership {
   school: SchoolProfile;
   roles: Role[];
-  /** The staff list's own entry: its name is the one recorded, whatever Teams displays. */
+  /** The staff list's own entry (or the roster's): its name is the one recorded, whatever Teams displays. */
   member: StaffMember;
 }
 
 /**
- * Which school, and which roles, a Teams user has. Roles come only from the school profile's staff
- * list, keyed by Entra ID object id and tenant: someone not listed has no school and no role.
- * Profiles change rarely, so they are cached per instance for a short time.
+ * Which schools, and which roles, a Teams user has. Roles come only from a school profile's list of
+ * role holders, keyed by Entra ID object id and tenant; everyone else on the school's staff team (or
+ * staff group) roster is "any staff". Someone on neither has no school and no role. Profiles and
+ * rosters are cached per instance for at most `ttlMs` (a minute), so a change made on one instance
+ * takes effect on every instance within that time, and at once on the one that made it.
  */
 export class SchoolDirectory {
   private cache: { at: number; schools: SchoolProfile[] } | undefined;
+  private readonly rosters = new Map<string, { at: number; members: Map<string, StaffPerson> }>();
 
   constructor(
     private readonly schools: SchoolRepository,
     private readonly ttlMs = 60_000,
     private readonly now: () => number = Date.now,
+    private readonly links: { staff?: StaffRepository; trusts?: TrustRepository } = {},
   ) {}
 
   async all(): Promise<SchoolProfile[]> {
     if (!this.cache || this.now() - this.cache.at > this.ttlMs) {
-      this.cache = { at: this.now(), schools: await this.schools.list() };
+      this.cache = { at: this.now(), schools: await this.withTrustContacts(await this.schools.list()) };
     }
     return this.cache.schools;
+  }
+
+  /** A trust's Virtual School contacts are every one of its schools' too; a school's own entry for an authority wins. */
+  private async withTrustContacts(schools: SchoolProfile[]): Promise<SchoolProfile[]> {
+    if (!this.links.trusts || !schools.some((s) => s.trustId)) return schools;
+    const trusts = new Map((await this.links.trusts.list()).map((t) => [t.id, t]));
+    return schools.map((school) => {
+      const trust = school.trustId ? trusts.get(school.trustId) : undefined;
+      if (!trust || trust.tenantId !== school.tenantId) return school;
+      const shared = trust.virtualSchools.filter((v) => !school.virtualSchools.some((own) => sameAuthority(own.localAuthority, v.localAuthority)));
+      return shared.length > 0 ? { ...school, virtualSchools: [...school.virtualSchools, ...shared] } : school;
+    });
   }
 
   async school(id: string): Promise<SchoolProfile> {
@@ -36,19 +55,47 @@ export class SchoolDirectory {
     return found;
   }
 
-  invalidate(): void {
+  /** Forgets what this instance holds, after it changed a profile or a roster itself. */
+  invalidate(schoolId?: string): void {
     this.cache = undefined;
+    if (schoolId) this.rosters.delete(schoolId);
+    else this.rosters.clear();
   }
 
-  async membership(tenantId: string | undefined, aadObjectId: string | undefined): Promise<Membership | undefined> {
-    if (!tenantId || !aadObjectId) return undefined;
-    const matches = (await this.all()).filter((s) => s.tenantId === tenantId && s.staff.some((m) => m.aadObjectId === aadObjectId));
-    // Someone on the staff list of two schools in one trust must be told apart explicitly; until
-    // then they get no access rather than the wrong school's children.
-    if (matches.length !== 1) return undefined;
-    const school = matches[0]!;
-    const member = school.staff.find((m) => m.aadObjectId === aadObjectId)!;
-    return { school, roles: rolesOf(school, aadObjectId), member };
+  private async roster(schoolId: string): Promise<Map<string, StaffPerson>> {
+    if (!this.links.staff) return new Map();
+    const hit = this.rosters.get(schoolId);
+    if (hit && this.now() - hit.at <= this.ttlMs) return hit.members;
+    const members = new Map((await this.links.staff.members(schoolId)).map((m) => [m.aadObjectId, m]));
+    this.rosters.set(schoolId, { at: this.now(), members });
+    return members;
+  }
+
+  /** Every school of the tenant this person is staff of, with their roles in each. */
+  async memberships(tenantId: string | undefined, aadObjectId: string | undefined): Promise<Membership[]> {
+    if (!tenantId || !aadObjectId) return [];
+    const out: Membership[] = [];
+    for (const school of (await this.all()).filter((s) => s.tenantId === tenantId)) {
+      const listed = school.staff.find((m) => m.aadObjectId === aadObjectId);
+      if (listed) {
+        out.push({ school, roles: rolesOf(school, aadObjectId), member: listed });
+        continue;
+      }
+      const onRoster = (await this.roster(school.id)).get(aadObjectId);
+      if (onRoster) out.push({ school, roles: ['teacher'], member: { aadObjectId, name: onRoster.name, ...(onRoster.email ? { email: onRoster.email } : {}), roles: ['teacher'] } });
+    }
+    return out;
+  }
+
+  /**
+   * This person's membership of one school: the one named, or their only one. Someone on the staff
+   * of two schools of a trust chooses the school for each concern (the bot asks); until they have,
+   * they get no school rather than the wrong school's children.
+   */
+  async membership(tenantId: string | undefined, aadObjectId: string | undefined, schoolId?: string): Promise<Membership | undefined> {
+    const all = await this.memberships(tenantId, aadObjectId);
+    if (schoolId !== undefined) return all.find((m) => m.school.id === schoolId);
+    return all.length === 1 ? all[0] : undefined;
   }
 
   async tenants(): Promise<Set<string>> {

@@ -11,7 +11,7 @@ import { statusOf } from './tableStore';
  * Audit rows are created, never updated or deleted, and each is written in the same transaction
  * as the head moves (with the head's ETag), so the chain has one order even with many instances.
  */
-export const AUDIT_ROW_PREFIXES = ['audit|', 'access|', 'register|'] as const;
+export const AUDIT_ROW_PREFIXES = ['audit|', 'access|', 'register|', 'settings|'] as const;
 export const CHAIN_HEAD_KEY = 'auditchain';
 
 const CHAIN_FIELDS = new Set(['chainSeq', 'prevHash', 'hash']);

@@ -100,4 +100,14 @@ export class ConversationRefRepository {
     }
     return removed;
   }
+
+  /** A conversation the bot has in a team (any of its channels): the way to read that team's roster. */
+  async findTeam(tenantId: string, teamId: string): Promise<ConversationRef | undefined> {
+    const rows = this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${tenantId} and teamId eq ${teamId}` } });
+    for await (const row of rows) {
+      const parsed = conversationRefSchema.safeParse(row);
+      if (parsed.success && row.partitionKey === tenantId && parsed.data.teamId === teamId && parsed.data.scope === 'team') return parsed.data;
+    }
+    return undefined;
+  }
 }

@@ -8,6 +8,8 @@ import { AuditChain } from './auditChain';
  * cases table (KCSIE: records of who accessed what are kept):
  *   access|{pupilId}|{at}|{nonce}   a member of staff opened (or was refused) a child's record
  *   register|{at}|{nonce}           the register was changed (import, or an edit in the tab)
+ *   settings|{at}|{nonce}           the school's settings were changed (a profile applied, a role
+ *                                   given or taken, the digest channel or staff team chosen)
  * Keys sort by time, so a child's access list and the register's history are each one range.
  */
 export const recordAuditEntrySchema = z.object({
@@ -38,6 +40,18 @@ export class RecordAuditRepository {
     const rowKey = `register|${entry.at}|${nonce()}`;
     await this.create(schoolId, rowKey, entry);
     return rowKey;
+  }
+
+  /** A change to the school's settings, with who made it and what changed (names of staff and counts; never a child). */
+  async recordSettingsChange(schoolId: string, entry: RecordAuditEntry): Promise<string> {
+    const rowKey = `settings|${entry.at}|${nonce()}`;
+    await this.create(schoolId, rowKey, entry);
+    return rowKey;
+  }
+
+  /** The settings' change history, oldest first. */
+  async settingsLog(schoolId: string): Promise<RecordAuditEntry[]> {
+    return this.list(schoolId, 'settings|');
   }
 
   /** Everyone who opened (or tried to open) this child's record, oldest first. */

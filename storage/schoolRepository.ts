@@ -45,6 +45,28 @@ export class SchoolRepository {
     return page.done === true || page.value.length === 0;
   }
 
+  /** A profile with the ETag it was read with, for a change that must not overwrite another's. */
+  async getWithEtag(id: string): Promise<{ profile: SchoolProfile; etag: string } | undefined> {
+    try {
+      const entity = await this.table.getEntity<Record<string, unknown>>(PARTITION, id);
+      return { profile: loadSchoolProfile(unpackJson(entity)), etag: String(entity.etag) };
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Saves a change made to a profile read with `etag` (412 if someone changed it since), or creates
+   * a new one (409 if it exists by then). Two heads changing roles at once cannot lose either change.
+   */
+  async saveIf(profile: SchoolProfile, etag: string | undefined): Promise<void> {
+    const valid = loadSchoolProfile(profile);
+    const entity = { partitionKey: PARTITION, rowKey: valid.id, tenantId: valid.tenantId, ...packJson(`school ${valid.id}`, valid) };
+    if (etag === undefined) await this.table.createEntity(entity);
+    else await this.table.updateEntity(entity, 'Replace', { etag });
+  }
+
   async save(profile: SchoolProfile): Promise<void> {
     const valid = loadSchoolProfile(profile);
     await this.table.upsertEntity(

@@ -8,6 +8,7 @@ export const TABLES = {
   pupils: 'pupils',
   conversationRefs: 'convrefs',
   cases: 'cases',
+  staff: 'staff',
 } as const;
 export type TableName = (typeof TABLES)[keyof typeof TABLES];
 

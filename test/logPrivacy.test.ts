@@ -315,6 +315,15 @@ describe('log privacy: a full run of the real bot, its logs captured and searche
       channelData: { tenant: { id: PLAYGROUND_TENANT_ID }, team: { id: 'team-id', name: 'SLT' }, channel: { id: 'team-id' } },
       membersAdded: [{ id: '28:bot-id', name: 'Bot' }],
     });
+    // The DSL makes that channel the digest channel from the set-up card posted there.
+    await post('digest channel chosen', {
+      ...personal(dsl, { conversationId: 'team-id' }),
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb: 'setDigestChannel', data: { school: DEMO_SCHOOL_ID } }, trigger: 'manual' },
+      conversation: { id: 'team-id', conversationType: 'channel', tenantId: PLAYGROUND_TENANT_ID, isGroup: true },
+      channelData: { tenant: { id: PLAYGROUND_TENANT_ID }, team: { id: 'team-id', name: 'SLT' }, channel: { id: 'team-id' } },
+    });
 
     // --- Welcome and help.
     await say('teacher says hello', teacher, 'hello');

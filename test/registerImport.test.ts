@@ -349,7 +349,7 @@ describe('npm run import (the built command, on Azurite)', () => {
     const noSchool = await importCli(SAMPLE);
     expect([noSchool.status, noSchool.stderr]).toEqual([2, 'which school? Add --school <school id>\nUsage: npm run import -- --school <school id> [--dry-run] <file.csv>\n']);
     const unknown = await importCli('--school', 'nowhere-primary', SAMPLE);
-    expect([unknown.status, unknown.stderr]).toEqual([2, 'No school with the id "nowhere-primary". Check the id in the school profile.\n']);
+    expect([unknown.status, unknown.stderr]).toEqual([2, 'No school with the id "nowhere-primary". Check the id, or set the school up first: npm run school -- init (README, "Setting up your school").\n']);
     const missing = await importCli('--school', DEMO_SCHOOL_ID, path.join(os.tmpdir(), 'no-such-register.csv'));
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/^No file at .*no-such-register\.csv\.\n$/);

@@ -8,6 +8,7 @@ import { CLA, CPLA, CWSW_CIN, profile, pupil } from './policy/fixtures';
 import { startTestApp, TestApp } from './support/app';
 import { runTool } from './support/runTool';
 import { azuriteConnectionString } from './support/store';
+import { DIGEST_NOT_POSTED } from '../services/digestService';
 
 const TERM = { name: 'Autumn 2026', start: isoDate('2026-09-02'), end: isoDate('2026-12-18'), breaks: [] };
 
@@ -124,7 +125,8 @@ describe('POST /api/digest', () => {
   });
   it('posting without an SLT channel set says it was not posted', async () => {
     const res = await post({ school: 'oakfield-demo' }, KEY);
-    expect(await res.json()).toEqual({ posted: false });
+    expect(await res.json()).toEqual({ posted: false, reason: 'noChannel', explanation: DIGEST_NOT_POSTED.noChannel });
+    expect(DIGEST_NOT_POSTED.noChannel).toMatch(/channel/);
   });
   it('is off (503) when no key is configured', async () => {
     const other = await startTestApp();

@@ -177,8 +177,12 @@ describe('operator metrics from the outbox and the digest (bot harness)', () => 
     expect(failed.find((p) => p.attributes.channel === 'email')?.attributes.kind).toBe('email');
     expect(failed.reduce((n, p) => n + Number(p.value), 0) - before).toBe(1);
 
-    // The schedule starts the week before (a new deployment never posts a digest it did not miss); the
-    // app is not in the leadership team's channel, so Monday's is due and has nowhere to go.
+    // The schedule starts the week before (a new deployment never posts a digest it did not miss); a
+    // leadership channel is chosen but the app is not in it, so Monday's is due and has nowhere to go.
+    const school = await h.parts.schools.get(DEMO_SCHOOL_ID);
+    if (!school) throw new Error('the demo school was not seeded');
+    await h.parts.schools.save({ ...school, digest: { ...school.digest, channelConversationId: 'slt-channel-without-the-app' } });
+    h.parts.directory.invalidate(DEMO_SCHOOL_ID);
     now = new Date(MONDAY_9AM.getTime() - 7 * 24 * 3600_000);
     await h.parts.weeklyDigest.runOnce();
     now = MONDAY_9AM;

@@ -11,7 +11,11 @@ export const NOT_LISTED = 'notListed';
  * Which child? A type-ahead list answered by the bot from the register (Teams sends an
  * `application/search` invoke as the user types), and a plain name box for clients without it.
  */
-export function pupilSearchCard(frame: FormCardFrame, prefillName?: string): AdaptiveCard {
+/**
+ * @param schoolId the school the search is in, carried in the dataset's name: someone on the staff of
+ *   two schools of a trust searches the register of the one they chose for this concern.
+ */
+export function pupilSearchCard(frame: FormCardFrame, prefillName?: string, schoolId?: string): AdaptiveCard {
   const typeahead: CardElement = {
     type: 'Input.ChoiceSet',
     id: 'pupilId',
@@ -19,7 +23,7 @@ export function pupilSearchCard(frame: FormCardFrame, prefillName?: string): Ada
     style: 'filtered',
     placeholder: 'First name or surname',
     choices: [{ title: 'Not on the list: I will type their name below', value: NOT_LISTED }],
-    'choices.data': { type: 'Data.Query', dataset: PUPIL_DATASET, count: 15 },
+    'choices.data': { type: 'Data.Query', dataset: schoolId ? `${PUPIL_DATASET}@${schoolId}` : PUPIL_DATASET, count: 15 },
   };
   return formCard(frame, [
     heading('Which child is this about?'),

@@ -24,9 +24,9 @@ export function pupilOf(answers: Answers): PupilAnswer {
 export const pupilQuestion: Question = {
   id: 'pupil',
   help: 'Choose the child from the list as you type, or type their name. If they are not on the register, type their name anyway and the DSL will check.',
-  ask: ({ frame, answers }) => {
+  ask: ({ frame, answers, ctx }) => {
     const previous = pupilAnswerSchema.safeParse(answers.pupil);
-    return pupilSearchCard(frame, previous.success && previous.data.subject.kind === 'notOnRegister' ? previous.data.subject.description : undefined);
+    return pupilSearchCard(frame, previous.success && previous.data.subject.kind === 'notOnRegister' ? previous.data.subject.description : undefined, ctx.schoolId);
   },
   parse: async (reply, { ctx, frame, services }) => {
     const input = submitted.safeParse(reply.value ?? {});

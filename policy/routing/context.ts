@@ -4,6 +4,7 @@ import { Citation, STATUTORY, StatutoryKey } from '../profiles/citations';
 import { ResolvedPolicy, SchoolRuleId } from '../profiles';
 import { CohortFlags, Pupil } from '../pupil';
 import { SchoolProfile, virtualSchoolFor } from '../schoolProfile';
+import { localAuthorityLabel } from '../localAuthorities';
 import { EXTERNAL_RECIPIENTS, RoutingStep, Timing } from './step';
 
 export interface RuleContext {
@@ -83,7 +84,8 @@ export function cite(ctx: Pick<RuleContext, 'policy'>, rule: SchoolRuleId | unde
 export function placingVirtualSchool(ctx: RuleContext): RoutingStep['contact'] {
   const la = ctx.flags.cla?.placingAuthority ?? ctx.profile.localAuthority;
   const vs = virtualSchoolFor(ctx.profile, la);
-  return vs ? { name: vs.name, email: vs.email, phone: vs.phone } : { name: `Virtual School for ${la} (not in the directory: add it to the school profile)` };
+  // No contact yet: the step is still there to be done by phone, and the DSL is asked for the contact (jobs/virtualSchoolAsk.ts).
+  return vs ? { name: vs.name, email: vs.email, phone: vs.phone } : { name: `${localAuthorityLabel(la)}'s Virtual School: no contact recorded yet, so phone them (the council's website lists it); the DSL is asked to add the contact` };
 }
 
 /** A previously looked-after child's Virtual School is the one where the child is educated. */

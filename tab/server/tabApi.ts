@@ -3,6 +3,9 @@ import { DigestService } from '../../services/digestService';
 import { PupilDirectory } from '../../services/pupilDirectory';
 import { RefusalLog } from '../../services/refusalLog';
 import { Membership, SchoolDirectory } from '../../services/schoolDirectory';
+import { SchoolSettings } from '../../services/schoolSettings';
+import { ConversationRefRepository } from '../../storage/conversationRefRepository';
+import { TrustRepository } from '../../storage/trustRepository';
 import { SchoolCalendar } from '../../policy/calendar';
 import { IsoDate, londonDate } from '../../policy/dates';
 import { latestPep, pepStatus, PepState } from '../../policy/pep';
@@ -16,6 +19,8 @@ import { CaseRepository, OpenItem } from '../../storage/caseRepository';
 import { PepRepository } from '../../storage/pepRepository';
 import { RecordAuditRepository } from '../../storage/recordAuditRepository';
 import { buildChronology, CaseHistory } from './chronology';
+import { digestChannelStatus } from './digestStatus';
+import { Caller, isResponse, NOT_STAFF, TabCallers } from './tabCaller';
 import { TabIdentity } from './tabIdentity';
 
 export interface TabResponse {
@@ -32,14 +37,15 @@ export interface TabApiDeps {
   /** Refused attempts on a child's record: counted, not one audit entry each (services/refusalLog.ts). */
   refusals: RefusalLog;
   digests: DigestService;
+  /** Who may change a school's settings (its DSL and headteacher, its trust's administrators). */
+  settings: SchoolSettings;
+  /** The trusts, whose administrators may choose any school of theirs. */
+  trusts?: TrustRepository;
+  /** Whether the app is still in the digest's channel (for the reason a digest is not posted). */
+  conversationRefs?: ConversationRefRepository;
   logger: Logger;
   clock: () => Date;
 }
-
-const NOT_STAFF: TabResponse = {
-  status: 403,
-  body: { error: 'You are not on the staff list of a school that uses this app. Ask your DSL to add you.' },
-};
 
 const FOR_LEADS = 'This part of the dashboard is for the DSL, deputy DSLs, the Designated Teacher and the headteacher. To raise a concern about a child, message the bot.';
 
@@ -49,18 +55,33 @@ const FOR_LEADS = 'This part of the dashboard is for the DSL, deputy DSLs, the D
  * record is written to the audit trail before anything is shown.
  */
 export class TabApi {
-  constructor(private readonly deps: TabApiDeps) {}
+  readonly callers: TabCallers;
 
-  async me(identity: TabIdentity): Promise<TabResponse> {
-    const m = await this.membership(identity);
-    if (!m) return NOT_STAFF;
+  constructor(private readonly deps: TabApiDeps) {
+    this.callers = new TabCallers({ directory: deps.directory, ...(deps.trusts ? { trusts: deps.trusts } : {}), logger: deps.logger });
+  }
+
+  /**
+   * Who the caller is, their schools (a school switcher when there are several), the school shown
+   * and the views they have there. Settings is shown to whoever may change that school's settings.
+   */
+  async me(identity: TabIdentity, schoolId?: string): Promise<TabResponse> {
+    const caller = await this.callers.resolve(identity, schoolId);
+    if (isResponse(caller)) return caller;
+    const chosen = caller.chosen;
+    const roles = chosen?.membership?.roles ?? [];
+    // Settings by the service's own rule (the DSL, the headteacher, the trust's administrators), which the routes apply too.
+    const mayChange = caller.trusts.length > 0 || (chosen !== undefined && (await this.deps.settings.mayChange(chosen.school, identity.aadObjectId)));
+    const views = [...tabViews(roles).filter((v) => v !== 'settings'), ...(mayChange ? (['settings'] as const) : [])];
     return {
       status: 200,
       body: {
-        name: m.member.name,
-        school: { id: m.school.id, name: m.school.name },
-        roles: m.roles.map((r) => ROLE_LABEL[r]),
-        views: tabViews(m.roles),
+        name: caller.name,
+        school: chosen ? { id: chosen.school.id, name: chosen.school.name } : null,
+        schools: caller.schools.map((c) => ({ id: c.school.id, name: c.school.name })),
+        roles: [...roles.map((r) => ROLE_LABEL[r]), ...(chosen?.adminOf || (!chosen && caller.trusts.length > 0) ? ['Trust administrator'] : [])],
+        views,
+        trusts: caller.trusts.map((t) => ({ id: t.id, name: t.name })),
         signIn: identity.via,
       },
     };
@@ -77,8 +98,8 @@ export class TabApi {
   }
 
   /** The cohort register: each child the caller may open, with status and the next deadline. */
-  async cohort(identity: TabIdentity): Promise<TabResponse> {
-    const m = await this.allowed(identity, 'cohort');
+  async cohort(identity: TabIdentity, schoolId?: string): Promise<TabResponse> {
+    const m = await this.allowed(identity, 'cohort', schoolId);
     if ('status' in m) return m;
     const today = this.today();
     const { pupils, open, recordedPeps } = await this.register(m.school.id);
@@ -107,9 +128,9 @@ export class TabApi {
   }
 
   /** One child's chronology. The opening is recorded first: no record is shown without it. */
-  async chronology(identity: TabIdentity, pupilId: string): Promise<TabResponse> {
-    const m = await this.membership(identity);
-    if (!m) return NOT_STAFF;
+  async chronology(identity: TabIdentity, pupilId: string, schoolId?: string): Promise<TabResponse> {
+    const m = await this.membership(identity, schoolId);
+    if ('status' in m) return m;
     const pupil = await this.deps.pupils.get(m.school.id, pupilId);
     if (!pupil) return { status: 404, body: { error: 'There is no child with that record on your school’s register.' } };
     const today = this.today();
@@ -161,8 +182,8 @@ export class TabApi {
   }
 
   /** Open actions and PEPs, limited to the children the caller may open. */
-  async actions(identity: TabIdentity): Promise<TabResponse> {
-    const m = await this.allowed(identity, 'actions');
+  async actions(identity: TabIdentity, schoolId?: string): Promise<TabResponse> {
+    const m = await this.allowed(identity, 'actions', schoolId);
     if ('status' in m) return m;
     const today = this.today();
     const { pupils, open, recordedPeps } = await this.register(m.school.id);
@@ -199,18 +220,23 @@ export class TabApi {
     return { status: 200, body: { today, actions, peps } };
   }
 
-  /** The weekly digest's figures: numbers and reference codes only, as in the SLT channel. */
-  async digest(identity: TabIdentity): Promise<TabResponse> {
-    const m = await this.allowed(identity, 'digest');
+  /**
+   * The weekly digest's figures: numbers and reference codes only, as in the SLT channel. When the
+   * digest cannot be posted (no channel chosen, or the app no longer in it), `notPosted` says why
+   * in plain words; otherwise it is null.
+   */
+  async digest(identity: TabIdentity, schoolId?: string): Promise<TabResponse> {
+    const m = await this.allowed(identity, 'digest', schoolId);
     if ('status' in m) return m;
-    const { digest } = await this.deps.digests.build(m.school, this.deps.clock());
-    return { status: 200, body: withoutSmallNumbers(digest) };
+    const [{ digest }, channel] = await Promise.all([this.deps.digests.build(m.school, this.deps.clock()), digestChannelStatus(m.school, this.deps.conversationRefs)]);
+    const figures = withoutSmallNumbers(digest) as Record<string, unknown>;
+    return { status: 200, body: { ...figures, notPosted: channel.posting ? null : { reason: channel.reason, explanation: channel.explanation } } };
   }
 
   /** For routes that need the caller's school and a view (the register upload). */
-  async allowed(identity: TabIdentity, view: TabView): Promise<Membership | TabResponse> {
-    const m = await this.membership(identity);
-    if (!m) return NOT_STAFF;
+  async allowed(identity: TabIdentity, view: TabView, schoolId?: string): Promise<Membership | TabResponse> {
+    const m = await this.membership(identity, schoolId);
+    if ('status' in m) return m;
     if (!mayUse(m.roles, view)) {
       this.deps.logger.info({ event: 'tabViewRefused', school: m.school.id, view }, 'tab view refused for this role');
       return { status: 403, body: { error: FOR_LEADS } };
@@ -218,8 +244,13 @@ export class TabApi {
     return m;
   }
 
-  private membership(identity: TabIdentity): Promise<Membership | undefined> {
-    return this.deps.directory.membership(identity.tenantId, identity.aadObjectId);
+  /** The caller's place on the staff of the school asked for (or their first): a trust administrator who is not on it has none. */
+  private async membership(identity: TabIdentity, schoolId?: string): Promise<Membership | TabResponse> {
+    const caller: Caller | TabResponse = await this.callers.resolve(identity, schoolId);
+    if (isResponse(caller)) return caller;
+    const m = caller.chosen?.membership;
+    if (!m) return caller.chosen ? { status: 403, body: { error: FOR_LEADS } } : NOT_STAFF;
+    return m;
   }
 
   private labels(pupil: Pupil, today: IsoDate, school: SchoolProfile): string[] {

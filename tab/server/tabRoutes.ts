@@ -5,24 +5,31 @@ import { Logger } from '../../telemetry/logger';
 import { bodyParserKeepingLogContext } from '../../telemetry/requestLogContext';
 import { SchoolDirectory } from '../../services/schoolDirectory';
 import { Membership } from '../../services/schoolDirectory';
+import { TrustRepository } from '../../storage/trustRepository';
 import { DevelopmentSignIn } from './developmentSignIn';
 import { TabApi, TabResponse } from './tabApi';
 import { TabAssets } from './tabAssets';
+import { schoolFromQuery } from './tabCaller';
 import { TabAuthenticator, TabIdentity } from './tabIdentity';
+import { TabSettingsApi } from './tabSettings';
 
 /** What the register upload does; the importer lives in bot/ and is passed in. */
 export type RegisterUpload = (membership: Membership, csv: string, dryRun: boolean) => Promise<TabResponse>;
 
 export interface TabRouteDeps {
   api: TabApi;
+  /** The Settings view's API (roles, Virtual Schools, term dates, the profile, new schools). */
+  settings?: TabSettingsApi;
   auth: TabAuthenticator;
   assets: TabAssets;
   logger: Logger;
   /** Local mode only; absent in production, so its routes do not exist there. */
-  development?: { signIn: DevelopmentSignIn; directory: SchoolDirectory };
+  development?: { signIn: DevelopmentSignIn; directory: SchoolDirectory; trusts?: TrustRepository };
   upload?: RegisterUpload;
   /** Largest register upload accepted (the CSV inside a JSON body). */
   maxUploadBytes: number;
+  /** Largest settings request accepted (a term-dates file or a profile inside a JSON body). */
+  maxSettingsBytes?: number;
 }
 
 /** Teams hosts the tab in an iframe on these origins; nothing else may frame it. */
@@ -39,6 +46,8 @@ const FRAME_ANCESTORS = [
 const CSP = `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' https://res.cdn.office.net; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors ${FRAME_ANCESTORS}`;
 
 const pupilIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** A role change or a Virtual School's contact is a few hundred bytes. */
+const SMALL_SETTINGS_BYTES = 16 * 1024;
 const uploadBody = z.object({ csv: z.string().min(1), dryRun: z.boolean().default(true) });
 const signInBody = z.object({ aadObjectId: z.string().min(1).max(64) });
 
@@ -73,16 +82,24 @@ export function registerTabRoutes(server: Server, deps: TabRouteDeps): void {
     }
   };
 
-  server.get('/api/tab/me', route((identity) => api.me(identity)));
-  server.get('/api/tab/cohort', route((identity) => api.cohort(identity)));
-  server.get('/api/tab/actions', route((identity) => api.actions(identity)));
-  server.get('/api/tab/digest', route((identity) => api.digest(identity)));
+  /** A route about one of the caller's schools: `?school=` chooses it (validated), else their first. */
+  const forSchool = (handler: (identity: TabIdentity, school: string | undefined, req: Request) => Promise<TabResponse>) =>
+    route(async (identity, req) => {
+      const asked = schoolFromQuery(req.getQuery());
+      if (!asked.ok) return asked.response;
+      return handler(identity, asked.school, req);
+    });
+
+  server.get('/api/tab/me', forSchool((identity, school) => api.me(identity, school)));
+  server.get('/api/tab/cohort', forSchool((identity, school) => api.cohort(identity, school)));
+  server.get('/api/tab/actions', forSchool((identity, school) => api.actions(identity, school)));
+  server.get('/api/tab/digest', forSchool((identity, school) => api.digest(identity, school)));
   server.get(
     '/api/tab/pupils/:pupilId',
-    route(async (identity, req) => {
+    forSchool(async (identity, school, req) => {
       const id = pupilIdParam.safeParse(req.params.pupilId);
       if (!id.success) return { status: 400, body: { error: 'That is not a child’s record id.' } };
-      return api.chronology(identity, id.data);
+      return api.chronology(identity, id.data, school);
     }),
   );
 
@@ -105,8 +122,8 @@ export function registerTabRoutes(server: Server, deps: TabRouteDeps): void {
     '/api/tab/register',
     signedInFirst,
     uploadParser,
-    route(async (identity, req) => {
-      const m = await api.allowed(identity, 'importRegister');
+    forSchool(async (identity, school, req) => {
+      const m = await api.allowed(identity, 'importRegister', school);
       if ('status' in m) return m;
       if (!deps.upload) return { status: 503, body: { error: 'Loading the register is not available on this server.' } };
       const body = uploadBody.safeParse(req.body);
@@ -114,6 +131,18 @@ export function registerTabRoutes(server: Server, deps: TabRouteDeps): void {
       return deps.upload(m, body.data.csv, body.data.dryRun);
     }),
   );
+
+  if (deps.settings) {
+    const settings = deps.settings;
+    const small = bodyParserKeepingLogContext({ maxBodySize: SMALL_SETTINGS_BYTES, mapParams: false, mapFiles: false, rejectUnknown: true });
+    const large = bodyParserKeepingLogContext({ maxBodySize: deps.maxSettingsBytes ?? 512 * 1024, mapParams: false, mapFiles: false, rejectUnknown: true });
+    server.get('/api/tab/settings', forSchool((identity, school) => settings.view(identity, school)));
+    server.get('/api/tab/settings/template', route((identity, req) => settings.template(identity, req.getQuery())));
+    server.post('/api/tab/settings/role', signedInFirst, small, forSchool((identity, school, req) => settings.changeRole(identity, req.body, school)));
+    server.post('/api/tab/settings/virtual-school', signedInFirst, small, forSchool((identity, school, req) => settings.saveVirtualSchool(identity, req.body, school)));
+    server.post('/api/tab/settings/term-dates', signedInFirst, large, forSchool((identity, school, req) => settings.termDates(identity, req.body, school)));
+    server.post('/api/tab/settings/profile', signedInFirst, large, forSchool((identity, school, req) => settings.profile(identity, req.body, school)));
+  }
 
   if (deps.development) registerDevelopmentSignIn(server, deps.development, logger);
 }
@@ -124,21 +153,40 @@ export function registerTabRoutes(server: Server, deps: TabRouteDeps): void {
  */
 function registerDevelopmentSignIn(server: Server, dev: NonNullable<TabRouteDeps['development']>, logger: Logger): void {
   const smallJson = bodyParserKeepingLogContext({ maxBodySize: 4096, mapParams: false, mapFiles: false, rejectUnknown: true });
+  /** Everyone who can be signed in as: each person once, with their roles and schools, and the trusts' administrators. */
+  const people = async () => {
+    const byId = new Map<string, { aadObjectId: string; name: string; roles: string[]; school: string; tenantId: string }>();
+    for (const s of await dev.directory.all()) {
+      for (const m of s.staff) {
+        const seen = byId.get(m.aadObjectId);
+        if (seen && seen.tenantId === s.tenantId) {
+          seen.roles = [...new Set([...seen.roles, ...m.roles])];
+          seen.school = `${seen.school} and ${s.name}`;
+        } else if (!seen) byId.set(m.aadObjectId, { aadObjectId: m.aadObjectId, name: m.name, roles: [...m.roles], school: s.name, tenantId: s.tenantId });
+      }
+    }
+    for (const t of (await dev.trusts?.list()) ?? []) {
+      for (const a of t.admins) {
+        const seen = byId.get(a.aadObjectId);
+        if (seen && seen.tenantId === t.tenantId) seen.roles = [...seen.roles, 'trust administrator'];
+        else if (!seen) byId.set(a.aadObjectId, { aadObjectId: a.aadObjectId, name: a.name, roles: ['trust administrator'], school: t.name, tenantId: t.tenantId });
+      }
+    }
+    return [...byId.values()];
+  };
   server.get('/api/tab/dev/staff', async (_req: Request, res: Response) => {
-    const schools = await dev.directory.all();
     sendJson(res, 200, {
       notice: 'Development sign-in: local mode only. It does not exist in production, where Teams signs staff in.',
-      staff: schools.flatMap((s) => s.staff.map((m) => ({ aadObjectId: m.aadObjectId, name: m.name, roles: m.roles, school: s.name }))),
+      staff: (await people()).map(({ tenantId: _tenant, ...p }) => p),
     });
   });
   server.post('/api/tab/dev/sign-in', smallJson, async (req: Request, res: Response) => {
     const body = signInBody.safeParse(req.body);
     if (!body.success) return sendJson(res, 400, { error: 'Expected {"aadObjectId": "..."}.' });
-    const school = (await dev.directory.all()).find((s) => s.staff.some((m) => m.aadObjectId === body.data.aadObjectId));
-    const member = school?.staff.find((m) => m.aadObjectId === body.data.aadObjectId);
-    if (!school || !member) return sendJson(res, 404, { error: 'No one with that id is on a staff list.' });
-    logger.info({ event: 'developmentSignIn', school: school.id }, 'development sign-in (local mode)');
-    sendJson(res, 200, { token: await dev.signIn.issue(school.tenantId, member.aadObjectId, member.name) });
+    const person = (await people()).find((p) => p.aadObjectId === body.data.aadObjectId);
+    if (!person) return sendJson(res, 404, { error: 'No one with that id is on a staff list.' });
+    logger.info({ event: 'developmentSignIn' }, 'development sign-in (local mode)');
+    sendJson(res, 200, { token: await dev.signIn.issue(person.tenantId, person.aadObjectId, person.name) });
   });
 }
 

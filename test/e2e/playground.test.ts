@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { BrowserContext, chromium, Locator, Page } from 'playwright-core';
+import { BrowserContext, Locator, Page } from 'playwright-core';
+import { openPlayground } from '../support/chromium';
 import { RunningProduct, startProduct } from '../support/launcher';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'playground');
@@ -19,15 +19,7 @@ describe('the Agents Playground, in a real browser', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     product = await startProduct();
-    browser = await chromium.launchPersistentContext(mkdtempSync(path.join(os.tmpdir(), 'swbot-chromium-')), {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-      viewport: { width: 1100, height: 1400 },
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    page.setDefaultTimeout(10_000);
-    await page.goto(product.playgroundUrl, { waitUntil: 'networkidle' });
+    ({ browser, page } = await openPlayground(product.playgroundUrl));
   }, 120_000);
 
   afterAll(async () => {

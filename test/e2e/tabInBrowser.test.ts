@@ -1,27 +1,20 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import { DEMO_SCHOOL_ID, DEMO_STAFF } from '../../demo/demoSchool';
 import { RecordAuditRepository } from '../../storage/recordAuditRepository';
 import { TABLES } from '../../storage/tableStore';
 import { postActivity } from '../support/activities';
+import { launchChromium, openTabAs, seriousAccessibilityProblems } from '../support/chromium';
 import { startTestApp, TestApp } from '../support/app';
 import { ConnectorStub } from '../support/connectorStub';
 import { attendanceUpToConfirm, confirmActivity } from '../support/httpFlows';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'tab');
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /** The little of the browser's globals this file touches inside the page (it is type-checked for Node). */
 interface PageGlobals {
   document: { getElementById(id: string): { textContent: string | null } | null };
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
 }
 
 /**
@@ -46,11 +39,7 @@ describe('the dashboard tab, in a real browser', () => {
     // A concern about Sam (a child in care), so the chronology has something in it.
     const draftId = await attendanceUpToConfirm(app.url, connector, 'conv-tab-e2e', 'Sam Thistlewood');
     expect((await postActivity(app.url, confirmActivity(connector, 'conv-tab-e2e', draftId))).status).toBe(200);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
@@ -59,32 +48,8 @@ describe('the dashboard tab, in a real browser', () => {
     await connector?.stop();
   });
 
-  /** Opens the tab and signs in with the development sign-in, as a person would: choose, then press. */
-  async function openAs(name: string, o: { width?: number; theme?: 'dark' | 'contrast' } = {}): Promise<{ page: Page; problems: string[] }> {
-    const context = await browser.newContext({ viewport: { width: o.width ?? 1100, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${app.url}/tab/${o.theme ? `?theme=${o.theme}` : ''}`);
-    await page.getByRole('heading', { name: 'Development sign-in (local mode only)' }).waitFor();
-    const option = await page.locator('#dev-user option', { hasText: name }).getAttribute('value');
-    await page.getByLabel('Sign in as').selectOption(option!);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('#who', { hasText: name }).waitFor();
-    return { page, problems };
-  }
+  const openAs = (name: string, o: { width?: number; theme?: 'dark' | 'contrast' } = {}) => openTabAs(browser, app.url, name, o);
 
-  async function axe(page: Page): Promise<AxeViolation[]> {
-    await page.evaluate(AXE);
-    // Strings run in the page (this file is type-checked for Node, which has no DOM types).
-    return (await page.evaluate("axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)")) as AxeViolation[];
-  }
-
-  const serious = (vs: AxeViolation[]) => vs.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 
   it('the DT signs in, sees the demo cohort, opens a child’s chronology, and the opening is in the audit trail', async () => {
     const { page, problems } = await openAs('Adele Vance');
@@ -93,13 +58,11 @@ describe('the dashboard tab, in a real browser', () => {
     await expect(cohort.getByRole('link', { name: 'Sam Thistlewood' }).isVisible()).resolves.toBe(true);
     // Children on a child protection plan are the DSL's, not the DT's.
     await expect(cohort.getByText('Amara Windmere').count()).resolves.toBe(0);
-    const cohortViolations = await axe(page);
-    expect(serious(cohortViolations)).toEqual([]);
-    process.stdout.write(`axe, DT cohort view: ${cohortViolations.length} violation(s) of any impact: ${cohortViolations.map((v) => `${v.id} (${v.impact})`).join(', ') || 'none'}\n`);
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
     await page.screenshot({ path: path.join(SHOTS, '01-dt-cohort.png'), fullPage: true });
     // The check can fail: an unlabelled field added to the page is caught.
     await page.evaluate("document.getElementById('view').append(Object.assign(document.createElement('input'), { id: 'canary' }))");
-    expect(serious(await axe(page)).join(' ')).toMatch(/#canary/);
+    expect((await seriousAccessibilityProblems(page)).join(' ')).toMatch(/#canary/);
     await page.evaluate("document.getElementById('canary').remove()");
 
     const before = (await audit.accessLog(DEMO_SCHOOL_ID, 'demo-p01')).length;
@@ -107,7 +70,7 @@ describe('the dashboard tab, in a real browser', () => {
     await page.getByRole('heading', { name: 'Sam Thistlewood', level: 2 }).waitFor();
     await page.getByRole('heading', { name: /Attendance concern ATT-/ }).waitFor();
     await expect(page.getByText('Attendance concern raised').isVisible()).resolves.toBe(true);
-    expect(serious(await axe(page))).toEqual([]);
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
     await page.screenshot({ path: path.join(SHOTS, '02-dt-chronology.png'), fullPage: true });
 
     const log = await audit.accessLog(DEMO_SCHOOL_ID, 'demo-p01');
@@ -121,7 +84,7 @@ describe('the dashboard tab, in a real browser', () => {
       await page.getByRole('heading', { level: 2 }).first().waitFor();
       // A function, not a string: the page's CSP forbids eval, which a string predicate needs.
       await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.getElementById('status')?.textContent === '');
-      expect(serious(await axe(page))).toEqual([]);
+      expect(await seriousAccessibilityProblems(page)).toEqual([]);
       await page.screenshot({ path: path.join(SHOTS, `${shot}.png`), fullPage: true });
     }
     expect(problems).toEqual([]);
@@ -168,7 +131,7 @@ describe('the dashboard tab, in a real browser', () => {
     ];
     for (const [view, open] of views) {
       await open();
-      expect({ view, problems: serious(await axe(page)) }).toEqual({ view, problems: [] });
+      expect({ view, problems: await seriousAccessibilityProblems(page) }).toEqual({ view, problems: [] });
       if (options.width) {
         const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
         expect({ view, overflow }).toEqual({ view, overflow: 0 });

@@ -1,6 +1,21 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 
+/** A member as Teams' roster API describes one (SYNTHETIC people only). */
+export interface TeamsMember {
+  id: string;
+  name: string;
+  aadObjectId: string;
+  email: string;
+  userPrincipalName: string;
+  tenantId?: string;
+}
+
+/** A synthetic member of staff as Teams would return them. */
+export function teamsMember(aadObjectId: string, name: string, email: string): TeamsMember {
+  return { id: `29:${aadObjectId}`, name, aadObjectId, email, userPrincipalName: email };
+}
+
 export interface SentActivity {
   conversationId: string;
   replyToId?: string;
@@ -23,6 +38,12 @@ export class ConnectorStub {
   readonly refuseFor = new Set<string>();
   /** Every request that arrived, answered or not. */
   readonly received: SentActivity[] = [];
+  /** Teams' roster API: the members of each team (GET /v3/conversations/{teamId}/pagedmembers). */
+  readonly teams = new Map<string, TeamsMember[]>();
+  /** Everyone Teams knows, for GET /v3/conversations/{id}/members/{userId}. */
+  readonly people = new Map<string, TeamsMember>();
+  /** Roster reads, for tests that count them. */
+  readonly rosterReads: string[] = [];
   private server = http.createServer((req, res) => this.handle(req, res));
   private waiters: Array<{ count: number; resolve: () => void }> = [];
 
@@ -55,6 +76,7 @@ export class ConnectorStub {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const data = Buffer.concat(chunks).toString('utf8');
+      if (req.method === 'GET' && this.answerRoster(req.url ?? '', res)) return;
       const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
       if (req.method !== 'POST' || !m) {
         res.statusCode = 404;
@@ -73,6 +95,31 @@ export class ConnectorStub {
       }
       setTimeout(() => this.record(m, body, res, req.headers.authorization), this.delayMs);
     });
+  }
+
+  private answerRoster(url: string, res: http.ServerResponse): boolean {
+    const json = (status: number, body: unknown) => {
+      res.statusCode = status;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(body));
+    };
+    const paged = /^\/v3\/conversations\/([^/?]+)\/pagedmembers(?:\?.*)?$/.exec(url);
+    if (paged) {
+      const teamId = decodeURIComponent(paged[1]!);
+      this.rosterReads.push(teamId);
+      const members = this.teams.get(teamId);
+      if (!members) json(404, { error: { code: 'NotFound', message: 'no such team' } });
+      else json(200, { members });
+      return true;
+    }
+    const one = /^\/v3\/conversations\/([^/?]+)\/members\/([^/?]+)$/.exec(url);
+    if (one) {
+      const member = this.people.get(decodeURIComponent(one[2]!));
+      if (!member) json(404, { error: { code: 'MemberNotFoundInConversation', message: 'not found' } });
+      else json(200, member);
+      return true;
+    }
+    return false;
   }
 
   private record(m: RegExpExecArray, body: Record<string, unknown>, res: http.ServerResponse, authorization: string | undefined): void {

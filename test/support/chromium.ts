@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+
+/** Debian's Chromium, headless, as TOOLCHAIN.md says it runs here. */
+const LAUNCH = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+};
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch(LAUNCH);
+}
+
+/** A fresh Chromium profile on the Agents Playground, loaded and settled. */
+export async function openPlayground(url: string, o: { timeoutMs?: number } = {}): Promise<{ browser: BrowserContext; page: Page }> {
+  const browser = await chromium.launchPersistentContext(mkdtempSync(path.join(os.tmpdir(), 'swbot-chromium-')), { ...LAUNCH, viewport: { width: 1100, height: 1400 } });
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(o.timeoutMs ?? 10_000);
+  await page.goto(url, { waitUntil: 'networkidle' });
+  return { browser, page };
+}
+
+/** Opens the tab and signs in with the development sign-in, as a person would: choose, then press. Console errors are collected. */
+export async function openTabAs(browser: Browser, appUrl: string, name: string, o: { width?: number; theme?: 'dark' | 'contrast' } = {}): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width: o.width ?? 1100, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${appUrl}/tab/${o.theme ? `?theme=${o.theme}` : ''}`);
+  await page.getByRole('heading', { name: 'Development sign-in (local mode only)' }).waitFor();
+  const option = await page.locator('#dev-user option', { hasText: name }).getAttribute('value');
+  await page.getByLabel('Sign in as').selectOption(option!);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#who', { hasText: name }).waitFor();
+  return { page, problems };
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical findings on the page as it is now, one line each. */
+export async function seriousAccessibilityProblems(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  // A string runs in the page (this file is type-checked for Node, which has no DOM types).
+  const violations = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)")) as AxeViolation[];
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}

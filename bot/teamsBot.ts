@@ -14,6 +14,7 @@ import { DialogSet, DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
 import { cardReply } from '../cards/cardReply';
 import { helpCard } from '../cards/helpCard';
 import { receiptCard } from '../cards/planCards';
+import { planByPerson } from '../policy/stepOwners';
 import { PUPIL_DATASET } from '../cards/questions/pupilCards';
 import { DialogKind, formPayloadSchema, menuPayloadSchema } from '../cards/verbs';
 import { APPROVAL_VERBS, ApprovalVerb } from '../cards/approvalCard';
@@ -24,6 +25,7 @@ import { StaffRoster } from '../services/staffRoster';
 import { SettingsHandlers } from './settingsHandlers';
 import { FORM_VERSION, FormContext, isStaleDialogState } from '../dialogs/form/formContext';
 import { recogniseIntent } from '../dialogs/intents';
+import { handedBackText } from '../dialogs/form/questionPrompt';
 import { createDialogSet, DIALOG_SPECS } from '../dialogs/registry';
 import { FormServices } from '../services/formServices';
 import { londonDate } from '../policy/dates';
@@ -35,6 +37,7 @@ import { tenantOf } from './activityFacts';
 import { ACTIONS } from './actions';
 import { ActionTracker } from '../services/actionTracker';
 import { ApprovalService } from '../services/approvalService';
+import { NewStarterMatcher } from '../services/newStarterMatcher';
 import { captureReference, referenceOf } from './conversationReferences';
 import { errorSummary } from '../telemetry/errors';
 import { Logger } from '../telemetry/logger';
@@ -50,6 +53,8 @@ export interface BotDependencies {
   cases: CaseRepository;
   approvals: ApprovalService;
   tracker: ActionTracker;
+  /** Matching a new starter to the register from a lead's card. */
+  newStarters?: NewStarterMatcher;
   /** Runs work after the turn has been answered (errors are logged, not thrown). */
   afterTurn: (work: () => Promise<unknown>) => void;
   releaseWaitingFor: (tenantId: string, aadObjectId: string) => Promise<unknown>;
@@ -197,7 +202,7 @@ export class SocialWorkerBot extends TeamsActivityHandler {
     // wrong shape would fail the turn (and answer 501) instead of being the bad request it is.
     const { name, value } = context.activity;
     const malformed =
-      (name === 'adaptiveCard/action' && !(isRecord(value) && isRecord(value.action))) || (name === 'application/search' && !isRecord(value));
+      (name === 'adaptiveCard/action' && !(isRecord(value) && isRecord(value.action) && typeof value.action.type === 'string')) || (name === 'application/search' && !isRecord(value));
     if (malformed) return { status: 400, body: invokeError(400, 'BadRequest', 'That request was not in a form this app understands.') };
     return super.onInvokeActivity(context);
   }
@@ -238,12 +243,18 @@ export class SocialWorkerBot extends TeamsActivityHandler {
       log.warn({ event: 'actionRefused', verb }, 'card action from someone not on a staff list');
       return invokeError(403, 'Forbidden', NOT_STAFF);
     }
+    const lines: string[] = [];
     const result = await ACTIONS[verb as ApprovalVerb].run(
-      { membership, actor: { aadObjectId, name: membership.member.name }, approvals: this.deps.approvals, tracker: this.deps.tracker },
+      { membership, actor: { aadObjectId, name: membership.member.name }, approvals: this.deps.approvals, tracker: this.deps.tracker, newStarters: this.deps.newStarters, say: (line) => lines.push(line) },
       invokeValue.action.data,
     );
     if (!result.ok) return invokeError(400, 'BadRequest', result.message);
     if (!result.card) return invokeError(404, 'NotFound', 'That case could not be found.');
+    // On a phone the updated card scrolls out of view: the outcome is also said in one line below it.
+    for (const line of lines) {
+      // The decision is already recorded and the card says so: a line that cannot be posted is not worth failing the button for.
+      await context.sendActivity(line).catch((err: unknown) => log.warn({ event: 'decisionLineNotSent', err: errorSummary(err) }, 'could not post the decision line'));
+    }
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: { ...result.card } };
   }
 
@@ -297,6 +308,12 @@ export class SocialWorkerBot extends TeamsActivityHandler {
       }
       try {
         const result = await dc.continueDialog();
+        // "new starter" or "menu" typed at the name step: that dialog stopped, and the words start what they say.
+        const handedBack = handedBackText(result.result);
+        if (handedBack !== undefined) {
+          const next = recogniseIntent(handedBack);
+          return next.kind === 'start' ? this.startDialog(context, next.dialog, undefined, handedBack) : this.sendWelcome(context);
+        }
         if (result.status !== DialogTurnStatus.empty) return;
       } catch (err) {
         if (!isStaleDialogState(err)) throw err;
@@ -321,7 +338,7 @@ export class SocialWorkerBot extends TeamsActivityHandler {
       case 'menu':
         return this.sendWelcome(context);
       case 'start':
-        return this.startDialog(context, intent.dialog);
+        return this.startDialog(context, intent.dialog, undefined, text);
       case 'cancel':
       case 'back':
         await context.sendActivity('There is nothing in progress to stop. Type "menu" to see what I can do.');
@@ -351,7 +368,8 @@ export class SocialWorkerBot extends TeamsActivityHandler {
       const record = existing ? await this.deps.cases.get(membership.school.id, existing.caseId) : undefined;
       const view = record ? planViewFor(membership.roles, record.plan) : undefined;
       if (record && view) {
-        await context.sendActivity(cardReply(receiptCard(record.ref, DIALOG_SPECS[record.caseType].title, view, true)));
+        const people = planByPerson(record.plan, membership.school, record.raisedBy, membership.member.aadObjectId);
+        await context.sendActivity(cardReply(receiptCard(record.ref, DIALOG_SPECS[record.caseType].title, view, true, people)));
         return;
       }
     }
@@ -359,7 +377,8 @@ export class SocialWorkerBot extends TeamsActivityHandler {
     await this.sendWelcome(context);
   }
 
-  private async startDialog(context: TurnContext, kind: DialogKind, schoolId?: string): Promise<void> {
+  /** @param opening the sentence that asked for it, which may already name the child ("Leo's attendance is dropping"). */
+  private async startDialog(context: TurnContext, kind: DialogKind, schoolId?: string, opening?: string): Promise<void> {
     const all = await this.deps.directory.memberships(tenantOf(context), context.activity.from.aadObjectId);
     if (all.length > 1 && !all.some((m) => m.school.id === schoolId)) {
       // On the staff of two schools of a trust: this concern is for one of them; ask which.
@@ -389,6 +408,7 @@ export class SocialWorkerBot extends TeamsActivityHandler {
       today: londonDate(this.deps.services.now()),
       demo: this.deps.demo,
       draftId: randomUUID(),
+      ...(opening?.trim() ? { opening: opening.trim().slice(0, 500) } : {}),
     };
     const dc = await this.dialogs.createContext(context);
     await dc.cancelAllDialogs();

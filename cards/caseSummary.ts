@@ -1,17 +1,6 @@
-import { ALTERNATIVE_LABEL, CaseAnswers, CONSULTED_LABEL } from '../policy/cases';
+import { ABSENCE_REASON_LABEL, ALTERNATIVE_LABEL, CaseAnswers, CONSULTED_LABEL } from '../policy/cases';
 import { formatDate } from '../policy/dates';
 import { SummaryRow } from './planCards';
-
-const REASONS: Record<string, string> = {
-  placementMove: 'a move of home or placement',
-  contact: 'family time (contact)',
-  court: 'a court hearing',
-  review: 'a care or plan review',
-  illness: 'illness',
-  medical: 'a medical appointment',
-  unknown: 'not known',
-  other: 'something else',
-};
 
 /** The answers of a case as label/value rows, for the confirmation, the receipt and the DSL's card. */
 export function caseSummaryRows(a: CaseAnswers): SummaryRow[] {
@@ -19,13 +8,13 @@ export function caseSummaryRows(a: CaseAnswers): SummaryRow[] {
     case 'attendance': {
       const what = [
         a.unexplainedToday && 'absent today without explanation',
-        a.sessionsMissed !== undefined && `${a.sessionsMissed} session(s) missed recently`,
+        a.sessionsMissed !== undefined && `${a.sessionsMissed} session${a.sessionsMissed === 1 ? '' : 's'} missed recently`,
         a.pattern && 'a pattern of absence',
         a.punctuality && 'often late',
       ].filter((x): x is string => Boolean(x));
       const rows: SummaryRow[] = [['What has been happening', what.length ? what.join('; ') : 'missed sessions']];
       if (a.absenceType !== 'notKnown') rows.push(['Absences', a.absenceType === 'mixed' ? 'some authorised, some not' : a.absenceType]);
-      if (a.reasons.length) rows.push(['Reasons known', a.reasons.map((r) => REASONS[r] ?? r).join('; ')]);
+      if (a.reasons.length) rows.push(['Reasons known', a.reasons.map((r) => ABSENCE_REASON_LABEL[r]).join('; ')]);
       if (a.attendancePercent !== undefined) rows.push(['Attendance this year', `${a.attendancePercent}%`]);
       if (a.consecutiveUnauthorisedDays !== undefined) rows.push(['Days in a row unauthorised', String(a.consecutiveUnauthorisedDays)]);
       if (a.alreadyDone) rows.push(['Done so far', a.alreadyDone]);

@@ -1,22 +1,73 @@
-import { Count, Digest, RefLine } from '../policy/digest';
+import { AttendancePoint, Count, Digest, RefLine } from '../policy/digest';
 import { formatDate, IsoDate } from '../policy/dates';
 import { adaptiveCard, AdaptiveCard, CardAction, CardElement, facts, heading, paragraph } from './adaptiveCard';
 
 /** Longest list of reference codes shown per section; the rest are counted. */
 export const MAX_LINES = 15;
 
+const NO_CHARTS = 'Charts are not shown in this version of Teams: the figures are above.';
+
 /**
- * A native Teams chart with a plain fallback for clients without charts. Suppressed counts are left
- * out of the chart (a bar of "fewer than 3" would show the number) and named in the fallback.
+ * Counts as horizontal bars with no axis: Teams draws a vertical bar chart's axis in five even
+ * steps from 0 to the largest value, so 3 children get ticks at 0.75 and 1.5, and cuts its labels
+ * short ("Previous…"). Here each bar starts at 0, carries its whole number, and has its short label
+ * above it on the card's full width; the full words and every number are in the facts above.
+ * Counts shown as "fewer than 3" are left out: a bar would show the number.
  */
-function barChart(title: string, points: ReadonlyArray<readonly [string, Count]>, fallbackTitle: string): CardElement {
-  const shown = points.filter(([, c]) => !c.suppressed);
+function countBars(title: string, points: ReadonlyArray<readonly [string, Count]>): CardElement {
   return {
-    type: 'Chart.VerticalBar',
+    type: 'Chart.HorizontalBar',
     title,
-    data: shown.map(([x, c]) => ({ x, y: c.value })),
-    fallback: { type: 'FactSet', facts: points.map(([x, c]) => ({ title: x, value: c.display })), id: `${fallbackTitle}-fallback` },
+    displayMode: 'AbsoluteNoAxis',
+    color: 'categoricalTeal',
+    data: points.filter(([, c]) => !c.suppressed && c.value > 0).map(([x, c]) => ({ x, y: c.value })),
+    fallback: paragraph(NO_CHARTS, { isSubtle: true }),
   };
+}
+
+/** "9 Nov": short enough for eight weeks side by side on a phone; the full date is in the figures. */
+function shortDay(date: IsoDate): string {
+  const [, day, month] = formatDate(date).split(' ');
+  return `${day} ${month}`;
+}
+
+/**
+ * The scale of the attendance line: the top is 100%, the bottom the highest of 75, 50 or 0 below
+ * every point. Each gives whole-number gridlines in Teams (75 to 100 in fives, 50 to 100 in tens, 0
+ * to 100 in quarters); a line, unlike a bar, need not start at 0 to be read fairly, and a few points
+ * around the 90% threshold are what the reader needs to tell apart.
+ */
+export function lineFloor(points: readonly AttendancePoint[]): 0 | 50 | 75 {
+  const lowest = Math.min(...points.flatMap((p) => [p.cohortAverage, p.schoolAverage]).filter((v): v is number => v !== undefined));
+  return lowest >= 75 ? 75 : lowest >= 50 ? 50 : 0;
+}
+
+const pct = (v: number | undefined) => (v === undefined ? 'not shown' : `${v}%`);
+
+/** Attendance of the children covered against the whole school, week by week, once there are two weeks to join. */
+function attendanceLine(points: readonly AttendancePoint[]): CardElement[] {
+  if (points.length < 2) {
+    return [paragraph('The line of attendance week by week starts once a second week has been recorded.', { isSubtle: true })];
+  }
+  const series = (legend: string, color: string, pick: (p: AttendancePoint) => number | undefined) => ({
+    legend,
+    color,
+    values: points.flatMap((p) => (pick(p) === undefined ? [] : [{ x: shortDay(p.weekOf), y: pick(p)! }])),
+  });
+  const floor = lineFloor(points);
+  const weekly = facts(points.map((p) => [`Week of ${formatDate(p.weekOf)}`, `${pct(p.cohortAverage)} covered, ${pct(p.schoolAverage)} whole school`]));
+  return [
+    {
+      type: 'Chart.Line',
+      title: `Attendance this year, % (scale ${floor} to 100), week by week`,
+      yMin: floor,
+      yMax: 100,
+      data: [series('Covered by the policy', 'categoricalTeal', (p) => p.cohortAverage), series('Whole school', 'categoricalPurple', (p) => p.schoolAverage)].filter((s) => s.values.length > 0),
+      fallback: weekly,
+    },
+    { type: 'ActionSet', actions: [{ type: 'Action.ToggleVisibility', title: 'Show the figures week by week', targetElements: ['attendance-weeks'] }] },
+    { type: 'Container', id: 'attendance-weeks', isVisible: false, items: [weekly] },
+  ];
 }
 
 function refLines(lines: readonly RefLine[], tabUrl: string | undefined): CardElement[] {
@@ -29,9 +80,10 @@ function refLines(lines: readonly RefLine[], tabUrl: string | undefined): CardEl
 }
 
 export function digestCard(d: Digest, tabUrl?: string): AdaptiveCard {
+  const a = d.attendance;
   const body: CardElement[] = [
     heading(`Weekly digest: children with a social worker, week of ${formatDate(d.weekOf as IsoDate)}`, 'Large'),
-    paragraph(`${d.schoolName}. Numbers and reference codes only; counts of 1 or 2 are shown as "fewer than 3".`, { isSubtle: true }),
+    paragraph(`${d.schoolName}. Numbers and reference codes only${d.smallNumbersHidden ? '; counts of 1 or 2 are shown as "fewer than 3"' : ''}.`, { isSubtle: true }),
 
     heading('On roll'),
     facts([
@@ -42,17 +94,13 @@ export function digestCard(d: Digest, tabUrl?: string): AdaptiveCard {
       ['Kinship care', d.cohort.kinship.display],
       ['Children covered by the policy', `${d.cohort.total.display} of ${d.cohort.onRoll} on roll`],
     ]),
-    barChart(
-      'Children by status',
-      [
-        ['In care', d.cohort.cla],
-        ['Previously in care', d.cohort.cpla],
-        ['Social worker now', d.cohort.cwswCurrent],
-        ['Social worker before', d.cohort.cwswPast],
-        ['Kinship', d.cohort.kinship],
-      ],
-      'cohort',
-    ),
+    countBars('Children covered by the policy, by status', [
+      ['In care', d.cohort.cla],
+      ['Previously in care', d.cohort.cpla],
+      ['Social worker now', d.cohort.cwswCurrent],
+      ['Social worker before', d.cohort.cwswPast],
+      ['Kinship care', d.cohort.kinship],
+    ]),
 
     heading('This week'),
     facts([
@@ -76,24 +124,16 @@ export function digestCard(d: Digest, tabUrl?: string): AdaptiveCard {
       ['Overdue', d.peps.overdue.display],
     ]),
 
-    heading('Attendance this year'),
-    ...(d.attendance.withFigures > 0
+    heading('Attendance this school year'),
+    ...(a.withFigures > 0
       ? [
           facts([
-            ['Children covered by the policy', d.attendance.cohortAverage !== undefined ? `${d.attendance.cohortAverage}%` : 'no figures'],
-            ['Whole school', d.attendance.schoolAverage !== undefined ? `${d.attendance.schoolAverage}%` : 'no figures'],
-            ['Persistently absent (cohort)', d.attendance.persistent.display],
-            ['Severely absent (cohort)', d.attendance.severe.display],
+            ['Average, children covered by the policy', a.cohortAverage !== undefined ? `${a.cohortAverage}%` : 'not shown (too few)'],
+            ['Average, whole school', a.schoolAverage !== undefined ? `${a.schoolAverage}%` : 'not shown (too few)'],
+            [`Persistently absent (${a.persistentMissedPercent}%+ missed), of the children covered`, a.persistent.display],
+            [`of whom severely absent (${a.severeMissedPercent}%+)`, a.severe.display],
           ]),
-          {
-            type: 'Chart.VerticalBar',
-            title: 'Average attendance, %',
-            data: [
-              ...(d.attendance.cohortAverage !== undefined ? [{ x: 'Covered by the policy', y: d.attendance.cohortAverage }] : []),
-              ...(d.attendance.schoolAverage !== undefined ? [{ x: 'Whole school', y: d.attendance.schoolAverage }] : []),
-            ],
-            fallback: { type: 'TextBlock', text: 'Charts are not shown in this version of Teams: see the figures above.', isSubtle: true, wrap: true },
-          },
+          ...attendanceLine(a.weeks),
         ]
       : [paragraph('No attendance figures in the register yet.', { isSubtle: true })]),
 

@@ -115,3 +115,11 @@ export function toggleInput(id: string, title: string, value: boolean | undefine
 export function confirmDateInput(date: string, label: string): CardElement {
   return { type: 'Input.Toggle', id: 'confirmDate', title: label, valueOn: date, valueOff: '', value: '' };
 }
+
+/**
+ * What a form card becomes once answered: its buttons gone (pressing an old Send or Next again
+ * would only confuse), with the step and what came of it, so the chat history still reads well.
+ */
+export function usedFormCard(title: string, step: number, total: number, outcome: string): AdaptiveCard {
+  return adaptiveCard([paragraph(`${title}: step ${step} of ${total}`, { isSubtle: true, size: 'Small', spacing: 'None' }), userText(`✓ ${outcome}`, { spacing: 'Small' })], [], { fallbackText: `${title}: ${outcome}` });
+}

@@ -1,3 +1,4 @@
+import { PersonLine } from '../policy/stepOwners';
 import { LeadPlanView, StaffPlanView } from '../policy/views';
 import { adaptiveCard, AdaptiveCard, CardElement, heading, paragraph } from './adaptiveCard';
 import { formCard, FormCardFrame } from './formCard';
@@ -19,10 +20,19 @@ export function planElements(view: PlanView, o: { compact?: boolean } = {}): Car
   const out: CardElement[] = [];
   if (view.view === 'lead') {
     if (view.statusLabels.length > 0) {
-      out.push(paragraph('Status on the register (confidential)', { weight: 'Bolder', spacing: 'Medium' }));
+      out.push(paragraph(view.statusReported ? 'Status as reported (confidential)' : 'Status on the register (confidential)', { weight: 'Bolder', spacing: 'Medium' }));
       for (const label of view.statusLabels) out.push(userText(`• ${label}`, { spacing: 'None' }));
     }
-    if (!view.inScope) out.push(paragraph('This child is not in the group this policy covers: the DSL decides what happens.', { color: 'Attention' }));
+    if (!view.inScope) {
+      out.push(
+        paragraph(
+          view.statusReported
+            ? 'No status this policy covers was reported for this new starter: the DSL checks with their previous school before deciding it does not apply.'
+            : 'This child is not in the group this policy covers: the DSL decides what happens.',
+          { color: 'Attention' },
+        ),
+      );
+    }
     for (const s of view.steps) {
       const badges = [
         s.flag === 'safeguarding' ? 'SAFEGUARDING' : '',
@@ -62,7 +72,35 @@ export function planElements(view: PlanView, o: { compact?: boolean } = {}): Car
   return out;
 }
 
-export function confirmCard(frame: FormCardFrame, subject: string, summary: readonly SummaryRow[], view: PlanView): AdaptiveCard {
+/** The id of a folded-away full plan (lead view) on the confirmation and the receipt. */
+export const FULL_PLAN_ID = 'fullPlan';
+
+/**
+ * Who does what, one block per person ("You" first), each task on one line with its deadline: a
+ * phone shows it without scrolling past the same person three times.
+ */
+export function peopleElements(people: readonly PersonLine[]): CardElement[] {
+  return people.map((p) => ({
+    type: 'Container',
+    separator: true,
+    spacing: 'Small',
+    items: [
+      paragraph(p.you ? '**You**' : `**${p.who}**`, { spacing: 'None' }),
+      ...p.tasks.map((t) => paragraph(`${capitalise(t.when)}: ${t.what}`, { spacing: 'None', size: 'Small' })),
+    ],
+  }));
+}
+
+/** The lead view's full plan (reasons and sources), folded away under the people. */
+function foldedPlan(view: PlanView): CardElement[] {
+  if (view.view !== 'lead') return [];
+  return [
+    { type: 'ActionSet', actions: [{ type: 'Action.ToggleVisibility', title: 'Show or hide the plan with reasons and sources', targetElements: [FULL_PLAN_ID] }] },
+    { type: 'Container', id: FULL_PLAN_ID, isVisible: false, items: planElements(view) },
+  ];
+}
+
+export function confirmCard(frame: FormCardFrame, subject: string, summary: readonly SummaryRow[], view: PlanView, people: readonly PersonLine[]): AdaptiveCard {
   // A case the law does not allow as it stands has no Send: only Back (to change it) and Cancel.
   const blocked = view.blocked ? [paragraph(`This cannot be sent as it stands. ${view.blocked} Press Back to change it.`, { color: 'Attention', weight: 'Bolder' })] : [];
   return formCard({ ...frame, submitTitle: view.blocked ? 'Check again' : 'Send' }, [
@@ -70,28 +108,32 @@ export function confirmCard(frame: FormCardFrame, subject: string, summary: read
     ...blocked,
     labelledUserText('Child', subject),
     ...summary.map(([label, value]) => labelledUserText(label, value)),
-    paragraph('Who will be told, and by when', { weight: 'Bolder', size: 'Medium', spacing: 'Large' }),
-    ...planElements(view),
-    paragraph('Nothing is saved or sent until you press Send. Anything for people outside school is checked by the DSL first.', { isSubtle: true, spacing: 'Medium' }),
+    paragraph('Who does what, and by when', { weight: 'Bolder', spacing: 'Medium' }),
+    ...peopleElements(people),
+    ...foldedPlan(view),
+    paragraph('Nothing is saved or sent until you press Send. Anything for people outside school is checked by the DSL first.', { isSubtle: true, size: 'Small', spacing: 'Medium' }),
   ]);
 }
 
-export function receiptCard(ref: string, title: string, view: PlanView, alreadySent: boolean): AdaptiveCard {
+export function receiptCard(ref: string, title: string, view: PlanView, alreadySent: boolean, people: readonly PersonLine[]): AdaptiveCard {
   return adaptiveCard(
     [
       heading(alreadySent ? `Already sent: ${ref}` : `Sent: ${ref}`),
       paragraph(
         alreadySent
-          ? `This ${title.toLowerCase()} was already saved, with reference **${ref}**. Nothing was sent twice.`
-          : `Thank you. Your ${title.toLowerCase()} is saved with reference **${ref}**. Quote it if you speak to the DSL about it.`,
+          ? `This was already saved, with reference **${ref}**. Nothing was sent twice.`
+          : `Thank you. It is saved with reference **${ref}**. Quote it if you speak to the DSL about it.`,
       ),
-      ...planElements(view),
+      ...peopleElements(people),
+      ...foldedPlan(view),
       paragraph('If a child is at immediate risk of harm, do not wait: speak to the DSL now.', { isSubtle: true, spacing: 'Medium' }),
     ],
     [],
     { fallbackText: `Saved with reference ${ref}.` },
   );
 }
+
+const capitalise = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
 
 /** What every card about a saved case opens with: which case, which child, who raised it and when. */
 export interface CaseHeader {
@@ -107,26 +149,30 @@ export interface CaseNotificationInput extends CaseHeader {
   /** Already cut to what this reader may see: the lead view, or the staff view of their own steps. */
   view: PlanView;
   externalAwaitingApproval: number;
+  /** Who does what, for this reader ("You" for their own tasks); without it, the plan step by step. */
+  people?: readonly PersonLine[];
   /** Shortened to fit a connector's size limit (see SHORTENED_CARD_NOTE). */
   compact?: boolean;
 }
 
-/** What a role holder receives in Teams when a concern is raised. */
+/** What a role holder receives in Teams when a concern is raised: who does what first; for a lead, the plan's reasons folded away. */
 export function caseNotificationCard(input: CaseNotificationInput): AdaptiveCard {
+  const plan = input.people
+    ? [paragraph('Who does what, and by when', { weight: 'Bolder', spacing: 'Medium' }), ...peopleElements(input.people), ...foldedPlan(input.view)]
+    : [paragraph('The plan', { weight: 'Bolder', size: 'Medium', spacing: 'Large' }), ...planElements(input.view, { compact: input.compact })];
   return adaptiveCard(
     [
-      heading(`New ${input.title.toLowerCase()}: ${input.ref}`),
+      heading(`New: ${input.title} (${input.ref})`),
       ...(input.compact ? [paragraph(SHORTENED_CARD_NOTE, { isSubtle: true })] : []),
       labelledUserText('Child', input.subject),
       labelledUserText('Raised by', `${input.raisedBy}, ${input.raisedAt}`),
       ...input.summary.map(([label, value]) => labelledUserText(label, value, input.compact ? COMPACT_VALUE_BUDGET : TYPED_VALUE_BUDGET)),
-      paragraph('The plan', { weight: 'Bolder', size: 'Medium', spacing: 'Large' }),
-      ...planElements(input.view, { compact: input.compact }),
       ...(input.externalAwaitingApproval > 0
         ? [paragraph(`${input.externalAwaitingApproval} message${input.externalAwaitingApproval === 1 ? '' : 's'} to people outside school wait for a DSL's approval.`, { color: 'Attention', weight: 'Bolder' })]
         : []),
+      ...plan,
     ],
     [],
-    { fallbackText: `New ${input.title.toLowerCase()} ${input.ref}: open Teams to read it.` },
+    { fallbackText: `New: ${input.title} (${input.ref}). Open Teams to read it.` },
   );
 }

@@ -15,7 +15,7 @@ const detailsSchema = z.object({
   absenceType: z.enum(['authorised', 'unauthorised', 'mixed', 'notKnown']).default('notKnown'),
   reasons: csvOf(absenceReasonSchema.options, 'Reasons'),
   sessionsMissed: optionalNumber(0, 400, 'Sessions missed'),
-  attendancePercent: optionalNumber(0, 100, 'Attendance'),
+  attendancePercent: optionalNumber(0, 100, 'Attendance', '%'),
   consecutiveUnauthorisedDays: optionalNumber(0, 400, 'Days in a row'),
   alreadyDone: optionalText(2000, 'What has been done so far'),
 });

@@ -6,6 +6,7 @@ import { SchoolRepository } from '../storage/schoolRepository';
 import { TableStateStorage } from '../storage/tableStateStorage';
 import { TABLES, TableStore } from '../storage/tableStore';
 import { ActionTracker } from '../services/actionTracker';
+import { NewStarterMatcher } from '../services/newStarterMatcher';
 import { ApprovalService } from '../services/approvalService';
 import { BackgroundWork } from '../services/backgroundWork';
 import { CaseService } from '../services/caseService';
@@ -19,6 +20,7 @@ import { RetentionJob } from '../services/retention';
 import { RecordAuditRepository } from '../storage/recordAuditRepository';
 import { RetentionStore } from '../storage/retentionStore';
 import { DigestService } from '../services/digestService';
+import { AttendanceHistoryRepository } from '../storage/attendanceHistoryRepository';
 import { OutboxSender, RetryPolicy } from '../delivery/outboxSender';
 import { Logger } from '../telemetry/logger';
 import { AppMetrics } from '../telemetry/metrics';
@@ -122,7 +124,7 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
   const askForContact = virtualSchoolAsk({ cases, conversationRefs, sender, logger, clock });
   const services = new CaseService({ directory, pupils, cases, outbox, peps, background, logger, clock, askForContact });
   const pepReminders = new PepReminders({ schools: () => directory.all(), pupils, peps, conversationRefs, sender, logger, clock });
-  const digests = new DigestService({ cases, pupils: pupilRepo, peps, conversationRefs, directory, sender, logger, clock, tabUrl: options.tabUrl });
+  const digests = new DigestService({ cases, pupils: pupilRepo, peps, attendanceHistory: new AttendanceHistoryRepository(store.client(TABLES.cases)), conversationRefs, directory, sender, logger, clock, tabUrl: options.tabUrl });
   const weeklyDigest = new WeeklyDigest({ cases, schools: () => directory.all(), digests, logger, clock, instanceId: options.instanceId, metrics });
   const approvals = new ApprovalService({ cases, cards, sender, outbox, background, logger, clock });
   const reminders = new ApprovalReminders({ cases, schools: () => directory.all(), outbox, logger, clock });
@@ -145,7 +147,8 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
     services,
     cases,
     approvals,
-    tracker: new ActionTracker({ cases, clock }),
+    tracker: new ActionTracker({ cases, clock, pupils }),
+    newStarters: new NewStarterMatcher({ cases, pupils, cards, clock, logger }),
     afterTurn: (work) => background.run('afterTurn', work),
     releaseWaitingFor: (tenantId, aad) => outbox.releaseWaitingFor(tenantId, aad),
     logger,

@@ -77,6 +77,14 @@ export function createBotServer(deps: ServerDependencies): BotServer {
     }
   });
 
+  // The Agents Playground checks that the bot is up with HEAD before it connects: answered "here"
+  // (204), where it would otherwise be refused and logged as a refusal on every start of the
+  // Playground. It says no more than a refusal would (that the route exists); nothing is read and
+  // nothing runs, and activities still come by POST only.
+  server.head('/api/messages', async (_req: Request, res: Response) => {
+    res.send(204);
+  });
+
   server.post('/api/digest', jsonBody, async (req: Request, res: Response) => {
     const key = config.digestApiKey;
     if (!key || !deps.digest) return sendJson(res, 503, { error: 'The digest endpoint is not configured (set DIGEST_API_KEY).' });

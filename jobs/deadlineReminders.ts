@@ -49,7 +49,8 @@ export class DeadlineReminders {
     const { action, etag } = found;
     const record = await cases.get(school.id, caseId);
     if (!record) return false;
-    const to = state === 'overdue' ? holders(school, 'DSL') : action.owner === 'teacher' ? raiser(school, record.raisedBy.aadObjectId) : holders(school, action.owner);
+    const given = action.assigneeId ? school.staff.filter((s) => s.aadObjectId === action.assigneeId) : [];
+    const to = state === 'overdue' ? holders(school, 'DSL') : given.length > 0 ? given : action.owner === 'teacher' ? raiser(school, record.raisedBy.aadObjectId) : holders(school, action.owner);
     const now = this.deps.clock();
     const notifications: StaffNotification[] = to.map((m, i) => ({
       id: `${caseId}.d${STAGE[state]}${now.getTime().toString(36)}${i}${stepId.length}`,

@@ -30,6 +30,13 @@ export const trackedActionSchema = z.object({
   closedBy: z.enum(['person', 'email', 'decision']).optional(),
   doneByName: z.string().optional(),
   doneAt: z.string().optional(),
+  /** How a person closed it (the dashboard asks): done, done with more needed, or not needed after all. */
+  outcome: z.enum(['done', 'followUp', 'notNeeded']).optional(),
+  /** The closer's note: free text, for the lead roles' chronology only (never on a card to other staff). */
+  doneNote: z.string().optional(),
+  /** Given to one member of staff by name (the dashboard's "Give to"): from then on it is theirs, not their role's. */
+  assigneeId: z.string().optional(),
+  assigneeName: z.string().optional(),
 });
 export type TrackedAction = z.infer<typeof trackedActionSchema>;
 

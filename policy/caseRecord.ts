@@ -1,14 +1,20 @@
 import { z } from 'zod';
 import { CaseAnswers, CaseType } from './cases';
 import { IsoDate } from './dates';
+import { newStarterSubjectSchema } from './newStarter';
 import { APPROVER_ROLES, Role } from './roles';
+import { holdersOf } from './stepOwners';
 import { EXTERNAL_RECIPIENTS, Recipient, RoutingPlan } from './routing/step';
 import { SchoolProfile, StaffMember } from './schoolProfile';
 
-/** Who the concern is about: a child on the register, or one the DSL must identify. */
+/**
+ * Who the concern is about: a child on the register, one the DSL must identify, or a new starter
+ * not on the register yet. `matched`: a new starter the DSL has since matched to the register.
+ */
 export const caseSubjectSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('onRegister'), pupilId: z.string().min(1).max(64) }),
+  z.object({ kind: z.literal('onRegister'), pupilId: z.string().min(1).max(64), matched: z.object({ by: z.string(), at: z.string() }).optional() }),
   z.object({ kind: z.literal('notOnRegister'), description: z.string().trim().min(1).max(200) }),
+  newStarterSubjectSchema,
 ]);
 export type CaseSubject = z.infer<typeof caseSubjectSchema>;
 
@@ -62,9 +68,11 @@ export type AuditAction =
   | 'reminded'
   | 'escalated'
   | 'actionDone'
+  | 'actionReassigned'
   | 'deadlineReminder'
   | 'overdue'
-  | 'viewed';
+  | 'viewed'
+  | 'matchedToRegister';
 
 export interface AuditEntry {
   caseId: string;
@@ -139,10 +147,7 @@ const LEAD_ROLES: ReadonlySet<Role> = new Set(['DSL', 'deputyDSL', 'DT', 'headte
  */
 export function staffNotifications(profile: SchoolProfile, caseId: string, plan: RoutingPlan, raisedBy: Actor): StaffNotification[] {
   const byPerson = new Map<string, { member: StaffMember; stepIds: Set<string> }>();
-  const holders = (role: Role) => {
-    const found = profile.staff.filter((s) => s.roles.includes(role));
-    return found.length > 0 ? found : profile.staff.filter((s) => s.roles.includes('DSL'));
-  };
+  const holders = (role: Role) => holdersOf(profile, role);
   for (const step of plan.steps) {
     const roles = new Set<Role>();
     const named = INTERNAL_ROLE_FOR[step.who];

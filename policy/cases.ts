@@ -14,6 +14,18 @@ const freeText = (max: number, min = 0) => z.string().transform(plainText).pipe(
 export const absenceReasonSchema = z.enum(['placementMove', 'contact', 'court', 'review', 'illness', 'medical', 'unknown', 'other']);
 export type AbsenceReason = z.infer<typeof absenceReasonSchema>;
 
+/** The reasons for absence in words, as the summary, the cards and the emails say them. */
+export const ABSENCE_REASON_LABEL: Record<AbsenceReason, string> = {
+  placementMove: 'a move of home or placement',
+  contact: 'family time (contact)',
+  court: 'a court hearing',
+  review: 'a care or plan review',
+  illness: 'illness',
+  medical: 'a medical appointment',
+  unknown: 'not known',
+  other: 'something else',
+};
+
 export const attendanceAnswersSchema = z.object({
   caseType: z.literal('attendance'),
   /** Half-day sessions missed in the period the concern is about. */
@@ -56,6 +68,12 @@ export const ALTERNATIVE_LABEL: Record<Alternative, string> = {
   predictAndPrevent: 'Predict and prevent',
   therapeuticThinkingRiskAssessment: 'a Therapeutic Thinking risk assessment',
   reducedTimetable: 'a reduced timetable (time-limited and agreed)',
+};
+
+/** The programme names a policy uses without explaining them (Hertfordshire's Therapeutic Thinking approach), in a line each. */
+export const ALTERNATIVE_HELP: Partial<Record<Alternative, string>> = {
+  predictAndPrevent: 'Predict and prevent: a plan of what is likely to upset the child and what adults will do beforehand to stop it escalating.',
+  therapeuticThinkingRiskAssessment: 'Therapeutic Thinking risk assessment: a written plan of how adults will keep the child and others safe and respond if behaviour becomes harmful.',
 };
 
 /** Suspensions already on record, so the statutory limits can be checked. */

@@ -1,8 +1,9 @@
 import { SchoolCalendar } from './calendar';
 import { CaseType } from './cases';
-import { addDays, formatDate, IsoDate } from './dates';
+import { addDays, formatDate, IsoDate, makeDate, yearOf } from './dates';
 import { latestPep, pepStatus } from './pep';
-import { cohortFlags, Pupil } from './pupil';
+import { Pupil } from './pupil';
+import { AttendanceGroup, attendanceFigures, AttendanceWeek, attendanceWeek, cohortOf, SuspensionRow, suspensionFigures } from './schoolFigures';
 import { SchoolProfile } from './schoolProfile';
 
 /** A number about children, and how it may be shown: 1 or 2 become "fewer than 3" so no child is identifiable. */
@@ -12,26 +13,43 @@ export interface Count {
   suppressed: boolean;
 }
 
-export function count(n: number): Count {
-  if (n > 0 && n < 3) return { value: n, display: 'fewer than 3', suppressed: true };
+/**
+ * `hideSmall` is whether the reader may not see the children behind the number (the leadership
+ * channel, SLT): for them 1 and 2 become "fewer than 3". Those who may see the children get the number.
+ */
+export function count(n: number, hideSmall = true): Count {
+  if (hideSmall && n > 0 && n < 3) return { value: n, display: 'fewer than 3', suppressed: true };
   return { value: n, display: String(n), suppressed: false };
 }
 
 /** The smallest group an average or a percentage is shown for: below it, one child's figure shows through. */
 export const SMALLEST_GROUP = 3;
 
-/** The mean of a group's figures, or undefined for a group too small to show. */
-export function groupMean(xs: readonly number[]): number | undefined {
-  if (xs.length < SMALLEST_GROUP) return undefined;
-  return Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10;
+/** A group's average attendance, or undefined when there is none or (hiding small numbers) the group is too small to show. */
+export function shownAverage(g: Pick<AttendanceGroup, 'withFigures' | 'average'>, hideSmall = true): number | undefined {
+  if (hideSmall && g.withFigures < SMALLEST_GROUP) return undefined;
+  return g.average;
 }
 
-/** n of d as a percentage, or undefined when n, d or d - n is a small number that would identify a child. */
-export function share(n: number, d: number): number | undefined {
+/**
+ * Whether the whole school's figures may be shown beside those of the children covered: not when
+ * the covered children, or the pupils left when they are taken away, are 1 or 2 with figures, as
+ * the difference between the two would then be those few children's own.
+ */
+export function wholeSchoolShown(cohortWithFigures: number, schoolWithFigures: number, hideSmall = true): boolean {
   const small = (x: number) => x > 0 && x < SMALLEST_GROUP;
-  if (d < SMALLEST_GROUP || small(n) || small(d - n)) return undefined;
+  return !hideSmall || (!small(cohortWithFigures) && !small(schoolWithFigures - cohortWithFigures));
+}
+
+/** n of d as a percentage, or undefined when d is 0 or (hiding small numbers) n, d or d - n would identify a child. */
+export function share(n: number, d: number, hideSmall = true): number | undefined {
+  const small = (x: number) => x > 0 && x < SMALLEST_GROUP;
+  if (d === 0 || (hideSmall && (d < SMALLEST_GROUP || small(n) || small(d - n)))) return undefined;
   return Math.round((n / d) * 1000) / 10;
 }
+
+/** How many weeks the attendance line shows, this week included. */
+export const LINE_WEEKS = 8;
 
 export interface DigestInput {
   school: SchoolProfile;
@@ -44,8 +62,12 @@ export interface DigestInput {
   awaitingDecision: ReadonlyArray<{ ref: string; raisedAt: string }>;
   openActions: ReadonlyArray<{ ref: string; deadline: string; statutory: boolean }>;
   recordedPeps: ReadonlyMap<string, IsoDate>;
-  termSuspensions: ReadonlyArray<{ pupilId: string; days: number; permanent: boolean }>;
+  termSuspensions: readonly SuspensionRow[];
   waitingForInstall: number;
+  /** The attendance of earlier weeks, as recorded then (any order; this week's is worked out from the register). */
+  attendanceHistory?: readonly AttendanceWeek[];
+  /** False for readers who may see the children (the DSL and those the dashboard shows them to); true by default. */
+  hideSmallNumbers?: boolean;
 }
 
 export interface RefLine {
@@ -53,44 +75,71 @@ export interface RefLine {
   detail: string;
 }
 
+/** A point of the attendance line: averages to one decimal place, left out where the group is too small to show. */
+export interface AttendancePoint {
+  weekOf: IsoDate;
+  cohortAverage?: number;
+  schoolAverage?: number;
+}
+
 export interface Digest {
   schoolName: string;
   weekOf: IsoDate;
+  /** Whether counts of 1 or 2 are shown as "fewer than 3" (and averages of fewer than 3 children left out). */
+  smallNumbersHidden: boolean;
   cohort: { cla: Count; cpla: Count; cwswCurrent: Count; cwswPast: Count; kinship: Count; total: Count; onRoll: number };
   newCases: Record<CaseType, Count> & { total: number };
   awaitingDecision: RefLine[];
   overdue: RefLine[];
   dueSoon: RefLine[];
   peps: { due: Count; overdue: Count };
-  attendance: { cohortAverage?: number; schoolAverage?: number; persistent: Count; severe: Count; withFigures: number };
+  attendance: {
+    cohortAverage?: number;
+    schoolAverage?: number;
+    /** Persistently absent children covered by the policy, severely absent ones included. */
+    persistent: Count;
+    /** Of the persistently absent, those severely absent. */
+    severe: Count;
+    /** Pupils on roll with a figure (0: the register has none yet). */
+    withFigures: number;
+    /** The thresholds as sessions missed: 10 and 50 by law, less where the school is stricter. */
+    persistentMissedPercent: number;
+    severeMissedPercent: number;
+    /** Oldest first, this week last; only weeks of this school year with a figure to show. */
+    weeks: AttendancePoint[];
+  };
   suspensions: { count: Count; days: number; repeatedChildren: Count; permanent: Count };
   admissionsInTransition: Count;
   waitingForInstall: number;
 }
 
+/** This week's point of the attendance line, as figures to keep (group figures only: nothing shows a child). */
+export function attendanceThisWeek(input: Pick<DigestInput, 'school' | 'pupils' | 'today' | 'weekStart'>): AttendanceWeek {
+  const cohort = cohortOf(input.pupils, input.school, input.today);
+  return attendanceWeek(input.weekStart, attendanceFigures(input.pupils, cohort.coveredIds, input.school.thresholds));
+}
 
 /**
  * The weekly SLT digest: numbers and reference codes only. No child's name, no status of any
- * individual child, and every count of children from 1 to 2 shown as "fewer than 3".
+ * individual child, and (unless the reader may see the children) every count of children from 1
+ * to 2 shown as "fewer than 3". Its figures are policy/schoolFigures.ts's, as the governors' report's are.
  */
 export function buildDigest(input: DigestInput): Digest {
   const { school, today } = input;
+  const hide = input.hideSmallNumbers ?? true;
+  const n = (x: number) => count(x, hide);
   const calendar = new SchoolCalendar(school.calendar);
-  const inScope = input.pupils.map((p) => ({ p, f: cohortFlags(p, today) }));
-  const cohort = inScope.filter(({ f }) => f.cla || f.cpla || f.cwswCurrent || f.cwswPast || f.kinship);
-  const cohortIds = new Set(cohort.map(({ p }) => p.id));
+  const cohort = cohortOf(input.pupils, school, today);
+  const c = cohort.counts;
+  const covered = input.pupils.filter((p) => cohort.coveredIds.has(p.id));
 
-  const peps = cohort.flatMap(({ p }) => {
+  const peps = covered.flatMap((p) => {
     const s = pepStatus(p, latestPep(p, input.recordedPeps.get(p.id)), calendar, today, school.thresholds.pepReminderSchoolDays);
     return s ? [s.state] : [];
   });
 
-  const withFigures = input.pupils.filter((p) => p.attendancePercent !== undefined);
-  const cohortFigures = withFigures.filter((p) => cohortIds.has(p.id));
-  const t = school.thresholds;
-
-  const byChild = new Map<string, number>();
-  for (const s of input.termSuspensions) if (!s.permanent) byChild.set(s.pupilId, (byChild.get(s.pupilId) ?? 0) + 1);
+  const attendance = attendanceFigures(input.pupils, cohort.coveredIds, school.thresholds);
+  const suspensions = suspensionFigures(input.termSuspensions);
 
   const soon = calendar.addSchoolDays(today, 5);
   const byRef = (items: typeof input.openActions) => {
@@ -115,41 +164,69 @@ export function buildDigest(input: DigestInput): Digest {
   const transitions = new Set(input.openActions.filter((a) => a.ref.startsWith('ADM-')).map((a) => a.ref));
 
   const types: CaseType[] = ['attendance', 'suspension', 'admission'];
-  const newCases = Object.fromEntries(types.map((k) => [k, count(input.newCases.filter((c) => c.caseType === k).length)])) as Record<CaseType, Count>;
+  const newCases = Object.fromEntries(types.map((k) => [k, n(input.newCases.filter((x) => x.caseType === k).length)])) as Record<CaseType, Count>;
 
   return {
     schoolName: school.name,
     weekOf: input.weekStart,
-    cohort: {
-      cla: count(cohort.filter(({ f }) => f.cla).length),
-      cpla: count(cohort.filter(({ f }) => f.cpla).length),
-      cwswCurrent: count(cohort.filter(({ f }) => f.cwswCurrent).length),
-      cwswPast: count(cohort.filter(({ f }) => f.cwswPast).length),
-      kinship: count(cohort.filter(({ f }) => f.kinship).length),
-      total: count(cohort.length),
-      onRoll: input.pupils.length,
-    },
+    smallNumbersHidden: hide,
+    cohort: { cla: n(c.cla), cpla: n(c.cpla), cwswCurrent: n(c.cwswCurrent), cwswPast: n(c.cwswPast), kinship: n(c.kinship), total: n(c.covered), onRoll: c.onRoll },
     newCases: { ...newCases, total: input.newCases.length },
     awaitingDecision: input.awaitingDecision.map((a) => ({ ref: a.ref, detail: `waiting ${ageLabel(input.now, a.raisedAt)}` })),
     overdue,
     dueSoon,
-    peps: { due: count(peps.filter((s) => s === 'dueSoon' || s === 'newPepDue').length), overdue: count(peps.filter((s) => s === 'overdue').length) },
+    peps: { due: n(peps.filter((s) => s === 'dueSoon' || s === 'newPepDue').length), overdue: n(peps.filter((s) => s === 'overdue').length) },
     attendance: {
-      cohortAverage: groupMean(cohortFigures.map((p) => p.attendancePercent!)),
-      schoolAverage: groupMean(withFigures.map((p) => p.attendancePercent!)),
-      persistent: count(cohortFigures.filter((p) => p.attendancePercent! <= t.persistentAbsencePercent && p.attendancePercent! > t.severeAbsencePercent).length),
-      severe: count(cohortFigures.filter((p) => p.attendancePercent! <= t.severeAbsencePercent).length),
-      withFigures: withFigures.length,
+      cohortAverage: shownAverage(attendance.cohort, hide),
+      schoolAverage: wholeSchoolShown(attendance.cohort.withFigures, attendance.wholeSchool.withFigures, hide) ? shownAverage(attendance.wholeSchool, hide) : undefined,
+      persistent: n(attendance.cohort.persistent),
+      severe: n(attendance.cohort.severe),
+      withFigures: attendance.wholeSchool.withFigures,
+      persistentMissedPercent: attendance.persistentMissedPercent,
+      severeMissedPercent: attendance.severeMissedPercent,
+      weeks: attendanceLine(input.attendanceHistory ?? [], attendanceWeek(input.weekStart, attendance), hide),
     },
     suspensions: {
-      count: count(input.termSuspensions.filter((s) => !s.permanent).length),
-      days: input.termSuspensions.reduce((sum, s) => sum + (s.permanent ? 0 : s.days), 0),
-      repeatedChildren: count([...byChild.values()].filter((n) => n > 1).length),
-      permanent: count(input.termSuspensions.filter((s) => s.permanent).length),
+      count: n(suspensions.suspensions),
+      days: suspensions.schoolDaysLost,
+      repeatedChildren: n(suspensions.childrenSuspendedMoreThanOnce),
+      permanent: n(suspensions.permanentExclusions),
     },
-    admissionsInTransition: count(transitions.size),
+    admissionsInTransition: n(transitions.size),
     waitingForInstall: input.waitingForInstall,
   };
+}
+
+/**
+ * The last LINE_WEEKS weeks of this school year, oldest first. Attendance is the year's so far, so
+ * it starts again each September: a line across the summer would join two different measures.
+ */
+function attendanceLine(history: readonly AttendanceWeek[], thisWeek: AttendanceWeek, hide: boolean): AttendancePoint[] {
+  const yearStart = schoolYearStart(thisWeek.weekOf);
+  const from = addDays(thisWeek.weekOf, -7 * (LINE_WEEKS - 1));
+  const weeks = new Map<string, AttendanceWeek>();
+  for (const w of history) if (w.weekOf >= from && w.weekOf >= yearStart && w.weekOf < thisWeek.weekOf) weeks.set(w.weekOf, w);
+  weeks.set(thisWeek.weekOf, thisWeek);
+  return [...weeks.values()]
+    .sort((a, b) => (a.weekOf < b.weekOf ? -1 : 1))
+    .map((w) => ({ ...w, cohortAverage: oneDecimal(w.cohortAverage), schoolAverage: oneDecimal(w.schoolAverage) }))
+    .map((w) => ({
+      weekOf: w.weekOf,
+      cohortAverage: shownAverage({ withFigures: w.cohortWithFigures, average: w.cohortAverage }, hide),
+      schoolAverage: wholeSchoolShown(w.cohortWithFigures, w.schoolWithFigures, hide) ? shownAverage({ withFigures: w.schoolWithFigures, average: w.schoolAverage }, hide) : undefined,
+    }))
+    .filter((p) => p.cohortAverage !== undefined || p.schoolAverage !== undefined);
+}
+
+/** Kept figures are shown as the register's are, to one decimal place, however they were stored. */
+function oneDecimal(v: number | undefined): number | undefined {
+  return v === undefined ? undefined : Math.round(v * 10) / 10;
+}
+
+/** 1 August of the school year `date` is in (the year's first week may begin in the last days of August). */
+function schoolYearStart(date: IsoDate): IsoDate {
+  const year = yearOf(date);
+  return date >= makeDate(year, 8, 1) ? makeDate(year, 8, 1) : makeDate(year - 1, 8, 1);
 }
 
 function ageLabel(now: Date, since: string): string {

@@ -1,90 +1,117 @@
+import { SchoolCalendar } from './calendar';
 import { ApprovalDecision, CaseRecord, ExternalNotification } from './caseRecord';
-import { formatDate } from './dates';
-import { fullName, Pupil } from './pupil';
-import { RECIPIENT_LABEL } from './routing/step';
-import { SchoolProfile, staffWithRole } from './schoolProfile';
-import { whenLabel } from './views';
+import { formatDate, londonDate } from './dates';
+import { caseFacts, childFacts, childNamed, factLines } from './emailFacts';
+import { askFor, replyLine, sourceLines } from './emailFactsRequest';
+import { Pupil } from './pupil';
+import { Role } from './roles';
+import { Recipient } from './routing/step';
+import { SchoolProfile, StaffMember, staffWithRole } from './schoolProfile';
 import { plainText } from './plainText';
 
 export interface OutgoingEmail {
+  /** The school's mailbox. */
   from: string;
+  /** The name the recipient sees as the sender: the school's. */
+  fromName?: string;
   to: { name: string; address: string };
   replyTo?: { name: string; address: string };
   subject: string;
   text: string;
 }
 
-/**
- * What each external step asks of its recipient, in their terms. Never the teacher's own words
- * (they may name other children); only these requests, the child's identifiers, and the DSL's note.
- */
-function request(stepId: string, record: CaseRecord): string {
-  const a = record.answers;
-  switch (stepId) {
-    case 'attendance.cla.virtualSchool':
-    case 'attendance.socialWorker':
-      return 'We are concerned about this child\'s attendance or punctuality and would like to agree with you how to support it.';
-    case 'attendance.cp.socialWorkerToday':
-      return 'This child is absent from school today and we have not been able to find out why. We are telling you today because the child is on a child protection plan.';
-    case 'attendance.tenDaysLocalAuthority':
-      return `We are notifying you that this child has been absent without authorisation for ${a.caseType === 'attendance' ? (a.consecutiveUnauthorisedDays ?? 10) : 10} consecutive school days.`;
-    case 'suspension.cla.virtualSchoolBeforeDecision':
-    case 'suspension.cwsw.virtualSchoolBeforeActing':
-      return 'This child is at risk of suspension. Before any decision is made, we would like to discuss the rationale with you and the support that could avoid it.';
-    case 'suspension.cpla.virtualSchoolAdvice':
-      return 'We would welcome your advice on avoiding the exclusion of a previously looked-after child. We have spoken to the child\'s parents or guardians, who know we are contacting you.';
-    case 'suspension.socialWorkerEarly':
-      return 'This child is at risk of suspension. We would like to involve you early and plan support together before any decision is made.';
-    case 'suspension.decided.localAuthority':
-    case 'suspension.decided.socialWorker':
-    case 'suspension.decided.virtualSchool': {
-      const d = a.caseType === 'suspension' ? a.decision : undefined;
-      if (!d) return 'We are notifying you that the headteacher has decided on a suspension.';
-      return d.kind === 'permanentExclusion'
-        ? `We are notifying you that the headteacher has decided to exclude this child permanently, from ${formatDate(d.startDate)}.`
-        : `We are notifying you that the headteacher has decided to suspend this child for ${d.days} school day${d.days === 1 ? '' : 's'}, from ${formatDate(d.startDate)}.`;
-    }
-    case 'admission.cla.virtualSchool':
-      return a.caseType === 'admission'
-        ? `This child starts at our school on ${formatDate(a.startDate)}. We will hold a personal education plan (PEP) meeting within 10 school days; please let us know the PEP and Pupil Premium Plus arrangements.`
-        : 'This child is joining our school.';
-    default:
-      return 'We would like to discuss this child with you.';
-  }
+/** Roles as a recipient outside school knows them (the product's own labels carry abbreviations for staff). */
+const ROLE_IN_EMAIL: Partial<Record<Role, string>> = {
+  DSL: 'Designated Safeguarding Lead',
+  deputyDSL: 'Deputy Designated Safeguarding Lead',
+  DT: 'Designated Teacher',
+  headteacher: 'Headteacher',
+  attendanceLead: 'Attendance Lead',
+  SENCO: 'Special Educational Needs Co-ordinator',
+};
+
+const WRITING_TO: Partial<Record<Recipient, string>> = {
+  virtualSchool: 'the Virtual School',
+  socialWorker: "the child's social worker",
+  localAuthority: 'the local authority',
+};
+
+/** Who the recipient replies to: whoever holds the role that owns the step (a role nobody holds falls to the DSL), with an address. */
+function replyContact(profile: SchoolProfile, owner: Role | undefined): { member: StaffMember & { email: string }; role: string } | undefined {
+  const withEmail = (role: Role) => staffWithRole(profile, role).find((s): s is StaffMember & { email: string } => Boolean(s.email));
+  const own = owner ? withEmail(owner) : undefined;
+  if (own && owner) return { member: own, role: ROLE_IN_EMAIL[owner] ?? 'Designated Safeguarding Lead' };
+  const dsl = withEmail('DSL');
+  return dsl ? { member: dsl, role: 'Designated Safeguarding Lead' } : undefined;
 }
 
-const dob = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+/** The decider's role as the recipient should read it: the highest they hold of those who may decide. */
+function deciderRole(profile: SchoolProfile, decision: ApprovalDecision): string {
+  const roles = profile.staff.find((s) => s.aadObjectId === decision.by.aadObjectId)?.roles ?? [];
+  const role = (['DSL', 'deputyDSL', 'headteacher'] as const).find((r) => roles.includes(r));
+  return role ? ROLE_IN_EMAIL[role]! : 'Designated Safeguarding Lead';
+}
 
-/** The email for one approved external step: only what that recipient needs to act. */
+/**
+ * The email for one approved external step: who the child is, what has happened (the facts the DSL
+ * approved, from the case record), what the school asks, by when and why, and the DSL's note. Only
+ * what that recipient needs to act: never the teacher's own words, other children, or the child's
+ * statuses beyond what the recipient's role implies. Built from the decision, not the clock, so a
+ * retried send says the same.
+ */
 export function composeEmail(n: ExternalNotification, record: CaseRecord, pupil: Pupil | undefined, profile: SchoolProfile, decision: ApprovalDecision | undefined): OutgoingEmail {
   if (!n.to.email) throw new Error(`notification ${n.id} has no email address`);
   const step = record.plan.steps.find((s) => s.id === n.stepIds[0]);
-  const owner = step ? (staffWithRole(profile, step.owner)[0] ?? staffWithRole(profile, 'DSL')[0]) : staffWithRole(profile, 'DSL')[0];
-  const contact = owner?.email ? { name: owner.name, address: owner.email } : undefined;
-  const child = pupil ? `${fullName(pupil)}, born ${dob(pupil.dateOfBirth)}, ${pupil.yearGroup === 'R' ? 'Reception' : pupil.yearGroup === 'N' ? 'Nursery' : `Year ${pupil.yearGroup}`}` : 'a child our DSL will identify to you by phone';
+  const calendar = new SchoolCalendar(profile.calendar);
+  const note = decision?.note?.trim() ? decision.note.trim() : undefined;
+  const child = childNamed(pupil, record.subject);
+  const ask = askFor({
+    step,
+    record,
+    recipient: n.to.recipient,
+    givenName: child?.givenName,
+    calendar,
+    sendDay: decision ? londonDate(new Date(decision.at)) : record.raisedOn,
+    hasNote: note !== undefined,
+  });
+  const contact = replyContact(profile, step?.owner);
+  // A declined case still sends the notifications the law requires; they were not approved, so the email does not say they were.
+  const approvedBy = decision && decision.outcome !== 'declined' ? `${decision.by.name}, ${deciderRole(profile, decision)}` : undefined;
+  const sources = sourceLines(step);
+
   const lines = [
     `Dear ${n.to.name},`,
     '',
-    `This is ${profile.name} writing to the ${RECIPIENT_LABEL[n.to.recipient].toLowerCase()} about:`,
+    `This email is from ${profile.name}, to you as ${WRITING_TO[n.to.recipient] ?? 'a professional working with the child'}.`,
     '',
-    `  Child: ${child}`,
+    'The child',
+    ...factLines(childFacts(child)),
     '',
-    request(n.stepIds[0] ?? '', record),
-    ...(step ? ['', `We would like to hear from you ${whenLabel(step.timing, step.deadline, record.plan.today)}.`] : []),
-    ...(decision?.note ? ['', `A note from our Designated Safeguarding Lead: ${decision.note}`] : []),
+    'What has happened',
+    ...factLines(caseFacts(record, n.to.recipient, calendar)),
     '',
-    contact ? `Please reply to ${contact.name} (${owner!.roles.includes('DT') ? 'Designated Teacher' : 'Designated Safeguarding Lead'}), ${contact.address}.` : 'Please reply to this email.',
+    'Why we are writing',
+    ask.request,
+    '',
+    replyLine(ask.reply),
+    ...(note && decision ? ['', `A note from ${decision.by.name}, our ${deciderRole(profile, decision)}:`, note] : []),
+    ...(sources.length > 0 ? ['', 'The policy and law behind this', ...sources] : []),
+    '',
+    contact ? `Please reply to ${contact.member.name} (${contact.role}), ${contact.member.email}.` : 'Please reply to this email.',
     `Our reference: ${record.ref}`,
     '',
-    '--',
-    `${profile.name}`,
+    '-- ',
+    profile.name,
+    ...(approvedBy && decision ? [`Sent with the approval of ${approvedBy}, on ${formatDate(londonDate(new Date(decision.at)))}.`] : []),
     'This email contains personal information about a child. Keep it secure and share it only with those who need it.',
   ];
+  const replyBy = ask.reply.kind === 'by' ? ` – please reply by ${formatDate(ask.reply.date)}` : '';
   return {
     from: profile.senderMailbox ?? `safeguarding@${profile.id}.example.org`,
+    fromName: profile.name,
     to: { name: n.to.name, address: n.to.email },
-    ...(contact ? { replyTo: contact } : {}),
-    subject: `${profile.name}: ${record.caseType === 'suspension' ? 'suspension' : record.caseType === 'attendance' ? 'attendance' : 'new admission'} – ref ${record.ref}`,
+    ...(contact ? { replyTo: { name: contact.member.name, address: contact.member.email } } : {}),
+    subject: `${profile.name}: ${ask.topic}${replyBy} – ref ${record.ref}`,
     // Names from the register and the DSL's note are typed text: plain, whatever was pasted in.
     text: plainText(lines.join('\n')),
   };

@@ -18,6 +18,8 @@ export interface PepStatus {
   reason: 'termly' | 'joined' | 'enteredCare';
   /** When the next PEP must have happened by. */
   dueBy: IsoDate;
+  /** For an overdue PEP: when the one that was missed was due (past), which `dueBy` (the next one's date) may not be. */
+  overdueSince?: IsoDate;
   lastPep?: IsoDate;
 }
 
@@ -37,14 +39,14 @@ export function pepStatus(pupil: Pupil, lastPep: IsoDate | undefined, calendar: 
   // stays overdue, however long ago they joined.
   if (pupil.onRollSince && (!lastPep || lastPep < pupil.onRollSince)) {
     const newPepBy = calendar.addSchoolDays(pupil.onRollSince as IsoDate, 10);
-    return { state: today <= newPepBy ? 'newPepDue' : 'overdue', reason: 'joined', dueBy: newPepBy, ...base };
+    return { state: today <= newPepBy ? 'newPepDue' : 'overdue', reason: 'joined', dueBy: newPepBy, ...(today > newPepBy ? { overdueSince: newPepBy } : {}), ...base };
   }
   // A child who came into care while on roll: a PEP within 20 school days of entering care (care
   // planning guidance), and overdue until it is held.
   const since = cohortFlags(pupil, today).cla?.since;
   if (since && (!pupil.onRollSince || since > pupil.onRollSince) && (!lastPep || lastPep < since)) {
     const firstPepBy = calendar.addSchoolDays(since, 20);
-    return { state: today <= firstPepBy ? 'newPepDue' : 'overdue', reason: 'enteredCare', dueBy: firstPepBy, ...base };
+    return { state: today <= firstPepBy ? 'newPepDue' : 'overdue', reason: 'enteredCare', dueBy: firstPepBy, ...(today > firstPepBy ? { overdueSince: firstPepBy } : {}), ...base };
   }
 
   const terms = calendar.allTerms();
@@ -55,7 +57,8 @@ export function pepStatus(pupil: Pupil, lastPep: IsoDate | undefined, calendar: 
 
   const previous = [...terms].reverse().find((t) => t.end < current.start);
   if (previous && (!lastPep || lastPep < previous.start) && (!pupil.onRollSince || pupil.onRollSince < previous.start)) {
-    return { state: 'overdue', reason: 'termly', dueBy: termEnd as IsoDate, ...base };
+    // Last term's PEP was missed: overdue since that term ended, and this term's is due by its end.
+    return { state: 'overdue', reason: 'termly', dueBy: termEnd as IsoDate, overdueSince: (calendar.termEndFor(previous.start as IsoDate) ?? previous.end) as IsoDate, ...base };
   }
   const remindFrom = schoolDaysBefore(calendar, termEnd as IsoDate, reminderSchoolDays);
   return { state: today >= remindFrom ? 'dueSoon' : 'dueThisTerm', reason: 'termly', dueBy: termEnd as IsoDate, ...base };

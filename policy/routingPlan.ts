@@ -1,9 +1,10 @@
 import { SchoolCalendar } from './calendar';
 import { CaseAnswers, caseAnswersSchema, CaseAnswersInput, CaseType } from './cases';
 import { IsoDate } from './dates';
-import { cohortFlags, Pupil } from './pupil';
+import { cohortFlags } from './pupil';
+import { RoutedChild } from './newStarter';
 import { SchoolProfile } from './schoolProfile';
-import { admissionSteps } from './routing/admission';
+import { admissionSteps, newStarterOutOfScopeSteps } from './routing/admission';
 import { attendanceSteps } from './routing/attendance';
 import { outOfScopeSteps, statusLabels } from './routing/common';
 import { cite, makeStep, RuleContext } from './routing/context';
@@ -49,12 +50,13 @@ function order(steps: RoutingStep[]): RoutingStep[] {
 /**
  * Who must be told, by when, and why. A pure function of the case, the child's status, the
  * school's profile and the date: no I/O, no clock, no SDK. `pupil` is null for a child who is not
- * on the register: that concern goes to the DSL for triage.
+ * on the register: that concern goes to the DSL for triage. A new starter not on the register yet
+ * is routed on the status staff reported (`statusReported`), and the plan says so.
  */
 export function routingPlan(
   caseType: CaseType,
   answersInput: CaseAnswersInput | CaseAnswers,
-  pupil: Pupil | null,
+  pupil: RoutedChild | null,
   profile: SchoolProfile,
   today: IsoDate,
 ): RoutingPlan {
@@ -77,7 +79,11 @@ export function routingPlan(
     today,
     hasSocialWorkerNow: Boolean(flags.cla || flags.cwswCurrent),
   };
-  if (!coveredBy(policy, flags)) return { ...base, inScope: false, statusLabels: statusLabels(ctx), steps: withTermDates(ctx, outOfScopeSteps(ctx)) };
+  const reported = pupil.statusReported ? { statusReported: true } : {};
+  if (!coveredBy(policy, flags)) {
+    const steps = answers.caseType === 'admission' && pupil.statusReported ? newStarterOutOfScopeSteps(ctx, answers) : outOfScopeSteps(ctx);
+    return { ...base, ...reported, inScope: false, statusLabels: statusLabels(ctx), steps: withTermDates(ctx, steps) };
+  }
 
   let steps: RoutingStep[];
   switch (answers.caseType) {
@@ -96,6 +102,7 @@ export function routingPlan(
     ...base,
     ...(over45 ? { blocked: { reason: over45.what, source: STATUTORY.fortyFiveDays } } : {}),
     inScope: true,
+    ...reported,
     statusLabels: statusLabels(ctx),
     steps: withTermDates(ctx, order(steps)),
   };

@@ -11,6 +11,8 @@ import { citationText } from './profiles/citations';
  */
 export interface StaffStep {
   who: string;
+  /** The school role that acts on it (who by name comes from the profile: policy/stepOwners.ts). */
+  owner: Role;
   what: string;
   when: string;
   deadline: IsoDate;
@@ -35,6 +37,8 @@ export interface LeadPlanView {
   caseType: CaseType;
   blocked?: string;
   inScope: boolean;
+  /** A new starter not on the register yet: the statuses are as staff reported them. */
+  statusReported?: boolean;
   statusLabels: string[];
   steps: LeadStep[];
 }
@@ -50,13 +54,13 @@ export function whenLabel(timing: Timing, deadline: IsoDate, today: IsoDate): st
     case 'beforeDecision':
       return timing.label ?? 'before any decision';
     case 'withoutDelay':
-      return isToday ? 'without delay (today)' : `without delay (${date})`;
+      return isToday ? 'without delay, today' : `without delay, by ${date}`;
     case 'promptly':
-      return `promptly (by ${date})`;
+      return isToday ? 'promptly, today' : `promptly, by ${date}`;
     case 'schoolDays':
-      return `within ${timing.days} school day${timing.days === 1 ? '' : 's'}${timing.from === 'startDate' ? ' of the start' : timing.from === 'decision' ? ' of the first day' : ''} (by ${date})`;
+      return `by ${date}, within ${timing.days} school day${timing.days === 1 ? '' : 's'}${timing.from === 'startDate' ? ' of the start' : timing.from === 'decision' ? ' of the first day' : ''}`;
     case 'byDate':
-      return `by ${timing.label} (${date})`;
+      return `by ${date}, ${timing.label}`;
   }
 }
 
@@ -71,7 +75,7 @@ export function staffView(plan: RoutingPlan): StaffPlanView {
     view: 'staff',
     caseType: plan.caseType,
     ...(plan.blocked ? { blocked: plan.blocked.reason } : {}),
-    steps: plan.steps.map((s) => ({ who: RECIPIENT_LABEL[s.who], what: s.staffWhat, when: stepWhen(s, plan.today), deadline: s.deadline })),
+    steps: plan.steps.map((s) => ({ who: RECIPIENT_LABEL[s.who], owner: s.owner, what: s.staffWhat, when: stepWhen(s, plan.today), deadline: s.deadline })),
   };
 }
 
@@ -81,6 +85,7 @@ export function leadView(plan: RoutingPlan): LeadPlanView {
     caseType: plan.caseType,
     ...(plan.blocked ? { blocked: plan.blocked.reason } : {}),
     inScope: plan.inScope,
+    ...(plan.statusReported ? { statusReported: true } : {}),
     statusLabels: plan.statusLabels,
     steps: plan.steps.map((s) => ({ ...s, whoLabel: RECIPIENT_LABEL[s.who], when: stepWhen(s, plan.today), citation: citationText(s.source) })),
   };

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { loadConfigOrExit } from '../host/config';
 import { DigestService } from '../services/digestService';
 import { SchoolDirectory } from '../services/schoolDirectory';
+import { AttendanceHistoryRepository } from '../storage/attendanceHistoryRepository';
 import { CaseRepository } from '../storage/caseRepository';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
 import { PepRepository } from '../storage/pepRepository';
@@ -65,11 +66,13 @@ async function main(): Promise<void> {
       cases: new CaseRepository(store.client(TABLES.cases)),
       pupils: new PupilRepository(store.client(TABLES.pupils)),
       peps: new PepRepository(store.client(TABLES.cases)),
+      attendanceHistory: new AttendanceHistoryRepository(store.client(TABLES.cases)),
       conversationRefs: new ConversationRefRepository(store.client(TABLES.conversationRefs)),
       directory: new SchoolDirectory(schools),
       sender: { send: async () => undefined, update: async () => undefined },
       logger: pino({ level: 'silent' }),
-      clock: () => at,
+      // The real time, not --at: a digest asked for another week must not keep today's figures as that week's.
+      clock: () => new Date(),
     });
     const { card } = await digests.build(school, at);
     process.stdout.write(`${JSON.stringify(card, null, 2)}\n`);

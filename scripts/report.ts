@@ -4,8 +4,8 @@ import path from 'node:path';
 import { loadConfigOrExit } from '../host/config';
 import { SchoolCalendar } from '../policy/calendar';
 import { londonDate } from '../policy/dates';
-import { findTerm, governorsReport, reportCsv } from '../policy/governorsReport';
-import { cohortFlags } from '../policy/pupil';
+import { findTerm, reportCsv } from '../policy/governorsReport';
+import { readGovernorsReport } from '../services/governorsReports';
 import { CaseRepository } from '../storage/caseRepository';
 import { PepRepository } from '../storage/pepRepository';
 import { PupilRepository } from '../storage/pupilRepository';
@@ -30,14 +30,13 @@ async function main(): Promise<void> {
       process.exitCode = 1;
       return;
     }
-    const pupils = await new PupilRepository(store.client(TABLES.pupils)).listBySchool(school.id);
-    const peps = new PepRepository(store.client(TABLES.cases));
-    const pepDates = new Map<string, string[]>();
-    for (const p of pupils.filter((x) => cohortFlags(x, term.end).cla)) {
-      pepDates.set(p.id, [...p.peps.map((m) => m.date), ...(await peps.meetings(school.id, p.id))]);
-    }
-    const suspensions = await new CaseRepository(store.client(TABLES.cases)).suspensionsStartingBetween(school.id, term.start, term.end);
-    const report = governorsReport({ school, term, pupils, pepDates, suspensions });
+    const cases = store.client(TABLES.cases);
+    const report = await readGovernorsReport(
+      { pupils: new PupilRepository(store.client(TABLES.pupils)), peps: new PepRepository(cases), cases: new CaseRepository(cases) },
+      school,
+      term,
+      londonDate(new Date()),
+    );
 
     const out = typeof args.get('out') === 'string' ? String(args.get('out')) : path.join(config.dataDir, 'reports');
     // A report about children: readable by its owner only.

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { formatDate, IsoDate } from '../policy/dates';
-import { GovernorsReport } from '../policy/governorsReport';
+import { attendanceRows, GovernorsReport } from '../policy/governorsReport';
 
 const show = (v: number | undefined, suffix = '%') => (v === undefined ? 'not shown*' : `${v}${suffix}`);
 
@@ -16,20 +16,22 @@ export function writeReportPdf(r: GovernorsReport, file: string, generatedOn: Is
 
     doc.font('Helvetica-Bold').fontSize(18).text('Children with a social worker');
     doc.font('Helvetica').fontSize(12).text(`Report to governors: ${r.term.name} (${formatDate(r.term.start as IsoDate)} to ${formatDate(r.term.end as IsoDate)})`);
-    doc.text(`${r.schoolName}. Produced ${formatDate(generatedOn)}.`);
+    doc.text(`${r.schoolName}. Produced ${formatDate(generatedOn)}; figures as at ${formatDate(r.asAt)}.`);
     if (r.synthetic) doc.fillColor('#a4262c').text('DEMO DATA: every child and figure in this report is made up.').fillColor('black');
     doc.moveDown(0.5).fontSize(9).fillColor('#555555').text('Counts of 1 or 2 children are shown as "fewer than 3" so that no child can be identified. Confidential: for governors only.').fillColor('black');
 
     const section = (title: string) => doc.moveDown(1).font('Helvetica-Bold').fontSize(13).text(title).font('Helvetica').fontSize(11).moveDown(0.3);
     // Each row as tall as its tallest cell, so wrapped text never runs into the next row.
-    const row = (label: string, value: string, peers?: string) => {
+    const table = (cells: ReadonlyArray<readonly [string, number, number]>) => {
       const y = doc.y;
-      const cells: Array<[string, number, number]> = [[label, 56, 280], [value, 340, peers === undefined ? 200 : 95], ...(peers !== undefined ? [[peers, 445, 95] as [string, number, number]] : [])];
       const height = Math.max(...cells.map(([text, , width]) => doc.heightOfString(text || ' ', { width })));
       for (const [text, x, width] of cells) doc.text(text, x, y, { width });
       doc.y = y + height + 2;
       doc.x = 56;
     };
+    const row = (label: string, value: string) => table([[label, 56, 280], [value, 340, 199]]);
+    // The attendance table's columns: the measure, then the three groups compared.
+    const groups = (label: string, cohort: string, peers: string, whole: string) => table([[label, 56, 188], [cohort, 250, 92], [peers, 350, 92], [whole, 450, 89]]);
 
     section('On roll');
     for (const c of r.cohort) row(c.label, c.count.display);
@@ -39,12 +41,12 @@ export function writeReportPdf(r: GovernorsReport, file: string, generatedOn: Is
     row('Children in care with a PEP meeting this term', `${r.pep.withPep.display} of ${r.pep.children.display}`);
     row('PEP compliance', show(r.pep.percent));
 
-    section('Attendance, compared with peers');
+    section('Attendance this school year, compared with peers');
     doc.font('Helvetica-Oblique');
-    row('', 'Covered by the policy', 'Peers');
+    groups('', 'Covered by the policy', 'Peers', 'Whole school');
     doc.font('Helvetica');
-    row('Average attendance', show(r.attendance.cohortAverage), show(r.attendance.peersAverage));
-    row('Persistently absent (90% or less)', show(r.attendance.cohortPersistentPercent), show(r.attendance.peersPersistentPercent));
+    for (const a of attendanceRows(r)) groups(a.measure, a.cohort ?? 'not shown*', a.peers ?? 'not shown*', a.wholeSchool ?? 'not shown*');
+    doc.fontSize(9).fillColor('#555555').text('Persistently absent includes the severely absent, as the Department for Education counts them. Peers are the pupils on roll the policy does not cover.').fillColor('black').fontSize(11);
 
     section('Suspensions and exclusions this term');
     row('Suspensions', r.suspensions.cohortSuspensions.display);

@@ -16,6 +16,13 @@ import { Membership } from './schoolDirectory';
 import { StaffCards } from './staffCards';
 
 const OUTCOME_WORD = { approved: 'approved', amended: 'amended', declined: 'declined' } as const;
+
+/** The one line the decider reads in their chat after pressing a button: the outcome, and what leaves the school. */
+export function decisionLine(ref: string, outcome: keyof typeof OUTCOME_WORD, sent: number, withheld: number): string {
+  const word = outcome === 'approved' ? 'Approved' : outcome === 'amended' ? 'Amended' : 'Declined';
+  const going = sent === 0 ? 'nothing goes outside school' : `${sent} message${sent === 1 ? '' : 's'} going outside school now`;
+  return `${word} ${ref}: ${going}${withheld > 0 ? `, ${withheld} not sent` : ''}.`;
+}
 const ONLY_APPROVERS = 'Only the Designated Safeguarding Lead (DSL) or a deputy can decide this. Nothing has changed.';
 const FOR_LEADS = 'This case is for the Designated Safeguarding Lead (DSL) and the leads to read. Nothing has changed.';
 
@@ -49,7 +56,8 @@ export class ApprovalService {
     return this.deps.cards.approval(record, membership.school, { forApprover: mayDecide(membership.roles, record) });
   }
 
-  async decide(membership: Membership, actor: Actor, caseId: string, request: DecisionRequest): Promise<AdaptiveCard | undefined> {
+  /** `said` hears one line for the decider's chat when this call made the decision (not when it was already made). */
+  async decide(membership: Membership, actor: Actor, caseId: string, request: DecisionRequest, said?: (line: string) => void): Promise<AdaptiveCard | undefined> {
     const { cases, cards, logger } = this.deps;
     const school = membership.school;
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -119,6 +127,7 @@ export class ApprovalService {
       logger.info({ event: 'approvalDecided', school: school.id, caseId, outcome: decision.outcome, send: release.length, withheld: withhold.length }, 'approval decided');
       const answer = await card;
       this.deps.background.run('afterDecision', () => this.afterDecision(decided, answer));
+      said?.(decisionLine(decided.ref, decision.outcome, release.length, withhold.length));
       return answer;
     }
     throw new Error(`could not record a decision on case ${caseId} after 5 tries`);

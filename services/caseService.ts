@@ -9,9 +9,10 @@ import { DatePurpose, questionableDate } from '../policy/dateChecks';
 import { latestPep, pepStatus } from '../policy/pep';
 import { PepRepository } from '../storage/pepRepository';
 import { cohortFlags, Pupil } from '../policy/pupil';
+import { RoutedChild, routedNewStarter } from '../policy/newStarter';
 import { routingPlan } from '../policy/routingPlan';
 import { RoutingPlan } from '../policy/routing/step';
-import { SchoolProfile, virtualSchoolFor } from '../policy/schoolProfile';
+import { SchoolProfile, StaffMember, virtualSchoolFor } from '../policy/schoolProfile';
 import { suspensionHistory } from '../policy/suspensionHistory';
 import { CaseRepository, RefCollisionError } from '../storage/caseRepository';
 import { isStorageUnavailable } from '../storage/tableStore';
@@ -43,6 +44,8 @@ export interface CaseServiceDeps {
 interface Prepared {
   profile: SchoolProfile;
   pupil: Pupil | null;
+  /** What the plan was routed on: the pupil, or a new starter's reported status. */
+  child: RoutedChild | null;
   answers: CaseAnswers;
   plan: RoutingPlan;
   now: Date;
@@ -71,6 +74,18 @@ export class CaseService implements FormServices {
 
   getPupil(schoolId: string, pupilId: string) {
     return this.deps.pupils.get(schoolId, pupilId);
+  }
+
+  suggestPupils(schoolId: string, typed: string, limit: number) {
+    return this.deps.pupils.suggest(schoolId, typed, limit);
+  }
+
+  pupilsMentioned(schoolId: string, sentence: string, limit: number) {
+    return this.deps.pupils.mentionedIn(schoolId, sentence, limit);
+  }
+
+  async schoolStaff(schoolId: string): Promise<readonly StaffMember[]> {
+    return (await this.deps.directory.school(schoolId)).staff;
   }
 
   async previewPlan(request: CaseRequest): Promise<RoutingPlan> {
@@ -120,7 +135,7 @@ export class CaseService implements FormServices {
   }
 
   private askForMissingContact(prepared: Prepared, ref: string): void {
-    const la = prepared.pupil ? cohortFlags(prepared.pupil, londonDate(prepared.now)).cla?.placingAuthority : undefined;
+    const la = prepared.child ? cohortFlags(prepared.child, londonDate(prepared.now)).cla?.placingAuthority : undefined;
     const ask = this.deps.askForContact;
     if (!la || !ask || virtualSchoolFor(prepared.profile, la)) return;
     this.deps.background.run('askForContact', () => ask(prepared.profile, la, ref));
@@ -190,8 +205,9 @@ export class CaseService implements FormServices {
       const startingOn = answers.stage === 'decided' && answers.decision ? answers.decision.startDate : undefined;
       answers = { ...answers, history: suspensionHistory(decided, new SchoolCalendar(profile.calendar), today, startingOn) };
     }
-    const plan = routingPlan(answers.caseType, answers, pupil, profile, today);
-    return { profile, pupil, answers, plan, now };
+    const child = pupil ?? (request.subject.kind === 'newStarter' ? routedNewStarter(request.subject) : null);
+    const plan = routingPlan(answers.caseType, answers, child, profile, today);
+    return { profile, pupil, child, answers, plan, now };
   }
 
   private record(request: CaseRequest, p: Prepared): CaseRecord {

@@ -2,14 +2,16 @@ import { AdaptiveCard } from '../cards/adaptiveCard';
 import { digestCard } from '../cards/digestCard';
 import { cardReply } from '../cards/cardReply';
 import { SchoolCalendar } from '../policy/calendar';
-import { addDays, londonDate } from '../policy/dates';
-import { buildDigest, Digest, weekStartOf } from '../policy/digest';
+import { addDays, IsoDate, londonDate } from '../policy/dates';
+import { attendanceThisWeek, buildDigest, Digest, LINE_WEEKS, weekStartOf } from '../policy/digest';
 import { londonInstant } from '../policy/schoolHours';
 import { SchoolProfile } from '../policy/schoolProfile';
+import { AttendanceHistoryRepository } from '../storage/attendanceHistoryRepository';
 import { CaseRepository } from '../storage/caseRepository';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
 import { PepRepository } from '../storage/pepRepository';
 import { PupilRepository } from '../storage/pupilRepository';
+import { errorSummary } from '../telemetry/errors';
 import { Logger } from '../telemetry/logger';
 import { ProactiveSender } from '../delivery/proactive';
 import { SchoolDirectory } from './schoolDirectory';
@@ -20,7 +22,12 @@ const ALL_OPEN = '9999-12-31';
 /**
  * Builds the weekly digest from bounded reads only: the register (its current size, not history),
  * this week's range of cases, the open-actions and approvals indexes, each child's latest PEP, the
- * current term's range of suspensions, and the pending-notifications index.
+ * current term's range of suspensions, the pending-notifications index, and the attendance kept
+ * for the few weeks the line shows.
+ *
+ * Each build for the present week keeps that week's attendance figures (group averages only), so
+ * the line has the weeks before: the Monday digest, the dashboard's "This week" and `npm run digest`
+ * all keep it, the latest build of a week standing for that week.
  */
 export class DigestService {
   constructor(
@@ -28,6 +35,7 @@ export class DigestService {
       cases: CaseRepository;
       pupils: PupilRepository;
       peps: PepRepository;
+      attendanceHistory: AttendanceHistoryRepository;
       conversationRefs: ConversationRefRepository;
       directory: SchoolDirectory;
       sender: ProactiveSender;
@@ -37,13 +45,17 @@ export class DigestService {
     },
   ) {}
 
-  async build(school: SchoolProfile, at: Date): Promise<{ digest: Digest; card: AdaptiveCard }> {
+  /**
+   * `hideSmallNumbers` (the default) shows counts of 1 or 2 as "fewer than 3", for the leadership
+   * channel and SLT; false is for readers who may see the children themselves.
+   */
+  async build(school: SchoolProfile, at: Date, o: { hideSmallNumbers?: boolean } = {}): Promise<{ digest: Digest; card: AdaptiveCard }> {
     const { cases } = this.deps;
     const today = londonDate(at);
     const weekStart = weekStartOf(today, school.digest.weekday);
     const calendar = new SchoolCalendar(school.calendar);
     const term = calendar.termOf(today) ?? [...calendar.allTerms()].reverse().find((t) => t.end < today);
-    const [pupils, newCases, approvals, openActions, recordedPeps, termSuspensions, waitingForInstall] = await Promise.all([
+    const [pupils, newCases, approvals, openActions, recordedPeps, termSuspensions, waitingForInstall, attendanceHistory] = await Promise.all([
       this.deps.pupils.listBySchool(school.id),
       cases.casesRaisedBetween(school.id, londonInstant(weekStart, 0), at),
       cases.pendingApprovals(school.id),
@@ -51,7 +63,14 @@ export class DigestService {
       this.deps.peps.latestByPupil(school.id),
       term ? cases.suspensionsStartingBetween(school.id, term.start, term.end) : Promise.resolve([]),
       this.waitingForInstall(school.id),
+      this.deps.attendanceHistory.weeks(school.id, addDays(weekStart, -7 * (LINE_WEEKS - 1)), weekStart),
     ]);
+    if (this.isPresentWeek(school, weekStart)) {
+      // The line is a nicety: a digest that could not keep its week is still the digest.
+      await this.deps.attendanceHistory.record(school.id, attendanceThisWeek({ school, pupils, today, weekStart }), this.deps.clock()).catch((err: unknown) => {
+        this.deps.logger.warn({ event: 'attendanceWeekNotKept', school: school.id, err: errorSummary(err) }, "this week's attendance figures could not be kept for the digest's line");
+      });
+    }
     const digest = buildDigest({
       school,
       now: at,
@@ -64,8 +83,15 @@ export class DigestService {
       recordedPeps,
       termSuspensions,
       waitingForInstall,
+      attendanceHistory,
+      hideSmallNumbers: o.hideSmallNumbers ?? true,
     });
     return { digest, card: digestCard(digest, this.deps.tabUrl) };
+  }
+
+  /** A digest asked for another week (a dry run at a chosen time) must not keep today's register as that week's. */
+  private isPresentWeek(school: SchoolProfile, weekStart: IsoDate): boolean {
+    return weekStartOf(londonDate(this.deps.clock()), school.digest.weekday) === weekStart;
   }
 
   /** Posts the digest into the school's SLT channel; false (and a log line) if there is no channel to post to. */

@@ -5,6 +5,7 @@ import { Pupil } from '../policy/pupil';
 import { RoutingPlan } from '../policy/routing/step';
 import { IsoDate } from '../policy/dates';
 import { DatePurpose } from '../policy/dateChecks';
+import { StaffMember } from '../policy/schoolProfile';
 
 export interface CaseRequest {
   schoolId: string;
@@ -28,6 +29,12 @@ export interface FormServices {
   /** Pupils of this school only, best matches first. */
   searchPupils(schoolId: string, query: string, limit: number): Promise<PupilMatch[]>;
   getPupil(schoolId: string, pupilId: string): Promise<Pupil | undefined>;
+  /** "Did you mean": pupils of this school whose name is a slip or two from what was typed, nearest first. */
+  suggestPupils(schoolId: string, typed: string, limit: number): Promise<PupilMatch[]>;
+  /** Pupils of this school a sentence names ("I am worried Sam might get excluded"), and the words that named them. */
+  pupilsMentioned(schoolId: string, sentence: string, limit: number): Promise<{ matches: PupilMatch[]; words: string }>;
+  /** The school's named staff (role holders), to say who owns each step by name. */
+  schoolStaff(schoolId: string): Promise<readonly StaffMember[]>;
   /** The routing plan the case would get, computed exactly as saving computes it. */
   previewPlan(request: CaseRequest): Promise<RoutingPlan>;
   /** Saves the case, its audit entries and its notifications in one transaction; CaseNotSavedError if storage could not be reached. */

@@ -1,22 +1,31 @@
 import { PupilMatch } from '../cards/questions/pupilCards';
+import { mentionedChildren, nameKeys, NameKeys, nearMisses, normaliseName } from '../policy/nameRecognition';
 import { pupilLabel } from '../policy/pupil';
 import { Pupil } from '../policy/pupil';
 import { PupilRepository } from '../storage/pupilRepository';
 
+export { normaliseName };
+
 interface Indexed {
   pupil: Pupil;
-  tokens: string[];
-  full: string;
+  keys: NameKeys;
 }
 
-/** Lower case, accents removed, so "Zoë" is found by "zoe". */
-export function normaliseName(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9' -]+/g, ' ').replace(/\s+/g, ' ').trim();
+/** What a sentence was found to say about which child: the children, and the words that named them. */
+export interface Mentioned {
+  matches: PupilMatch[];
+  words: string;
 }
+
+const matchOf = (e: Indexed): PupilMatch => ({ id: e.pupil.id, label: pupilLabel(e.pupil) });
 
 /**
  * The register of each school, held per instance for a short time so the type-ahead search
  * (one request per keystroke) does not read the whole partition every time.
+ *
+ * Need to know: any member of a school's staff may find any child of that school by name (and
+ * sees name and year group only). Suggestions and names found in a sentence come from that same
+ * register and show the same label, so they reveal nothing a search by exact name would not.
  */
 export class PupilDirectory {
   private readonly cache = new Map<string, { at: number; index: Indexed[] }>();
@@ -31,10 +40,7 @@ export class PupilDirectory {
     const hit = this.cache.get(schoolId);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.index;
     const pupils = await this.repo.listBySchool(schoolId);
-    const index = pupils.map((pupil) => {
-      const full = normaliseName(`${pupil.givenName} ${pupil.familyName}`);
-      return { pupil, full, tokens: full.split(/[ -]/).filter(Boolean) };
-    });
+    const index = pupils.map((pupil) => ({ pupil, keys: nameKeys(pupil.givenName, pupil.familyName) }));
     this.cache.set(schoolId, { at: this.now(), index });
     return index;
   }
@@ -54,12 +60,23 @@ export class PupilDirectory {
     const words = q.split(' ');
     const scored: Array<{ e: Indexed; score: number }> = [];
     for (const e of await this.index(schoolId)) {
-      if (!words.every((w) => e.tokens.some((t) => t.startsWith(w)))) continue;
-      const score = e.full === q ? 0 : e.full.startsWith(q) ? 1 : 2;
+      if (!words.every((w) => e.keys.tokens.some((t) => t.startsWith(w)))) continue;
+      const score = e.keys.full === q ? 0 : e.keys.full.startsWith(q) ? 1 : 2;
       scored.push({ e, score });
     }
-    scored.sort((a, b) => a.score - b.score || a.e.full.localeCompare(b.e.full));
-    return scored.slice(0, limit).map(({ e }) => ({ id: e.pupil.id, label: pupilLabel(e.pupil) }));
+    scored.sort((a, b) => a.score - b.score || a.e.keys.full.localeCompare(b.e.keys.full));
+    return scored.slice(0, limit).map(({ e }) => matchOf(e));
+  }
+
+  /** "Did you mean": children of this school whose name is a slip or two from what was typed. */
+  async suggest(schoolId: string, typed: string, limit: number): Promise<PupilMatch[]> {
+    return nearMisses(typed, await this.index(schoolId), limit).map(matchOf);
+  }
+
+  /** The children of this school a sentence names ("I am worried Sam might get excluded"). */
+  async mentionedIn(schoolId: string, sentence: string, limit: number): Promise<Mentioned> {
+    const { matches, words } = mentionedChildren(sentence, await this.index(schoolId));
+    return { matches: matches.slice(0, limit).map(matchOf), words };
   }
 
   invalidate(schoolId: string): void {

@@ -3,6 +3,7 @@ import { AdaptiveCard } from '../cards/adaptiveCard';
 import { approvalCard, ExternalStepLine } from '../cards/approvalCard';
 import { caseSummaryRows } from '../cards/caseSummary';
 import { CaseHeader, caseNotificationCard } from '../cards/planCards';
+import { planByPerson } from '../policy/stepOwners';
 import { pupilLabel } from '../policy/pupil';
 import { CaseRecord, ExternalNotification, Notification, StaffNotification } from '../policy/caseRecord';
 import { formatLondonDateTime } from '../policy/dates';
@@ -14,11 +15,15 @@ import { SchoolProfile } from '../policy/schoolProfile';
 import { leadView, staffView, whenLabel } from '../policy/views';
 import { CaseRepository } from '../storage/caseRepository';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
-import { actionCard } from './actionTracker';
+import { actionCardFor } from './actionTracker';
 import { PersonalRefs } from '../delivery/personalRefs';
 import { PupilDirectory } from './pupilDirectory';
+import { MatchNote, newStarterMatchState } from './newStarterMatches';
+import { withNewStarterMatch } from '../cards/newStarterMatchCard';
+import { newStarterLabel } from '../policy/newStarter';
+import { Role } from '../policy/roles';
 
-export const CASE_TITLES: Record<CaseRecord['caseType'], string> = { attendance: 'Attendance concern', suspension: 'Worry about a suspension', admission: 'Child joining us' };
+export const CASE_TITLES: Record<CaseRecord['caseType'], string> = { attendance: 'Attendance concern', suspension: 'Worry about a suspension', admission: 'A child joining us' };
 
 /** Builds the cards staff receive about a case: what they may see, and nothing more. */
 export class StaffCards {
@@ -32,6 +37,7 @@ export class StaffCards {
 
   async subject(record: CaseRecord): Promise<{ label: string; pupil?: Pupil }> {
     if (record.subject.kind === 'notOnRegister') return { label: `${record.subject.description} (not on the register)` };
+    if (record.subject.kind === 'newStarter') return { label: newStarterLabel(record.subject) };
     const pupil = await this.deps.pupils.get(record.schoolId, record.subject.pupilId);
     return pupil ? { label: pupilLabel(pupil), pupil } : { label: 'A child no longer on the register' };
   }
@@ -46,9 +52,36 @@ export class StaffCards {
   /** `refs`: references already looked up for this case's other cards (see PersonalRefs). */
   /** `compact`: the card shortened to fit a connector that refused the full one as too big (413). */
   async build(record: CaseRecord, n: StaffNotification, profile: SchoolProfile, all: readonly Notification[], refs?: PersonalRefs, o: { compact?: boolean } = {}): Promise<AdaptiveCard> {
+    const card = await this.buildFor(record, n, profile, all, refs, o);
+    // The approval card carries its own (see approval); a lead's case card gets the new starter's match button here.
+    return n.kind === 'case' && n.view === 'lead' ? this.withNewStarter(record, card) : card;
+  }
+
+  /**
+   * A lead's card for a case, as a button they pressed answers it: the approval card when the case
+   * has one, else the case card. `matchNote`: why their match to the register did not go through.
+   */
+  async leadCard(record: CaseRecord, profile: SchoolProfile, roles: readonly Role[], matchNote?: MatchNote): Promise<AdaptiveCard> {
+    if (record.approval.required) return this.approval(record, profile, { forApprover: mayDecide(roles, record), ...(matchNote ? { matchNote } : {}) });
+    const all = await this.deps.cases.notifications(record.schoolId, record.id);
+    const card = caseNotificationCard({
+      ...(await this.header(record)),
+      view: leadView(record.plan),
+      externalAwaitingApproval: all.filter((x) => x.channel === 'email' && x.status === 'awaitingApproval').length,
+    });
+    return this.withNewStarter(record, card, matchNote);
+  }
+
+  /** A lead's card with the new starter's part: the match button until matched, then who matched them. */
+  private async withNewStarter(record: CaseRecord, card: AdaptiveCard, matchNote?: MatchNote): Promise<AdaptiveCard> {
+    const state = await newStarterMatchState(record, this.deps, matchNote);
+    return state ? withNewStarterMatch(card, state) : card;
+  }
+
+  private async buildFor(record: CaseRecord, n: StaffNotification, profile: SchoolProfile, all: readonly Notification[], refs?: PersonalRefs, o: { compact?: boolean } = {}): Promise<AdaptiveCard> {
     if (n.kind === 'deadline' && n.about) {
       const found = await this.deps.cases.getAction(record.schoolId, record.id, n.about);
-      if (found) return actionCard(found.action, found.action.status === 'open' ? (n.deadlineState ?? 'dueToday') : 'done');
+      if (found) return actionCardFor(profile, record, found.action, found.action.status === 'open' ? (n.deadlineState ?? 'dueToday') : 'done');
     }
     if (n.kind === 'alert') {
       const failed = all.find((x) => x.id === n.about);
@@ -73,6 +106,7 @@ export class StaffCards {
       ...(await this.header(record)),
       view: n.view === 'lead' ? leadView(record.plan) : staffView(onlySteps(record.plan, n.stepIds)),
       externalAwaitingApproval: n.view === 'lead' ? all.filter((x) => x.channel === 'email' && x.status === 'awaitingApproval').length : 0,
+      ...(o.compact ? {} : { people: planByPerson(n.view === 'lead' ? record.plan : onlySteps(record.plan, n.stepIds), profile, record.raisedBy, n.to.aadObjectId) }),
       ...(o.compact ? { compact: true } : {}),
     });
   }
@@ -90,7 +124,11 @@ export class StaffCards {
   }
 
   /** The approval card as a given reader should see it now (buttons only for an undecided approver copy). */
-  async approval(
+  async approval(record: CaseRecord, profile: SchoolProfile, o: Parameters<StaffCards['approvalFor']>[2] & { matchNote?: MatchNote }): Promise<AdaptiveCard> {
+    return this.withNewStarter(record, await this.approvalFor(record, profile, o), o.matchNote);
+  }
+
+  private async approvalFor(
     record: CaseRecord,
     profile: SchoolProfile,
     o: { forApprover: boolean; notifications?: readonly Notification[]; error?: string; banner?: string; refs?: PersonalRefs; compact?: boolean },
@@ -124,6 +162,12 @@ export class StaffCards {
   }
 }
 
+/** "The Virtual School is contacted: promptly, by Tue 1 Dec 2026", without saying the deadline twice. */
+function withWhen(what: string, when: string): string {
+  if (!when || what.toLowerCase().includes(when.toLowerCase())) return what;
+  return `${what.replace(/\.$/, '')}: ${when}.`;
+}
+
 function externalLine(record: CaseRecord, n: ExternalNotification): ExternalStepLine {
   const step = record.plan.steps.find((s) => s.id === n.stepIds[0]);
   const when = step ? whenLabel(step.timing, step.deadline, record.plan.today) : '';
@@ -131,7 +175,7 @@ function externalLine(record: CaseRecord, n: ExternalNotification): ExternalStep
     notificationId: n.id,
     ...(step?.duty ? { duty: true } : {}),
     recipient: `${n.to.name}${n.to.email ? ` <${n.to.email}>` : ' (no email address on record)'}`,
-    summary: step ? `${step.staffWhat} ${when ? `(${when})` : ''}`.trim() : 'A message',
+    summary: step ? withWhen(step.staffWhat, when) : 'A message',
   };
 }
 

@@ -210,6 +210,24 @@ export class CaseRepository {
     }
   }
 
+  /**
+   * A new starter matched to a pupil on the register: the case (only if unchanged since it was
+   * read: 412 otherwise) now names the pupil, joins the pupil's cases, and its actions carry the
+   * pupil's id (merged, so an action marked done meanwhile stays done; an open row removed meanwhile
+   * fails the whole write, 404, to be tried again), with the audit entry, in one transaction.
+   */
+  async recordMatch(record: CaseRecord, etag: string, pupilId: string, tracked: readonly TrackedAction[], entry: AuditEntry): Promise<void> {
+    const pk = record.schoolId;
+    const actions: TransactionAction[] = [
+      ['update', { partitionKey: pk, rowKey: `case|${record.id}`, ref: record.ref, caseType: record.caseType, status: record.status, raisedOn: record.raisedOn, ...packJson(`case ${record.ref}`, record) }, 'Replace', { etag }],
+      ['upsert', { partitionKey: pk, rowKey: `pupil|${pupilId}|${record.id}`, caseId: record.id, ref: record.ref, caseType: record.caseType, raisedOn: record.raisedOn }, 'Replace'],
+      ...tracked.map((a): TransactionAction => ['update', { partitionKey: pk, rowKey: actionKey(a), pupilId }, 'Merge']),
+      ...tracked.filter((a) => a.status === 'open').map((a): TransactionAction => ['update', { partitionKey: pk, rowKey: openKey(a), pupilId }, 'Merge']),
+      auditAction(pk, entry),
+    ];
+    await this.chain.submit(pk, actions);
+  }
+
   async listForPupil(schoolId: string, pupilId: string): Promise<PupilCaseSummary[]> {
     const out: PupilCaseSummary[] = [];
     for await (const row of this.range(schoolId, `pupil|${pupilId}|`)) {
@@ -439,6 +457,11 @@ export class CaseRepository {
       ['delete', { partitionKey: schoolId, rowKey: openKey(action) }],
       auditAction(schoolId, entry),
     ]);
+  }
+
+  /** A person changes an open action (gives it to someone else): only if it is as read (ETag), with its audit entry. */
+  async updateAction(schoolId: string, action: TrackedAction, etag: string, entry: AuditEntry): Promise<void> {
+    await this.chain.submit(schoolId, [['update', actionEntity(schoolId, action), 'Replace', { etag }], auditAction(schoolId, entry)]);
   }
 
   /** Appends to a case's chronology on its own (a reminder, a retry), taking the next free sequence number. */

@@ -57,11 +57,11 @@ describe('DSL approvals (Action.Execute)', () => {
     await h.parts.background.settled();
     await h.parts.outbox.runOnce();
     const vs = mailer.sent.find((m) => m.email.to.address === 'virtualschool@essex-vs.example.org')!.email;
-    expect(vs.text).toContain('Kai Marchbank, born 22/01/2015, Year 6');
-    expect(vs.text).toContain('Before any decision is made, we would like to discuss the rationale with you');
-    expect(vs.text).toContain('A note from our Designated Safeguarding Lead: Please call Adele before Wednesday.');
+    expect(vs.text).toContain('  Child: Kai Marchbank\n  Date of birth: Thu 22 Jan 2015\n  Year group: Year 6');
+    expect(vs.text).toContain('No decision has been made. Before any decision, we would like to discuss with you the reasons and the support that could avoid it.');
+    expect(vs.text).toContain('A note from Megan Bowen, our Designated Safeguarding Lead:\nPlease call Adele before Wednesday.');
     expect(vs.text).toContain('Please reply to Adele Vance (Designated Teacher), adele.vance@oakfield.example.org.');
-    expect(vs.subject).toMatch(/^Oakfield Primary \(demo\): suspension – ref SUS-[A-Z2-9]{5}$/);
+    expect(vs.subject).toMatch(/^Oakfield Primary \(demo\): risk of suspension – please reply by Mon 23 Nov 2026 – ref SUS-[A-Z2-9]{5}$/);
     expect(vs.text).not.toContain('Jamie Example');
     expect(vs.text).not.toContain('pushed a chair');
     expect(vs.text).not.toMatch(/section 20|voluntary agreement|SEN support|Child in Need/);

@@ -4,6 +4,7 @@ import { act, raiseSuspensionRisk } from './support/flows';
 /** Kai (in care, placed by Essex) joins on Monday 30 November 2026. */
 async function raiseAdmission(h: Harness): Promise<string> {
   await h.say('new starter', 'dt');
+  await h.say({ verb: 'answer', question: 'onRegister', onRegister: 'yes' }, 'dt');
   await h.say({ verb: 'answer', question: 'pupil', pupilId: 'demo-p02', pupilName: '' }, 'dt');
   const confirm = lastCard(
     await h.say({ verb: 'answer', question: 'details', startDate: '2026-11-30', previousSchool: '', transitionMeetingDate: '2026-11-27', keyAdult: 'Mrs Example', peerBuddy: 'A classmate', send: 'none', statusEvidenceSeen: 'true' }, 'dt'),

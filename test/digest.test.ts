@@ -9,6 +9,7 @@ import { DigestService } from '../services/digestService';
 import { SchoolDirectory } from '../services/schoolDirectory';
 import { loadSchoolProfile } from '../policy/schoolProfile';
 import { pupilSchema } from '../policy/pupil';
+import { AttendanceHistoryRepository } from '../storage/attendanceHistoryRepository';
 import { CaseRepository } from '../storage/caseRepository';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
 import { PepRepository } from '../storage/pepRepository';
@@ -19,7 +20,7 @@ import { cardText, createHarness, Harness, RecordingSender } from './support/bot
 import { countingTable, ReadCounter } from './support/countingTable';
 import { raiseSuspensionRisk } from './support/flows';
 import { createTestStore } from './support/store';
-import { checkCard } from './support/validateCard';
+import { cardProblems } from './support/chartCards';
 import { demoSchool } from '../demo/demoSchool';
 
 const SLT = 'slt-channel-conversation';
@@ -29,21 +30,6 @@ async function withSltChannel(h: Harness): Promise<void> {
   await h.parts.schools.save(profile);
   h.parts.directory.invalidate();
   await h.parts.conversationRefs.save({ tenantId: PLAYGROUND_TENANT_ID, scope: 'team', conversationId: SLT, serviceUrl: 'http://127.0.0.1/', channelId: 'msteams', botId: 'bot', teamId: 'team-1', updatedAt: new Date().toISOString() });
-}
-
-/** Charts are a Teams extension the adaptivecards library does not know: allowed only with a fallback. */
-function cardProblems(card: unknown): string[] {
-  const errors = checkCard(card).errors.filter((e) => !/Unknown element type "Chart\.VerticalBar"\. Fallback will be used if present\./.test(e));
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      const o = n as Record<string, unknown>;
-      if (typeof o.type === 'string' && o.type.startsWith('Chart.') && !o.fallback) errors.push(`${o.type} has no fallback`);
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return errors;
 }
 
 describe('the weekly digest schedule (fixed clock)', () => {
@@ -112,6 +98,64 @@ describe('what the digest says (demo school)', () => {
   });
 });
 
+describe('the attendance line over the weeks', () => {
+  it('each week the digest is built keeps that week\'s figures, so the next week draws a line; a digest asked for another week keeps nothing', async () => {
+    let now = Date.parse('2026-11-23T08:00:00Z');
+    const h = await createHarness({ clock: () => new Date(now) });
+    const school = await h.parts.directory.school(DEMO_SCHOOL_ID);
+    const lines = (card: unknown) => JSON.stringify(card).match(/"type":"Chart\.Line"/g)?.length ?? 0;
+
+    // Asked, on the 23rd, for the digest of a week in October: nothing is kept for that week.
+    await h.parts.digests.build(school, new Date('2026-10-12T08:00:00Z'));
+    const first = await h.parts.digests.build(school, new Date(now));
+    expect(first.digest.attendance.weeks.map((w) => w.weekOf)).toEqual(['2026-11-23']);
+    expect(lines(first.card)).toBe(0);
+
+    // The register changes during the week; the week's point is the latest build's.
+    const p02 = (await h.parts.pupilRepo.get(DEMO_SCHOOL_ID, 'demo-p02'))!;
+    await h.parts.pupilRepo.saveAll(DEMO_SCHOOL_ID, [{ ...p02, attendancePercent: 70 }]);
+    await h.parts.digests.build(school, new Date(now));
+
+    now = Date.parse('2026-11-30T08:00:00Z');
+    await h.parts.pupilRepo.saveAll(DEMO_SCHOOL_ID, [{ ...p02, attendancePercent: 92 }]);
+    const next = await h.parts.digests.build(school, new Date(now));
+    expect(next.digest.attendance.weeks.map((w) => w.weekOf)).toEqual(['2026-11-23', '2026-11-30']);
+    const [before, after] = next.digest.attendance.weeks;
+    expect(before!.cohortAverage).toBeLessThan(after!.cohortAverage!);
+    expect(lines(next.card)).toBe(1);
+    expect(cardText(next.card)).toContain('Week of Mon 23 Nov 2026');
+  });
+});
+
+describe('when the week\'s attendance cannot be kept', () => {
+  it('the digest is still built, this week\'s point from the register as it is, and the failure is logged naming no child', async () => {
+    const h = await createHarness({ clock: () => new Date('2026-11-30T08:00:00Z') });
+    class Failing extends AttendanceHistoryRepository {
+      override async record(): Promise<void> {
+        throw Object.assign(new Error('The server is busy.'), { statusCode: 503 });
+      }
+    }
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const digests = new DigestService({
+      cases: h.parts.cases,
+      pupils: h.parts.pupilRepo,
+      peps: h.parts.peps,
+      attendanceHistory: new Failing(h.store.client(TABLES.cases)),
+      conversationRefs: h.parts.conversationRefs,
+      directory: h.parts.directory,
+      sender: new RecordingSender(),
+      logger,
+      clock: () => new Date('2026-11-30T08:00:00Z'),
+    });
+    const { card, digest } = await digests.build(await h.parts.directory.school(DEMO_SCHOOL_ID), new Date('2026-11-30T08:00:00Z'));
+    expect(cardText(card)).toContain('week of Mon 30 Nov 2026');
+    expect(digest.attendance.weeks.map((w) => w.weekOf)).toEqual(['2026-11-30']);
+    expect(lines.join('')).toContain('attendanceWeekNotKept');
+    expect(lines.join('')).not.toMatch(/Thistlewood|Marchbank/);
+  });
+});
+
 describe('digest cost does not grow with history', () => {
   jest.setTimeout(240_000);
 
@@ -165,6 +209,7 @@ describe('digest cost does not grow with history', () => {
         cases,
         pupils: new PupilRepository(countingTable(store.client(TABLES.pupils), counter)),
         peps: new PepRepository(countingTable(table, counter)),
+        attendanceHistory: new AttendanceHistoryRepository(countingTable(table, counter)),
         conversationRefs: new ConversationRefRepository(store.client(TABLES.conversationRefs)),
         directory: new SchoolDirectory(new SchoolRepository(store.client(TABLES.schools))),
         sender: new RecordingSender(),

@@ -100,9 +100,13 @@ describe('the Microsoft Graph path', () => {
 
   it('sends one recipient, with the hostile name as a plain display name and no line breaks anywhere', async () => {
     await graph().send(email({ name: HOSTILE_NAME, address: 'sw@socialcare.example.org' }), 'g1');
-    const sent = JSON.parse(bodies.at(-1)!) as { message: { subject: string; toRecipients: Array<{ emailAddress: { address: string; name: string } }> } };
-    expect(sent.message.toRecipients).toEqual([{ emailAddress: { address: 'sw@socialcare.example.org', name: 'Evil Person <attacker@evil.example>, Real SW' } }]);
-    expect(sent.message.subject).not.toMatch(/[\r\n]/);
+    // Graph is sent the MIME message itself (base64), composed as the .eml writer composes it.
+    const sent = await simpleParser(Buffer.from(bodies.at(-1)!, 'base64'));
+    const to = Array.isArray(sent.to) ? sent.to.flatMap((t) => t.value) : (sent.to?.value ?? []);
+    expect(to.map((a) => ({ address: a.address, name: a.name }))).toEqual([{ address: 'sw@socialcare.example.org', name: 'Evil Person <attacker@evil.example>, Real SW' }]);
+    expect(sent.cc).toBeUndefined();
+    expect(sent.bcc).toBeUndefined();
+    expect(sent.subject).toBe('Oakfield Primary (demo): attendance – ref ATT-7K2QX9 Bcc: attacker@evil.example');
   });
 
   it('refuses an address that is not one address, for good, and sends nothing', async () => {

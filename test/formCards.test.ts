@@ -7,6 +7,7 @@ import { pupilChoicesCard, pupilNotFoundCard, pupilSearchCard } from '../cards/q
 import { decisionCard, stageCard, triedCard, whatHappenedCard } from '../cards/questions/suspensionCards';
 import { ALTERNATIVES, CaseAnswersInput, caseAnswersSchema } from '../policy/cases';
 import { routingPlan } from '../policy/routingPlan';
+import { planByPerson } from '../policy/stepOwners';
 import { leadView, staffView } from '../policy/views';
 import { CLA, CWSW_CP, KINSHIP, MONDAY, profile, pupil } from './policy/fixtures';
 import { checkCard } from './support/validateCard';
@@ -34,6 +35,8 @@ function biggestPlan() {
 describe('every guided-dialog card is a valid Adaptive Card 1.5 under 40 KB at the largest realistic input', () => {
   const { plan, answers } = biggestPlan();
   const summary = caseSummaryRows(answers);
+  const raiser = { aadObjectId: '00000000-0000-0000-0000-00000000abcd', name: 'N'.repeat(120) };
+  const people = planByPerson(plan, profile('offord'), raiser, raiser.aadObjectId);
   const subject = `${'Alexandria-Maximiliana'.repeat(3)} (Year 6)`;
   const matches = Array.from({ length: 10 }, (_, i) => ({ id: `p${i}`, label: `${'Longname'.repeat(8)} ${i} (Reception)` }));
   const cases: Array<[string, unknown]> = [
@@ -46,9 +49,9 @@ describe('every guided-dialog card is a valid Adaptive Card 1.5 under 40 KB at t
     ['stage', stageCard(frame, 'decided')],
     ['decision', decisionCard(frame, { kind: 'permanentExclusion', startDate: '2026-11-24', days: 45 })],
     ['admission details (all filled)', admissionDetailsCard(frame, { startDate: '2026-11-30', previousSchool: long(200), statusEvidenceSeen: true, keyAdult: long(120), peerBuddy: long(120), transitionMeetingDate: '2026-11-26', send: 'ehcp' })],
-    ['confirm (lead view, biggest plan)', confirmCard(frame, subject, summary, leadView(plan))],
-    ['confirm (staff view, biggest plan)', confirmCard(frame, subject, summary, staffView(plan))],
-    ['receipt (lead view)', receiptCard('SUS-ABCDE', 'Worry about a suspension', leadView(plan), false)],
+    ['confirm (lead view, biggest plan)', confirmCard(frame, subject, summary, leadView(plan), people)],
+    ['confirm (staff view, biggest plan)', confirmCard(frame, subject, summary, staffView(plan), people)],
+    ['receipt (lead view)', receiptCard('SUS-ABCDE', 'Worry about a suspension', leadView(plan), false, people)],
     ['DSL notification (lead view)', caseNotificationCard({ ref: 'SUS-ABCDE', title: 'Worry about a suspension', subject, raisedBy: 'N'.repeat(120), raisedAt: 'Mon 23 Nov 2026, 09:00', summary, view: leadView(plan), externalAwaitingApproval: 9 })],
   ];
 
@@ -59,7 +62,7 @@ describe('every guided-dialog card is a valid Adaptive Card 1.5 under 40 KB at t
   });
 
   it('user text stays in TextRuns, so Markdown, mentions and template syntax cannot change the card', () => {
-    const card = JSON.stringify(confirmCard(frame, subject, summary, staffView(plan)));
+    const card = JSON.stringify(confirmCard(frame, subject, summary, staffView(plan), people));
     const textBlocks = [...card.matchAll(/"type":"TextBlock","text":"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!);
     expect(textBlocks.some((t) => t.includes('<at>'))).toBe(false);
     expect(textBlocks.some((t) => t.includes('${x}'))).toBe(false);

@@ -164,7 +164,7 @@ const answer = (question: string, fields: Record<string, fc.Arbitrary<unknown>>)
 
 const A_IDS = A_PUPILS.map((p) => p.id);
 const B_IDS = B_PUPILS.map((p) => p.id);
-const QUESTIONS = ['pupil', 'details', 'whatHappened', 'tried', 'stage', 'decision', 'confirm'];
+const QUESTIONS = ['onRegister', 'pupil', 'newStarter', 'details', 'whatHappened', 'tried', 'stage', 'decision', 'confirm'];
 
 // ---------------------------------------------------------------------------------------------
 // Turns: what one activity carries, before it is addressed to a conversation.
@@ -225,6 +225,21 @@ const admissionDetails = submit(
     statusEvidenceSeen: field(fc.constantFrom('true', 'false', 'yes', '')),
   }),
 );
+const onRegister = fc.oneof(say(fc.constantFrom('yes', 'no', 'not yet', 'maybe')), submit(answer('onRegister', { onRegister: field(fc.constantFrom('yes', 'no', 'maybe')) })));
+/** A new starter not on the register: a name, a year, a status and an authority, each sometimes hostile. */
+const newStarter = submit(
+  answer('newStarter', {
+    givenName: field(fc.oneof(fc.constantFrom('Jordan', ''), marked(90))),
+    familyName: field(fc.oneof(fc.constantFrom('Notonroll', "O'Neill-Smith"), marked(90))),
+    yearGroup: field(fc.constantFrom('R', '3', '13', '14', '')),
+    dateOfBirth: field(dateText),
+    status: field(fc.constantFrom('inCare', 'adopted', 'childProtection', 'noneKnown', 'junk', '')),
+    legalBasis: field(fc.constantFrom('s31', 's20', 'x', '')),
+    placingAuthority: field(fc.oneof(fc.constantFrom('881', '886', '999', 'Essex', ''), fc.constantFrom(...ODATA_TRICKS))),
+    previousSchool: field(userText),
+    sameNameConfirmed: field(fc.constantFrom('true', 'false')),
+  }),
+);
 const pepDetails = submit(answer('details', { date: field(dateText), note: field(userText) }));
 const whatHappened = fc.oneof(say(userText), submit(answer('whatHappened', { whatHappened: field(userText) })));
 const tried = fc.oneof(
@@ -250,7 +265,7 @@ const start = (dialog: string, words: readonly string[]) =>
 const paths: fc.Arbitrary<Turn[]> = fc.oneof(
   fc.tuple(start('attendance', ['attendance', 'Attendance', ' attendance ']), fc.oneof(pupilTurn, typedName), attendanceDetails, confirm),
   fc.tuple(start('suspension', ['suspension', 'exclusion']), fc.oneof(pupilTurn, typedName), whatHappened, tried, stage, decision, confirm),
-  fc.tuple(start('admission', ['new starter', 'admission']), fc.oneof(pupilTurn, typedName), admissionDetails, confirm),
+  fc.tuple(start('admission', ['new starter', 'admission']), onRegister, fc.oneof(pupilTurn, typedName, newStarter), admissionDetails, confirm),
   fc.tuple(start('pep', ['record a pep', 'pep']), pupilTurn, pepDetails),
 );
 
@@ -284,6 +299,8 @@ function noiseTurns(caseIds: readonly string[], stepIds: readonly string[]): fc.
         amendReason: field(userText),
         amendNote: field(userText),
         amendSend: field(fc.oneof(fc.string(), fc.array(fc.string(), { maxLength: 3 }))),
+        matchPupilId: field(fc.oneof(fc.constantFrom(...A_IDS, ...B_IDS, 'notListed', '', '../x'), marked(70))),
+        matchPupilName: field(fc.oneof(fc.constantFrom(...NAMES, ''), marked(130))),
       },
       { requiredKeys: [] },
     ),
@@ -328,6 +345,7 @@ function noiseTurns(caseIds: readonly string[], stepIds: readonly string[]): fc.
     { weight: 2, arbitrary: pupilTurn },
     { weight: 1, arbitrary: attendanceDetails },
     { weight: 1, arbitrary: admissionDetails },
+    { weight: 1, arbitrary: newStarter },
     { weight: 1, arbitrary: confirm },
   );
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
 import { GraphMailer } from '../delivery/mail/graphMailer';
 import { FakeCredential } from './support/fakeCredential';
 import { cardText, createHarness, Harness, MONDAY_9AM } from './support/botHarness';
@@ -85,8 +86,10 @@ describe('emails through Microsoft Graph sendMail (loopback stub)', () => {
       expect(new Set(sends.map((c) => c.headers['client-request-id'])).size).toBe(1);
       expect(sends.every((c) => c.headers.authorization === 'Bearer stub-token')).toBe(true);
       expect(sends[0]!.path).toBe('/v1.0/users/safeguarding%40oakfield-demo.example.org/sendMail');
-      const message = JSON.parse(sends[0]!.body) as { message: { toRecipients: Array<{ emailAddress: { address: string } }> }; saveToSentItems: boolean };
-      expect(message.message.toRecipients[0]!.emailAddress.address).toBe('virtualschool@herts-vs.example.org');
+      // The MIME message, base64 (Graph's MIME format): the same Message-ID on every attempt.
+      const messages = await Promise.all(sends.map((c) => simpleParser(Buffer.from(c.body, 'base64'))));
+      expect(messages.map((m) => (Array.isArray(m.to) ? undefined : m.to?.value[0]?.address))).toEqual(Array(4).fill('virtualschool@herts-vs.example.org'));
+      expect(new Set(messages.map((m) => m.messageId)).size).toBe(1);
       expect(new Set(credential.scopes)).toEqual(new Set(['https://graph.microsoft.com/.default']));
 
       const entries = await trail(h, caseId);

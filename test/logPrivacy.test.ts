@@ -360,6 +360,7 @@ describe('log privacy: a full run of the real bot, its logs captured and searche
     // --- 3. A child joining us (Ellis, in care), by the Designated Teacher, found with the type-ahead search.
     const d = chatOf(dt);
     await say('admission: start', dt, 'new starter');
+    await say('admission: on the register', dt, 'yes');
     expect(await typeAhead('admission: type-ahead', dt, 'Ellis')).toContain('demo-p03');
     await say('admission: chosen from the list', dt, { verb: 'answer', question: 'pupil', pupilId: 'demo-p03', pupilName: '' });
     const admissionDetails = { verb: 'answer', question: 'details', transitionMeetingDate: '', send: 'ehcp', statusEvidenceSeen: 'true' };
@@ -605,7 +606,7 @@ describe('log privacy: a full run of the real bot, its logs captured and searche
     // The data was there to leak: the emails carry names, dates of birth and the DSL's note; the
     // cards sent to staff carry names and the teacher's words.
     const allEmail = bodies.map((b) => b.text).join('\n');
-    expect(allEmail).toContain('Kai Marchbank, born 22/01/2015');
+    expect(allEmail).toContain('  Child: Kai Marchbank\n  Date of birth: Thu 22 Jan 2015');
     expect(allEmail).toContain('Leo Hazelgrove');
     expect(allEmail).toContain(`${MARK}-amendNote`);
     const allCards = JSON.stringify(connector.sent.map((s) => s.body));

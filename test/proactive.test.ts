@@ -47,7 +47,7 @@ describe('staff notifications over the real adapter', () => {
     expect(toDsl).toHaveLength(1);
     const card = JSON.stringify(toDsl[0]!.body);
     // A social worker is to be told, so the DSL gets the card with the approval buttons.
-    expect(card).toContain('Decision needed: attendance concern ATT-');
+    expect(card).toContain('Decision needed: Attendance concern (ATT-');
     expect(card).toContain('"verb":"approveCase"');
     expect(card).toContain('Leo Hazelgrove (Year 6)');
     // The DSL sees the confidential status; the teacher's own chat never did.

@@ -49,8 +49,9 @@ describe("the governors' termly report", () => {
     // 3 of 4 had a PEP this term: the 1 without would show through a percentage, so it is not shown.
     expect(r.pep.withPep.display).toBe('3');
     expect(r.pep.percent).toBeUndefined();
-    expect(r.attendance.peersAverage).toBe(96);
-    expect(r.attendance.cohortAverage).toBe(89.3); // (91 + 92 + 93 + 94 + 3 × 85) / 7
+    expect(r.attendance.peers.average).toBe(96);
+    expect(r.attendance.cohort.average).toBe(89.3); // (91 + 92 + 93 + 94 + 3 × 85) / 7
+    expect(r.attendance.cohort).toMatchObject({ withFigures: 7, persistent: { display: '3' }, persistentPercent: 42.9, severe: { display: '0' } });
     expect(r.suspensions).toMatchObject({ cohortDays: 6, repeated: { display: 'fewer than 3' } });
     const csv = reportCsv(r);
     expect(csv).toContain(`pupil premium plus,Notes,"'=HYPERLINK(""http://evil.example"") tutoring, as agreed at PEPs",`);
@@ -79,10 +80,20 @@ describe('the command-line tools on real storage', () => {
     expect(text).toContain('Report to governors: Autumn 2026 (Wed 2 Sep 2026 to Fri 18 Dec 2026)');
     expect(text).toContain('DEMO DATA');
     expect(text).not.toMatch(/Thistlewood|Marchbank|Windmere/);
+    expect(text).toMatch(/Persistently absent \(10% or more of\s+\d+ of 11/);
+    // Every word inside the page's margins, and no two words of a line running into each other
+    // (a label too long for its column would overlap the figure beside it).
+    const words = [...execFileSync('pdftotext', ['-bbox', pdf, '-'], { encoding: 'utf8' }).matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)</g)].map((m) => ({ x0: Number(m[1]), y: Math.round(Number(m[2])), x1: Number(m[3]), w: m[4] }));
+    expect(words.length).toBeGreaterThan(100);
+    expect(words.filter((w) => w.x0 < 55.9 || w.x1 > 595.28 - 55.9)).toEqual([]);
+    const lines = new Map<number, typeof words>();
+    for (const w of words) lines.set(w.y, [...(lines.get(w.y) ?? []), w]);
+    const overlaps = [...lines.values()].flatMap((ws) => ws.sort((a, b) => a.x0 - b.x0).flatMap((w, i) => (i > 0 && w.x0 < ws[i - 1]!.x1 ? [`${ws[i - 1]!.w} / ${w.w}`] : [])));
+    expect(overlaps).toEqual([]);
     // The first page, rendered as a picture, as a person would see it.
     const png = path.join(__dirname, '..', 'test-output', 'governors-report');
     mkdirSync(path.dirname(png), { recursive: true });
-    execFileSync('pdftoppm', ['-png', '-r', '50', '-f', '1', '-l', '1', '-singlefile', pdf, png]);
+    execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', pdf, png]);
     expect(statSync(`${png}.png`).size).toBeGreaterThan(5_000);
   });
 

@@ -197,7 +197,7 @@ describe('a new school set up with the commands and Teams alone', () => {
     await until('the DSL\'s card', () => sentTo(chat('dsl')).length > dslBefore);
     const card = textOf(sentTo(chat('dsl')).at(-1));
     expect(card).toContain('Hal Pretendwell');
-    expect(card).toMatch(/Decision needed: attendance concern ATT-/);
+    expect(card).toMatch(/Decision needed: Attendance concern \(ATT-/);
   });
 });
 

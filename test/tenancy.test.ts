@@ -292,6 +292,8 @@ describe('tenancy: school A cannot reach school B', () => {
     for (const [who, dialog] of [[A.teacher, 'attendance'], [A.teacher, 'suspension'], [A.dsl, 'admission'], [A.dt, 'pep']] as const) {
       const conversationId = schools.freshConversation(who);
       await schools.say(who, { verb: 'startDialog', dialog }, conversationId);
+      // A new starter is first asked whether they are on the register yet.
+      if (dialog === 'admission') await schools.say(who, 'yes', conversationId);
       const replies = await schools.say(who, { verb: 'answer', question: 'pupil', pupilId: 'brook-p01', pupilName: '' }, conversationId);
       expect(textsIn(replies)).toEqual(["I could not find that child on your school's register. Please choose again, or type their name."]);
       expectNoSchoolBData(readable(replies));

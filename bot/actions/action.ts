@@ -5,6 +5,7 @@ import { Actor } from '../../policy/caseRecord';
 import { plainText } from '../../policy/plainText';
 import { ActionTracker } from '../../services/actionTracker';
 import { ApprovalService } from '../../services/approvalService';
+import { NewStarterMatcher } from '../../services/newStarterMatcher';
 import { Membership } from '../../services/schoolDirectory';
 
 export interface ActionContext {
@@ -12,6 +13,10 @@ export interface ActionContext {
   actor: Actor;
   approvals: ApprovalService;
   tracker: ActionTracker;
+  /** Matching a new starter to the register (absent where the app is composed without it). */
+  newStarters?: NewStarterMatcher;
+  /** A line to post in the chat after the card is answered (the outcome of a decision). */
+  say?: (line: string) => void;
 }
 
 /** One Universal Action verb: its data schema (parsed at the edge) and what it does. */

@@ -13,5 +13,5 @@ export const amendCase = defineAction({
     })
     .loose(),
   handle: (ctx, data) =>
-    ctx.approvals.decide(ctx.membership, ctx.actor, data.caseId, { verb: 'amend', send: data.amendSend, reason: data.amendReason, note: data.amendNote }),
+    ctx.approvals.decide(ctx.membership, ctx.actor, data.caseId, { verb: 'amend', send: data.amendSend, reason: data.amendReason, note: data.amendNote }, ctx.say),
 });

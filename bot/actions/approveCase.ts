@@ -5,5 +5,5 @@ import { caseIdSchema, defineAction } from './action';
 export const approveCase = defineAction({
   verb: 'approveCase',
   schema: z.object({ caseId: caseIdSchema }).loose(),
-  handle: (ctx, data) => ctx.approvals.decide(ctx.membership, ctx.actor, data.caseId, { verb: 'approve' }),
+  handle: (ctx, data) => ctx.approvals.decide(ctx.membership, ctx.actor, data.caseId, { verb: 'approve' }, ctx.say),
 });

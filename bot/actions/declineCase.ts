@@ -5,5 +5,5 @@ import { caseIdSchema, defineAction, reasonSchema } from './action';
 export const declineCase = defineAction({
   verb: 'declineCase',
   schema: z.object({ caseId: caseIdSchema, declineReason: reasonSchema }).loose(),
-  handle: (ctx, data) => ctx.approvals.decide(ctx.membership, ctx.actor, data.caseId, { verb: 'decline', reason: data.declineReason }),
+  handle: (ctx, data) => ctx.approvals.decide(ctx.membership, ctx.actor, data.caseId, { verb: 'decline', reason: data.declineReason }, ctx.say),
 });

@@ -5,6 +5,7 @@ import { completeAction } from './completeAction';
 import { approveCase } from './approveCase';
 import { declineCase } from './declineCase';
 import { refreshApproval } from './refreshApproval';
+import { matchNewStarter } from './matchNewStarter';
 
 /** One handler per Universal Actions verb. */
 export const ACTIONS: Record<ApprovalVerb, ActionRunner> = {
@@ -13,4 +14,5 @@ export const ACTIONS: Record<ApprovalVerb, ActionRunner> = {
   declineCase: runner(declineCase),
   refreshApproval: runner(refreshApproval),
   completeAction: runner(completeAction),
+  matchNewStarter: runner(matchNewStarter),
 };

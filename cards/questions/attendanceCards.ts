@@ -45,9 +45,10 @@ export function attendanceDetailsCard(frame: FormCardFrame, p: AttendancePrefill
       { value: p.absenceType ?? 'notKnown' },
     ),
     choiceInput('reasons', 'Do you know of any reasons? (optional)', ABSENCE_REASONS, { multi: true, value: p.reasons }),
-    numberInput('sessionsMissed', 'Roughly how many sessions missed recently? (optional)', { value: p.sessionsMissed, min: 0, max: 400 }),
-    numberInput('attendancePercent', 'Attendance so far this school year, if you know it, as a % (optional)', { value: p.attendancePercent, min: 0, max: 100 }),
-    numberInput('consecutiveUnauthorisedDays', 'Days in a row of unauthorised absence up to today, if any (optional)', { value: p.consecutiveUnauthorisedDays, min: 0, max: 400 }),
+    // No min or max on the inputs: some clients clamp to them unseen (150 became 100). The bot checks the range and says it.
+    numberInput('sessionsMissed', 'Roughly how many sessions missed recently? (optional, 0 to 400)', { value: p.sessionsMissed, placeholder: '0 to 400' }),
+    numberInput('attendancePercent', 'Attendance so far this school year, if you know it, as a % (optional)', { value: p.attendancePercent, placeholder: '0 to 100' }),
+    numberInput('consecutiveUnauthorisedDays', 'Days in a row of unauthorised absence up to today, if any (optional, 0 to 400)', { value: p.consecutiveUnauthorisedDays, placeholder: '0 to 400' }),
     textInput('alreadyDone', 'What has been done so far? (optional)', {
       value: p.alreadyDone,
       multiline: true,

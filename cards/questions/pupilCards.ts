@@ -1,4 +1,4 @@
-import { CardElement, heading, paragraph } from '../adaptiveCard';
+import { CardAction, CardElement, heading, paragraph } from '../adaptiveCard';
 import { choiceInput, formCard, FormCardFrame, textInput } from '../formCard';
 import { AdaptiveCard } from '../adaptiveCard';
 import { userText } from '../text';
@@ -6,6 +6,8 @@ import { userText } from '../text';
 export const PUPIL_DATASET = 'pupils';
 /** The one static choice: Teams needs at least one, and this one means "use the typed name". */
 export const NOT_LISTED = 'notListed';
+/** Up to this many children are offered as buttons; more become a list (a phone shows a handful of buttons well). */
+export const MAX_PUPIL_BUTTONS = 5;
 
 /**
  * Which child? A type-ahead list answered by the bot from the register (Teams sends an
@@ -38,13 +40,49 @@ export interface PupilMatch {
   label: string;
 }
 
+/**
+ * One button per child, each answering the question with that child's id. Only the button's own
+ * data is sent (`associatedInputs: none`), so a name left in a box on the same card cannot win over it.
+ */
+function pupilButtons(questionId: string, matches: readonly PupilMatch[]): CardElement {
+  const actions: CardAction[] = matches.map((m) => ({
+    type: 'Action.Submit',
+    title: m.label,
+    data: { verb: 'answer', question: questionId, pupilId: m.id },
+    associatedInputs: 'none',
+  }));
+  return { type: 'ActionSet', actions };
+}
+
+/**
+ * Several children fit what was typed (or two Sams were named in a sentence): a button for each,
+ * or a list when there are more than a phone shows well.
+ */
 export function pupilChoicesCard(frame: FormCardFrame, typed: string, matches: readonly PupilMatch[]): AdaptiveCard {
+  const intro = [heading('Which of these children do you mean?'), paragraph('You typed:', { isSubtle: true, spacing: 'Small' }), userText(typed)];
+  if (matches.length <= MAX_PUPIL_BUTTONS) {
+    return formCard({ ...frame, submitTitle: 'Search again' }, [
+      ...intro,
+      pupilButtons(frame.questionId, matches),
+      textInput('pupilName', 'None of these? Type the name again', { value: typed, maxLength: 120 }),
+    ]);
+  }
   return formCard({ ...frame, submitTitle: 'This one' }, [
-    heading('Which of these children do you mean?'),
-    paragraph('You typed:', { isSubtle: true, spacing: 'Small' }),
-    userText(typed),
+    ...intro,
     choiceInput('pupilId', 'Children whose names match', matches.map((m) => [m.id, m.label] as const), { expanded: true, required: true }),
     paragraph('None of these? Press Back and try another spelling, or type the full name.', { isSubtle: true, size: 'Small' }),
+  ]);
+}
+
+/** Nobody on the register has that name, but some are a slip or two from it: "did you mean", or report anyway. */
+export function pupilSuggestionsCard(frame: FormCardFrame, typed: string, suggestions: readonly PupilMatch[]): AdaptiveCard {
+  return formCard({ ...frame, submitTitle: 'Report anyway' }, [
+    heading('Did you mean one of these children?'),
+    paragraph('You typed:', { isSubtle: true, spacing: 'Small' }),
+    userText(typed),
+    pupilButtons(frame.questionId, suggestions.slice(0, MAX_PUPIL_BUTTONS)),
+    paragraph('None of these? Type the name again to search, or press "Report anyway" and the Designated Safeguarding Lead (DSL) will identify the child.', { wrap: true }),
+    textInput('notOnRegister', 'Name, and anything that helps identify them (class, year group)', { value: typed, required: true, maxLength: 200 }),
   ]);
 }
 

@@ -1,4 +1,4 @@
-import { ALTERNATIVE_LABEL, ALTERNATIVES } from '../../policy/cases';
+import { ALTERNATIVE_HELP, ALTERNATIVE_LABEL, ALTERNATIVES } from '../../policy/cases';
 import { AdaptiveCard, heading, paragraph } from '../adaptiveCard';
 import { choiceInput, confirmDateInput, dateInput, formCard, FormCardFrame, numberInput, textInput, toggleInput } from '../formCard';
 
@@ -19,6 +19,7 @@ export function triedCard(frame: FormCardFrame, prefill: { tried?: string[]; tri
     heading('What has been tried so far?'),
     paragraph('Tick what has already been tried to avoid a suspension.'),
     choiceInput('tried', 'Already tried', ALTERNATIVES.map((a) => [a, capitalise(ALTERNATIVE_LABEL[a])] as const), { multi: true, value: prefill.tried }),
+    ...Object.values(ALTERNATIVE_HELP).map((help) => paragraph(help, { isSubtle: true, size: 'Small', spacing: 'Small' })),
     textInput('triedOther', 'Anything else that has been tried? (optional)', { value: prefill.triedOther, multiline: true, maxLength: 2000 }),
     textInput('sendConsiderations', 'Anything about special educational needs or disability (SEND) to consider? (optional)', {
       value: prefill.sendConsiderations,
@@ -66,7 +67,8 @@ export function decisionCard(frame: FormCardFrame, prefill: DecisionPrefill = {}
     ),
     dateInput('startDate', 'First day', { value: prefill.startDate, required: true }),
     ...(confirm ? [paragraph(confirm.problem, { color: 'Attention', weight: 'Bolder' }), confirmDateInput(confirm.date, 'Yes, that first day is right')] : []),
-    numberInput('days', 'How many school days? (for a suspension)', { value: prefill.days ?? 1, min: 0.5, max: 45 }),
+    // No min or max on the input: some clients clamp to them unseen. The bot checks the range and says it.
+    numberInput('days', 'How many school days? (for a suspension: whole or half days, 0.5 to 45)', { value: prefill.days ?? 1, placeholder: '0.5 to 45' }),
     toggleInput('missesExam', 'The child would miss a public examination or a national curriculum test', prefill.missesExam),
     paragraph('Statutory notifications (parents, local authority, social worker, Virtual School) are worked out from this.', { isSubtle: true, size: 'Small' }),
   ]);

@@ -32,6 +32,7 @@ function checkedAddress(role: string, address: string): string {
 export function checkedEmail(email: OutgoingEmail): OutgoingEmail {
   return {
     from: checkedAddress('sender', email.from),
+    ...(email.fromName ? { fromName: headerText(email.fromName) } : {}),
     to: { name: headerText(email.to.name), address: checkedAddress('recipient', email.to.address) },
     ...(email.replyTo ? { replyTo: { name: headerText(email.replyTo.name), address: checkedAddress('reply-to', email.replyTo.address) } } : {}),
     subject: headerText(email.subject),

@@ -1,14 +1,14 @@
 import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import { OutgoingEmail } from '../../policy/email';
 import { checkedEmail } from './addresses';
 import { Mailer } from './mailer';
+import { composeMime } from './mime';
 
 /**
  * Local mode: each email is written as an .eml file (open it in any mail program) instead of being
- * sent. The message is composed by nodemailer's MailComposer (RFC 5322: quoted and encoded names,
- * Date and Message-ID), from addresses and names checked first (checkedEmail). Written to a temporary
+ * sent. The bytes are those the Graph path sends (composeMime: quoted and encoded names, Date and a
+ * stable Message-ID), from addresses and names checked first (checkedEmail). Written to a temporary
  * name and renamed, so a crash never leaves half an email; named by the idempotency key, so sending
  * twice writes the same file; readable by its owner only, like everything under the data folder.
  */
@@ -20,7 +20,7 @@ export class EmlMailer implements Mailer {
 
   async send(email: OutgoingEmail, idempotencyKey: string): Promise<void> {
     const safe = idempotencyKey.replace(/[^A-Za-z0-9._-]/g, '_');
-    const message = await compose(checkedEmail(email), safe, this.now());
+    const message = await composeMime(checkedEmail(email), idempotencyKey, this.now());
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const file = path.join(this.dir, `${safe}.eml`);
     await writeFile(`${file}.tmp`, message, { mode: 0o600 });
@@ -28,18 +28,4 @@ export class EmlMailer implements Mailer {
     await chmod(`${file}.tmp`, 0o600);
     await rename(`${file}.tmp`, file);
   }
-}
-
-function compose(email: OutgoingEmail, id: string, date: Date): Promise<Buffer> {
-  const composer = new MailComposer({
-    from: email.from,
-    to: { name: email.to.name, address: email.to.address },
-    ...(email.replyTo ? { replyTo: { name: email.replyTo.name, address: email.replyTo.address } } : {}),
-    subject: email.subject,
-    text: email.text,
-    date,
-    messageId: `<${id}@sw-cohort-bot.local>`,
-    headers: { 'X-Idempotency-Key': id },
-  });
-  return new Promise((resolve, reject) => composer.compile().build((err, message) => (err ? reject(err) : resolve(message))));
 }

@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { OutgoingEmail } from '../../policy/email';
 import { checkedEmail } from './addresses';
 import { isTransientStatus, Mailer, MailError, parseRetryAfter } from './mailer';
+import { composeMime } from './mime';
 
 export interface GraphMailerOptions {
   /** The app's own identity (managed identity, certificate or secret): host/credentials.ts decides which. */
@@ -14,7 +15,8 @@ export interface GraphMailerOptions {
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 /**
- * Microsoft Graph `sendMail` with an app-only token. Graph answers 202 with no body; a 429 or 5xx
+ * Microsoft Graph `sendMail` with an app-only token, the message in MIME format (RFC 5322, as
+ * composeMime writes it). Graph answers 202 with no body; a 429 or 5xx
  * is reported as transient with any Retry-After, for the outbox to retry. The credential caches
  * and renews its token itself.
  */
@@ -40,25 +42,20 @@ export class GraphMailer implements Mailer {
   }
 
   async send(unchecked: OutgoingEmail, idempotencyKey: string): Promise<void> {
-    // Graph takes names and addresses as separate JSON fields, but the same checks apply: one valid
-    // address each, names and the subject one line of plain text.
+    // The same bytes the .eml writer writes: composed here, not by Graph from JSON fields, so the
+    // email carries our Date and our Message-ID (the same on every retry), and names quoted by
+    // nodemailer from checked addresses and one-line names.
     const email = checkedEmail(unchecked);
+    const mime = await composeMime(email, idempotencyKey, new Date(this.now()));
     const base = this.o.graphBaseUrl ?? 'https://graph.microsoft.com';
-    const message = {
-      subject: email.subject,
-      body: { contentType: 'Text', content: email.text },
-      toRecipients: [{ emailAddress: { address: email.to.address, name: email.to.name } }],
-      ...(email.replyTo ? { replyTo: [{ emailAddress: { address: email.replyTo.address, name: email.replyTo.name } }] } : {}),
-      // Lets the recipient's mail system, or a support engineer, spot a repeat of the same email.
-      internetMessageHeaders: [{ name: 'X-Idempotency-Key', value: idempotencyKey }],
-    };
     let res: Response;
     try {
       // The school's own mailbox (its profile's senderMailbox); the app needs Mail.Send for it.
+      // A MIME message goes as base64 text; Graph keeps a copy in the mailbox's Sent Items.
       res = await this.fetch(`${base}/v1.0/users/${encodeURIComponent(email.from)}/sendMail`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${await this.accessToken()}`, 'content-type': 'application/json', 'client-request-id': idempotencyKey },
-        body: JSON.stringify({ message, saveToSentItems: true }),
+        headers: { authorization: `Bearer ${await this.accessToken()}`, 'content-type': 'text/plain', 'client-request-id': idempotencyKey },
+        body: mime.toString('base64'),
       });
     } catch (err) {
       if (err instanceof MailError) throw err;

@@ -6,7 +6,7 @@ import { roleSchema } from '../../policy/roles';
  * Bump when a change to a dialog's questions or stored answers would make a conversation saved
  * by the previous version continue wrongly: such conversations restart politely instead.
  */
-export const FORM_VERSION = 1;
+export const FORM_VERSION = 2;
 
 export const formIdSchema = z.enum(['attendance', 'suspension', 'admission', 'pep']);
 export type FormId = z.infer<typeof formIdSchema>;
@@ -23,6 +23,8 @@ export const formContextSchema = z.object({
   demo: z.boolean(),
   /** One per dialog run: saving twice with the same draft id saves once. */
   draftId: z.string().min(1),
+  /** The sentence that started the dialog, when it may already say which child ("Leo's attendance is dropping"). */
+  opening: z.string().max(500).optional(),
 });
 export type FormContext = z.infer<typeof formContextSchema>;
 

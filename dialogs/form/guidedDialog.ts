@@ -1,5 +1,6 @@
 import { ComponentDialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { receiptCard, SummaryRow } from '../../cards/planCards';
+import { planByPerson } from '../../policy/stepOwners';
 import { CaseAnswers } from '../../policy/cases';
 import { CaseSubject } from '../../policy/caseRecord';
 import { planViewFor } from '../../policy/views';
@@ -8,6 +9,7 @@ import { Answers, FormContext, FormId, formProgressSchema, FormProgress, FORM_VE
 import { Question } from './question';
 import { PromptBegin, PromptResult, QuestionPrompt } from './questionPrompt';
 import { cardReply } from '../../cards/cardReply';
+import { usedFormCard } from '../../cards/formCard';
 import { pupilAnswerSchema } from '../questions/pupilQuestion';
 
 /** What the teacher is told when Send could not save: nothing half-saved, nothing lost, safe to press again. */
@@ -23,6 +25,8 @@ export interface GuidedDialogSpec {
   questions: Question[];
   /** Turns collected answers into a validated case (throws if they cannot be). */
   toCase(answers: Answers, ctx: FormContext): { subject: CaseSubject; answers: CaseAnswers };
+  /** Who the dialog is about once known, for the line at the top of each card (default: the child chosen from the register). */
+  about?(answers: Answers): string | undefined;
   /** For a dialog that records something other than a case: saves it and says what was done. */
   finish?(answers: Answers, ctx: FormContext, services: FormServices): Promise<string>;
 }
@@ -79,6 +83,7 @@ export class GuidedDialog extends ComponentDialog {
     const visible = this.spec.questions.filter((x) => !x.skip?.(progress.answers, progress.ctx));
     const position = visible.indexOf(q) + 1;
     const silent = progress.silentAt === i;
+    const about = (this.spec.about ?? aboutOf)(progress.answers);
     // Once only: "back" from here passes progress on, and the earlier question's card must be sent.
     delete progress.silentAt;
     const options: PromptBegin = {
@@ -92,7 +97,7 @@ export class GuidedDialog extends ComponentDialog {
         total: visible.length,
         canGoBack: position > 1,
         ...(i === this.spec.questions.length - 1 ? { submitData: { draftId: progress.ctx.draftId } } : {}),
-        ...(aboutOf(progress.answers) && q.id !== 'pupil' && q.id !== 'confirm' ? { about: aboutOf(progress.answers) } : {}),
+        ...(about && !ASKS_WHO.has(q.id) ? { about } : {}),
       },
     };
     save(step, progress);
@@ -104,20 +109,41 @@ export class GuidedDialog extends ComponentDialog {
     const result = step.result as PromptResult | { kind: 'skipped' } | undefined;
     if (!result || result.kind === 'skipped') return undefined;
     if (result.kind === 'cancel') {
+      await this.retire(step, progress, index, 'Stopped: nothing was saved or sent.');
       await step.context.sendActivity('Stopped. Nothing has been saved or sent. Type "menu" to start again.');
       return step.endDialog({ cancelled: true });
     }
+    if (result.kind === 'handBack') return step.endDialog({ handBack: result.text });
     if (result.kind === 'back') {
       const earlier = progress.asked.filter((n) => n < index);
       const target = earlier.length > 0 ? earlier[earlier.length - 1]! : index;
       if (target === index) await step.context.sendActivity('This is the first question.');
+      else await this.retire(step, progress, index, 'You went back to change an earlier answer.');
       return step.replaceDialog(this.waterfallId, { ...progress, asked: earlier.filter((n) => n < target), startAt: target } satisfies FormProgress);
     }
     const q = this.spec.questions[index]!;
     progress.answers = { ...progress.answers, [q.id]: result.value };
     progress.asked = [...progress.asked.filter((n) => n !== index), index];
     save(step, progress);
+    // The confirmation is retired once the case is saved, with its reference.
+    if (index < this.spec.questions.length - 1) {
+      const about = ASKS_WHO.has(q.id) ? aboutOf(progress.answers) : undefined;
+      await this.retire(step, progress, index, about ? `Child: ${about}` : 'Answered: your answers are on the "Check and send" card.');
+    }
     return undefined;
+  }
+
+  /**
+   * Replaces the card just answered with a read-only line (its buttons, pressed again later, would
+   * only confuse). Only a card's own button press says which card it was; a typed answer leaves it.
+   */
+  private async retire(step: WaterfallStepContext, progress: FormProgress, index: number, outcome: string): Promise<void> {
+    const { replyToId, value } = step.context.activity;
+    if (!replyToId || !value) return;
+    const visible = this.spec.questions.filter((x) => !x.skip?.(progress.answers, progress.ctx));
+    const position = Math.max(1, visible.indexOf(this.spec.questions[index]!) + 1);
+    // A card that cannot be replaced (deleted, too old) changes nothing that matters: the answer is kept.
+    await step.context.updateActivity({ type: 'message', id: replyToId, ...cardReply(usedFormCard(this.spec.title, position, visible.length, outcome)) }).catch(() => undefined);
   }
 
   private async finalStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -145,14 +171,21 @@ export class GuidedDialog extends ComponentDialog {
         silentAt: confirmAt,
       } satisfies FormProgress);
     }
+    await this.retire(step, progress, this.spec.questions.length - 1, raised.created ? `Sent: reference ${raised.ref}` : `Already sent: reference ${raised.ref}`);
     const view = planViewFor(ctx.roles, raised.plan);
-    if (view) await step.context.sendActivity(cardReply(receiptCard(raised.ref, this.spec.title, view, !raised.created)));
+    if (view) {
+      const people = planByPerson(raised.plan, { staff: await this.services.schoolStaff(ctx.schoolId) }, ctx.user, ctx.user.aadObjectId);
+      await step.context.sendActivity(cardReply(receiptCard(raised.ref, this.spec.title, view, !raised.created, people)));
+    }
     if (raised.created) await this.services.deliverStaffNotifications(ctx.schoolId, raised.caseId);
     return step.endDialog({ ref: raised.ref });
   }
 }
 
 export type { SummaryRow };
+
+/** The questions that ask who the dialog is about, and the confirmation, which names them itself. */
+const ASKS_WHO: ReadonlySet<string> = new Set(['pupil', 'onRegister', 'newStarter', 'confirm']);
 
 function aboutOf(answers: Answers): string | undefined {
   const pupil = pupilAnswerSchema.safeParse(answers.pupil);

@@ -29,7 +29,23 @@ export interface Question {
   ask(env: QuestionEnv): AdaptiveCard | Promise<AdaptiveCard>;
   /** Validates the reply with zod; on failure says what to fix (and may offer a different card). */
   parse(reply: Reply, env: QuestionEnv): Parsed | Promise<Parsed>;
+  /**
+   * Reads the answer from the sentence that started the dialog ("I am worried Sam might get
+   * excluded"), before the question is first asked: undefined to ask it as usual.
+   */
+  fromOpening?(opening: string, env: QuestionEnv): Promise<Presumed | undefined>;
+  /**
+   * Where words that start another dialog or show the menu are commands, never an answer (the
+   * name step: "new starter" is not a child): the typed text to read as one, from the message or the card.
+   */
+  commandText?(reply: Reply): string | undefined;
 }
+
+/**
+ * What the opening sentence says: a reply, read by `parse` as if it had been given (so every check
+ * of the question still applies), with a line saying so; or what to ask instead.
+ */
+export type Presumed = { kind: 'said'; reply: Reply; note: string } | { kind: 'ask'; message: string; card?: AdaptiveCard };
 
 /** Commands that work at every step. Typed text must match exactly, so "Back in class, he..." is an answer, not a command. */
 export type Command = 'cancel' | 'back' | 'help';

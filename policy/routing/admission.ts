@@ -1,8 +1,9 @@
 import { AdmissionAnswers } from '../cases';
+import { localAuthorityLabel } from '../localAuthorities';
 import { addDays, compareDates, dayOfWeek, formatDate, IsoDate, makeDate, yearOf } from '../dates';
 import { hadSocialWorker } from '../scope';
 import { cite, localVirtualSchool, makeStep, placingVirtualSchool, RuleContext, socialWorkerContact } from './context';
-import { leadSteps } from './common';
+import { leadSteps, outOfScopeSteps } from './common';
 import { RoutingStep } from './step';
 
 /** The spring (January) school census is taken on the third Thursday of January. */
@@ -16,11 +17,53 @@ export function januaryCensusOnOrAfter(today: IsoDate): IsoDate {
   return compareDates(today, thisYear) <= 0 ? thisYear : thirdThursday(yearOf(today) + 1);
 }
 
+/** Said to the leads about a new starter: their record follows them only once matched. */
+const MATCH_LATER = ' The child is not on the register yet: once they are, match them to it from this card, so their record and deadlines follow them.';
+
+/**
+ * A new starter for whom no status the policy covers was reported. A new starter's status is often
+ * not known until their records arrive, so the DSL checks with the previous school rather than
+ * taking "none known" as the answer; and the records are chased as for every child joining.
+ */
+export function newStarterOutOfScopeSteps(ctx: RuleContext, a: AdmissionAnswers): RoutingStep[] {
+  const from = a.previousSchool ? `the previous school (${a.previousSchool})` : 'the previous school';
+  const [dsl] = outOfScopeSteps(ctx);
+  return [
+    {
+      ...dsl!,
+      what: `No status the school's policy covers was given for this new starter.${MATCH_LATER}`,
+      rationale: 'No status the policy covers was reported for a child who is not on the register yet.',
+    },
+    makeStep(ctx, {
+      id: 'admission.checkStatus',
+      who: 'previousSchool',
+      owner: 'DSL',
+      what: `Ask ${from}'s DSL whether the child has, or has had, a social worker, or is or was in care, and whether a child protection file is coming (it should arrive within 5 school days of the start). If so, record the status on the register and tell the Designated Teacher.`,
+      staffWhat: 'The DSL checks with the previous school.',
+      timing: { kind: 'schoolDays', days: 5, from: 'startDate' },
+      base: a.startDate,
+      rationale: "A new starter's status is often not known until their records arrive.",
+      ...cite(ctx, undefined, 'cpFileTransfer'),
+    }),
+    makeStep(ctx, {
+      id: 'admission.recordsFifteenDays',
+      who: 'previousSchool',
+      owner: 'DSL',
+      what: `Check the common transfer file and educational record have arrived from ${from} (due within 15 school days).`,
+      staffWhat: 'The school checks records have arrived.',
+      timing: { kind: 'schoolDays', days: 15, from: 'startDate' },
+      base: a.startDate,
+      rationale: 'Swift transfer of information between schools.',
+      ...cite(ctx, 'admission.swiftTransfer', 'commonTransferFile'),
+    }),
+  ];
+}
+
 export function admissionSteps(ctx: RuleContext, a: AdmissionAnswers): RoutingStep[] {
   const { flags, today, policy } = ctx;
   const lead = flags.careExperienced ? 'DT' : 'DSL';
   const send = a.send ?? ctx.pupil.send;
-  const steps: RoutingStep[] = [...leadSteps(ctx, { kind: 'sameDay' }, 'A child this policy covers is joining: lead the transition plan.')];
+  const steps: RoutingStep[] = [...leadSteps(ctx, { kind: 'sameDay' }, `A child this policy covers is joining: lead the transition plan.${ctx.pupil.statusReported ? MATCH_LATER : ''}`)];
   const beforeStart = { kind: 'byDate', label: 'the start date' } as const;
 
   if (flags.careExperienced && compareDates(a.startDate, today) > 0) {
@@ -188,11 +231,11 @@ export function admissionSteps(ctx: RuleContext, a: AdmissionAnswers): RoutingSt
         id: 'admission.cla.virtualSchool',
         who: 'virtualSchool',
         owner: 'DT',
-        what: `Tell the Virtual School of the placing authority (${flags.cla.placingAuthority}) the start date and the PEP meeting date; agree the Pupil Premium Plus arrangements.`,
+        what: `Tell the Virtual School of the placing authority (${localAuthorityLabel(flags.cla.placingAuthority)}) the start date and the PEP meeting date; agree the Pupil Premium Plus arrangements.`,
         staffWhat: 'The Virtual School is told.',
         timing: beforeStart,
         base: a.startDate,
-        rationale: `Looked-after child placed by ${flags.cla.placingAuthority}: that authority's Virtual School.`,
+        rationale: `Looked-after child placed by ${localAuthorityLabel(flags.cla.placingAuthority)}: that authority's Virtual School.`,
         contact: placingVirtualSchool(ctx),
         ...cite(ctx, undefined, 'pepOnChangeOfSchool'),
       }),

@@ -1,4 +1,5 @@
 import { formatDate } from '../dates';
+import { localAuthorityLabel } from '../localAuthorities';
 import { LEGAL_BASIS_LABEL } from '../pupil';
 import { hadSocialWorker } from '../scope';
 import { cite, makeStep, RuleContext } from './context';
@@ -9,8 +10,9 @@ const PLAN_LABEL = { CIN: 'Child in Need plan', CP: 'Child Protection plan', ass
 /** Short labels of the statuses in force, for the DSL and DT only. */
 export function statusLabels(ctx: Pick<RuleContext, 'flags' | 'pupil' | 'policy'>): string[] {
   const { flags } = ctx;
-  const labels: string[] = [];
-  if (flags.cla) labels.push(`Looked after: ${LEGAL_BASIS_LABEL[flags.cla.legalBasis]}, placed by ${flags.cla.placingAuthority}`);
+  // A new starter's status is what a member of staff said: the DSL checks it against the records.
+  const labels: string[] = ctx.pupil.statusReported ? ['Not on the register yet: the status below is as reported when the admission was raised'] : [];
+  if (flags.cla) labels.push(`Looked after: ${LEGAL_BASIS_LABEL[flags.cla.legalBasis]}, placed by ${localAuthorityLabel(flags.cla.placingAuthority)}`);
   if (flags.cpla) labels.push(`Previously looked after: ${flags.cpla.route === 'adoption' ? 'adopted' : flags.cpla.route === 'SGO' ? 'special guardianship order' : 'child arrangements order'}`);
   if (flags.cwswCurrent) labels.push(`Has a social worker: ${PLAN_LABEL[flags.cwswCurrent.plan]}`);
   const past = flags.cwswPast ?? flags.cwswEnded;

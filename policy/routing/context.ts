@@ -2,13 +2,15 @@ import { SchoolCalendar } from '../calendar';
 import { compareDates, IsoDate } from '../dates';
 import { Citation, STATUTORY, StatutoryKey } from '../profiles/citations';
 import { ResolvedPolicy, SchoolRuleId } from '../profiles';
-import { CohortFlags, Pupil } from '../pupil';
+import { CohortFlags } from '../pupil';
+import { RoutedChild } from '../newStarter';
 import { SchoolProfile, virtualSchoolFor } from '../schoolProfile';
 import { localAuthorityLabel } from '../localAuthorities';
 import { EXTERNAL_RECIPIENTS, RoutingStep, Timing } from './step';
 
 export interface RuleContext {
-  pupil: Pupil;
+  /** A pupil on the register, or a new starter's reported status (`statusReported`). */
+  pupil: RoutedChild;
   flags: CohortFlags;
   profile: SchoolProfile;
   /** The school's own policy: the rules it states, each with its sentence. */

@@ -98,6 +98,8 @@ export interface RoutingPlan {
   blocked?: { reason: string; source: Citation };
   /** Whether the child falls under the school's policy for children with a social worker. */
   inScope: boolean;
+  /** The statuses were reported by staff for a new starter not on the register yet, not read from the register. */
+  statusReported?: boolean;
   /** Short labels of the statuses that drove the plan: lead view only. */
   statusLabels: string[];
   steps: RoutingStep[];

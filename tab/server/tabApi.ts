@@ -1,4 +1,5 @@
 import { Logger } from '../../telemetry/logger';
+import { ActionTracker } from '../../services/actionTracker';
 import { DigestService } from '../../services/digestService';
 import { PupilDirectory } from '../../services/pupilDirectory';
 import { RefusalLog } from '../../services/refusalLog';
@@ -8,8 +9,9 @@ import { ConversationRefRepository } from '../../storage/conversationRefReposito
 import { TrustRepository } from '../../storage/trustRepository';
 import { SchoolCalendar } from '../../policy/calendar';
 import { IsoDate, londonDate } from '../../policy/dates';
-import { latestPep, pepStatus, PepState } from '../../policy/pep';
-import { cohortFlags, fullName, Pupil } from '../../policy/pupil';
+import { latestPep, pepStatus } from '../../policy/pep';
+import { pepWords } from '../../policy/pepWords';
+import { CohortFlags, cohortFlags, fullName, Pupil } from '../../policy/pupil';
 import { ROLE_LABEL } from '../../policy/roles';
 import { statusLabels } from '../../policy/routing/common';
 import { coveredBy } from '../../policy/scope';
@@ -18,14 +20,19 @@ import { mayOpenRecord, mayUse, TabView, tabViews } from '../../policy/tabAccess
 import { CaseRepository, OpenItem } from '../../storage/caseRepository';
 import { PepRepository } from '../../storage/pepRepository';
 import { RecordAuditRepository } from '../../storage/recordAuditRepository';
-import { buildChronology, CaseHistory } from './chronology';
+import { ACCESS_TEXT, buildChronology, CaseHistory } from './chronology';
+import { chronologyPdf } from './chronologyPdf';
+import { digestForViewer, seesChildren } from './digestForViewer';
 import { digestChannelStatus } from './digestStatus';
+import { actionRow, assignablePeople, TabActions } from './tabActions';
 import { Caller, isResponse, NOT_STAFF, TabCallers } from './tabCaller';
 import { TabIdentity } from './tabIdentity';
 
 export interface TabResponse {
   status: number;
   body: unknown;
+  /** A file to download instead of JSON (the chronology's PDF). */
+  file?: { contentType: string; name: string; bytes: Buffer };
 }
 
 export interface TabApiDeps {
@@ -56,9 +63,23 @@ const FOR_LEADS = 'This part of the dashboard is for the DSL, deputy DSLs, the D
  */
 export class TabApi {
   readonly callers: TabCallers;
+  /** The Actions view and its changes, through the bot's own action service. */
+  private readonly actionWork: TabActions;
 
   constructor(private readonly deps: TabApiDeps) {
     this.callers = new TabCallers({ directory: deps.directory, ...(deps.trusts ? { trusts: deps.trusts } : {}), logger: deps.logger });
+    const tracker = new ActionTracker({ cases: deps.cases, clock: deps.clock, pupils: deps.pupils });
+    this.actionWork = new TabActions({ cases: deps.cases, pupils: deps.pupils, refusals: deps.refusals, tracker, logger: deps.logger }, this);
+  }
+
+  /** Closes an action: how it ended, and a note. */
+  closeAction(identity: TabIdentity, body: unknown, schoolId?: string): Promise<TabResponse> {
+    return this.actionWork.close(identity, body, schoolId);
+  }
+
+  /** Gives an action to another member of staff with a role. */
+  reassignAction(identity: TabIdentity, body: unknown, schoolId?: string): Promise<TabResponse> {
+    return this.actionWork.reassign(identity, body, schoolId);
   }
 
   /**
@@ -88,7 +109,7 @@ export class TabApi {
   }
 
   /** The register, every open action and each child's latest recorded PEP: what the cohort and actions views are drawn from. */
-  private async register(schoolId: string) {
+  async register(schoolId: string) {
     const [pupils, open, recordedPeps] = await Promise.all([
       this.deps.pupils.all(schoolId),
       this.deps.cases.openActionsDueBy(schoolId, '9999-12-31'),
@@ -97,7 +118,10 @@ export class TabApi {
     return { pupils, open, recordedPeps };
   }
 
-  /** The cohort register: each child the caller may open, with status and the next deadline. */
+  /**
+   * The cohort register: each child the caller may open, with status, attendance, open and overdue
+   * actions, the next deadline and the PEP, for the view's search, filters and sorting.
+   */
   async cohort(identity: TabIdentity, schoolId?: string): Promise<TabResponse> {
     const m = await this.allowed(identity, 'cohort', schoolId);
     if ('status' in m) return m;
@@ -105,47 +129,94 @@ export class TabApi {
     const { pupils, open, recordedPeps } = await this.register(m.school.id);
     const calendar = new SchoolCalendar(m.school.calendar);
     const policy = schoolPolicy(m.school);
-    const nextByPupil = new Map<string, OpenItem>();
-    for (const item of open) {
-      if (item.pupilId && !nextByPupil.has(item.pupilId)) nextByPupil.set(item.pupilId, item);
-    }
+    const openByPupil = new Map<string, OpenItem[]>();
+    // The open index is in deadline order, so each child's first item is their next deadline.
+    for (const item of open) if (item.pupilId) openByPupil.set(item.pupilId, [...(openByPupil.get(item.pupilId) ?? []), item]);
     const children = pupils
-      .filter((p) => coveredBy(policy, cohortFlags(p, today)) && mayOpenRecord(m.roles, p, today))
-      .map((p) => {
-        const next = nextByPupil.get(p.id);
-        const pep = cohortFlags(p, today).cla ? pepStatus(p, latestPep(p, recordedPeps.get(p.id)), calendar, today, m.school.thresholds.pepReminderSchoolDays) : undefined;
+      .map((p) => ({ p, flags: cohortFlags(p, today) }))
+      .filter(({ p, flags }) => coveredBy(policy, flags) && mayOpenRecord(m.roles, p, today))
+      .map(({ p, flags }) => {
+        const items = openByPupil.get(p.id) ?? [];
+        const next = items[0];
+        const pep = flags.cla ? pepStatus(p, latestPep(p, recordedPeps.get(p.id)), calendar, today, m.school.thresholds.pepReminderSchoolDays) : undefined;
         return {
           id: p.id,
           name: fullName(p),
+          familyName: p.familyName,
           yearGroup: p.yearGroup,
           statuses: this.labels(p, today, m.school),
+          kinds: statusKinds(flags),
+          attendancePercent: p.attendancePercent ?? null,
+          openActions: items.length,
+          overdueActions: items.filter((i) => i.deadline < today).length,
           ...(next ? { nextDeadline: { date: next.deadline, ref: next.ref, overdue: next.deadline < today, statutory: next.statutory } } : {}),
-          ...(pep ? { pep: { state: pep.state, dueBy: pep.dueBy } } : {}),
+          ...(pep ? { pep: { state: pep.state, dueBy: pep.dueBy, words: pepWords(pep, today) } } : {}),
         };
       })
-      .sort((a, b) => (a.nextDeadline?.date ?? '9999') .localeCompare(b.nextDeadline?.date ?? '9999') || a.name.localeCompare(b.name));
+      .sort((a, b) => (a.nextDeadline?.date ?? '9999').localeCompare(b.nextDeadline?.date ?? '9999') || a.name.localeCompare(b.name));
     return { status: 200, body: { today, children } };
   }
 
-  /** One child's chronology. The opening is recorded first: no record is shown without it. */
+  /** One child's chronology, newest first. The opening is recorded first: no record is shown without it. */
   async chronology(identity: TabIdentity, pupilId: string, schoolId?: string): Promise<TabResponse> {
+    const opened = await this.open(identity, pupilId, schoolId, 'viewedChronology');
+    if ('status' in opened) return opened;
+    const record = await this.recordOf(opened.m, opened.pupil);
+    return { status: 200, body: { ...record, people: record.openActions.some((a) => a.mayChange) ? assignablePeople(opened.m) : [] } };
+  }
+
+  /**
+   * The chronology as a PDF for the child protection file (KCSIE: it goes to the next school's DSL
+   * when a child moves). The same people may export it as may open the record, and the export is
+   * written to the record's access log before the file is made.
+   */
+  async exportChronology(identity: TabIdentity, pupilId: string, schoolId?: string): Promise<TabResponse> {
+    const opened = await this.open(identity, pupilId, schoolId, 'exportedChronology');
+    if ('status' in opened) return opened;
+    const { m, pupil } = opened;
+    const record = await this.recordOf(m, pupil);
+    const now = this.deps.clock();
+    const bytes = await chronologyPdf({
+      schoolName: m.school.name,
+      synthetic: m.school.synthetic === true,
+      exportedBy: m.member.name,
+      exportedAt: now,
+      child: { ...record.child, dateOfBirth: pupil.dateOfBirth ?? null },
+      cases: record.cases,
+      openActions: record.openActions,
+      events: record.events,
+      viewers: record.viewers,
+    });
+    this.deps.logger.info({ event: 'chronologyExported', school: m.school.id }, 'a chronology was exported as a PDF');
+    // The register's id, not the child's name: a file name shows in download lists and synced folders.
+    return { status: 200, body: null, file: { contentType: 'application/pdf', name: `chronology-${pupil.id}-${londonDate(now)}.pdf`, bytes } };
+  }
+
+  /**
+   * Whether this person may open this child's record; if so, the opening (or export) is recorded
+   * first. A refusal is recorded against the child too: the DSL can see who tried to look.
+   */
+  private async open(identity: TabIdentity, pupilId: string, schoolId: string | undefined, action: 'viewedChronology' | 'exportedChronology'): Promise<{ m: Membership; pupil: Pupil } | TabResponse> {
     const m = await this.membership(identity, schoolId);
     if ('status' in m) return m;
     const pupil = await this.deps.pupils.get(m.school.id, pupilId);
     if (!pupil) return { status: 404, body: { error: 'There is no child with that record on your school’s register.' } };
-    const today = this.today();
     const actor = { aadObjectId: m.member.aadObjectId, name: m.member.name };
-    const at = this.deps.clock().toISOString();
-    // A refusal is recorded against the child too: the DSL can see who tried to look.
-    if (!mayUse(m.roles, 'chronology') || !mayOpenRecord(m.roles, pupil, today)) {
+    if (!mayUse(m.roles, 'chronology') || !mayOpenRecord(m.roles, pupil, this.today())) {
       // Repeats are counted into one entry, and a burst is answered 429 (services/refusalLog.ts).
-      const recorded = await this.deps.refusals.refused(m.school.id, pupil.id, actor, 'chronology');
+      const recorded = await this.deps.refusals.refused(m.school.id, pupil.id, actor, action === 'exportedChronology' ? 'chronologyExport' : 'chronology');
       if (recorded === 'throttled') return { status: 429, body: { error: 'Too many requests: please wait a minute.' } };
       if (recorded === 'recorded') this.deps.logger.warn({ event: 'tabRecordRefused', school: m.school.id, pupil: pupil.id }, 'a record was refused: not this role’s to see');
       return { status: 403, body: { error: 'This child’s record is not yours to open: ask the DSL if you need to know.' } };
     }
-    await this.deps.recordAudit.recordAccess(m.school.id, pupil.id, { at, actor, action: 'viewedChronology', detail: { view: 'chronology' } });
+    const view = action === 'exportedChronology' ? 'pdf' : 'chronology';
+    await this.deps.recordAudit.recordAccess(m.school.id, pupil.id, { at: this.deps.clock().toISOString(), actor, action, detail: { view } });
+    return { m, pupil };
+  }
 
+  /** Everything of one child's record the lead roles see: details, concerns, open actions, the chronology and who opened it. */
+  private async recordOf(m: Membership, pupil: Pupil) {
+    const today = this.today();
     const summaries = await this.deps.cases.listForPupil(m.school.id, pupil.id);
     const histories: CaseHistory[] = [];
     for (const s of summaries) {
@@ -160,77 +231,46 @@ export class TabApi {
     }
     const [accessLog, pepDates] = await Promise.all([this.deps.recordAudit.accessLog(m.school.id, pupil.id), this.deps.peps.meetings(m.school.id, pupil.id)]);
     const { cases, events } = buildChronology(histories, accessLog, pepDates);
-    const openActions = histories.flatMap((h) => h.actions.filter((a) => a.status === 'open').map((a) => ({ ref: a.ref, label: a.label, owner: ROLE_LABEL[a.owner], deadline: a.deadline, statutory: a.statutory, overdue: a.deadline < today })));
+    const openActions = histories
+      .flatMap((h) => h.actions.filter((a) => a.status === 'open').map((a) => actionRow(m, a, h.record, { pupil, statuses: pupil.statuses }, today)))
+      .sort((a, b) => a.deadline.localeCompare(b.deadline));
     return {
-      status: 200,
-      body: {
-        child: {
-          id: pupil.id,
-          name: fullName(pupil),
-          yearGroup: pupil.yearGroup,
-          statuses: this.labels(pupil, today, m.school),
-          keyAdult: pupil.keyAdult ?? null,
-          socialWorker: pupil.socialWorker ? { name: pupil.socialWorker.name, organisation: pupil.socialWorker.organisation ?? null } : null,
-          attendancePercent: pupil.attendancePercent ?? null,
-        },
-        cases,
-        openActions,
-        events,
-        viewers: accessLog.filter((a) => a.action !== 'refused').map((a) => ({ name: a.actor.name, at: a.at })),
+      child: {
+        id: pupil.id,
+        name: fullName(pupil),
+        yearGroup: pupil.yearGroup,
+        statuses: this.labels(pupil, today, m.school),
+        keyAdult: pupil.keyAdult ?? null,
+        socialWorker: pupil.socialWorker ? { name: pupil.socialWorker.name, organisation: pupil.socialWorker.organisation ?? null } : null,
+        attendancePercent: pupil.attendancePercent ?? null,
       },
+      cases,
+      openActions,
+      events,
+      viewers: accessLog
+        .filter((a) => a.action !== 'refused')
+        .reverse()
+        .map((a) => ({ name: a.actor.name, at: a.at, what: ACCESS_TEXT[a.action] ?? 'Opened this record' })),
     };
   }
 
-  /** Open actions and PEPs, limited to the children the caller may open. */
+  /** Open actions and PEPs, limited to the children the caller may open (tab/server/tabActions.ts). */
   async actions(identity: TabIdentity, schoolId?: string): Promise<TabResponse> {
-    const m = await this.allowed(identity, 'actions', schoolId);
-    if ('status' in m) return m;
-    const today = this.today();
-    const { pupils, open, recordedPeps } = await this.register(m.school.id);
-    const byId = new Map(pupils.map((p) => [p.id, p]));
-    const visible = (pupilId: string | undefined): Pupil | undefined | false => {
-      if (!pupilId) return mayOpenRecord(m.roles, { statuses: [] }, today) ? undefined : false;
-      const p = byId.get(pupilId);
-      return p && mayOpenRecord(m.roles, p, today) ? p : false;
-    };
-    const actions = [];
-    for (const item of open) {
-      const child = visible(item.pupilId);
-      if (child === false) continue;
-      const found = await this.deps.cases.getAction(m.school.id, item.caseId, item.stepId);
-      if (!found || found.action.status !== 'open') continue;
-      actions.push({
-        ref: item.ref,
-        child: child ? { id: child.id, name: fullName(child) } : null,
-        label: found.action.label,
-        owner: ROLE_LABEL[found.action.owner],
-        deadline: item.deadline,
-        overdue: item.deadline < today,
-        statutory: item.statutory,
-      });
-    }
-    const calendar = new SchoolCalendar(m.school.calendar);
-    const peps: Array<{ child: { id: string; name: string }; state: PepState; dueBy: IsoDate; lastPep: IsoDate | null }> = [];
-    for (const p of pupils) {
-      if (!cohortFlags(p, today).cla || !mayOpenRecord(m.roles, p, today)) continue;
-      const s = pepStatus(p, latestPep(p, recordedPeps.get(p.id)), calendar, today, m.school.thresholds.pepReminderSchoolDays);
-      if (s) peps.push({ child: { id: p.id, name: fullName(p) }, state: s.state, dueBy: s.dueBy, lastPep: s.lastPep ?? null });
-    }
-    peps.sort((a, b) => a.dueBy.localeCompare(b.dueBy));
-    return { status: 200, body: { today, actions, peps } };
+    return this.actionWork.list(identity, schoolId);
   }
 
   /**
-   * The weekly digest's figures: numbers and reference codes only, as in the SLT channel. When the
-   * digest cannot be posted (no channel chosen, or the app no longer in it), `notPosted` says why
-   * in plain words; otherwise it is null.
+   * The weekly digest's figures: numbers and reference codes only, as in the SLT channel. The people
+   * who open the children's records see every count; small numbers are hidden ("fewer than 3") only
+   * from those who may not (the senior leadership team). When the digest cannot be posted (no
+   * channel chosen, or the app no longer in it), `notPosted` says why in plain words; otherwise null.
    */
   async digest(identity: TabIdentity, schoolId?: string): Promise<TabResponse> {
     const m = await this.allowed(identity, 'digest', schoolId);
     if ('status' in m) return m;
-    const [{ digest }, channel] = await Promise.all([this.deps.digests.build(m.school, this.deps.clock()), digestChannelStatus(m.school, this.deps.conversationRefs)]);
-    const figures = withoutSmallNumbers(digest) as Record<string, unknown>;
-    return { status: 200, body: { ...figures, notPosted: channel.posting ? null : { reason: channel.reason, explanation: channel.explanation } } };
+    const [{ digest }, channel] = await Promise.all([this.deps.digests.build(m.school, this.deps.clock(), { hideSmallNumbers: !seesChildren(m.roles) }), digestChannelStatus(m.school, this.deps.conversationRefs)]);
+    const { figures, smallNumbersHidden } = digestForViewer(digest, m.roles);
+    return { status: 200, body: { ...(figures as Record<string, unknown>), smallNumbersHidden, notPosted: channel.posting ? null : { reason: channel.reason, explanation: channel.explanation } } };
   }
 
   /** For routes that need the caller's school and a view (the register upload). */
@@ -257,21 +297,20 @@ export class TabApi {
     return statusLabels({ pupil, flags: cohortFlags(pupil, today), policy: schoolPolicy(school) });
   }
 
-  private today(): IsoDate {
+  today(): IsoDate {
     return londonDate(this.deps.clock());
   }
 }
 
-/**
- * The digest's counts carry their true value for the card's own arithmetic; a count shown as
- * "fewer than 3" must not carry it to the browser, where anyone could read it.
- */
-export function withoutSmallNumbers(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutSmallNumbers);
-  if (typeof value !== 'object' || value === null) return value;
-  const entries = Object.entries(value);
-  if ('suppressed' in value && 'display' in value && 'value' in value) {
-    return { ...value, value: value.suppressed === true ? null : value.value };
-  }
-  return Object.fromEntries(entries.map(([k, v]) => [k, withoutSmallNumbers(v)]));
+/** The cohort statuses a child has now, for the cohort view's status filter (the labels say more, for reading). */
+export type StatusKind = 'inCare' | 'previouslyInCare' | 'socialWorkerNow' | 'socialWorkerPast' | 'kinship';
+
+function statusKinds(flags: CohortFlags): StatusKind[] {
+  const out: StatusKind[] = [];
+  if (flags.cla) out.push('inCare');
+  if (flags.cpla) out.push('previouslyInCare');
+  if (flags.cwswCurrent) out.push('socialWorkerNow');
+  if (flags.cwswPast) out.push('socialWorkerPast');
+  if (flags.kinship) out.push('kinship');
+  return out;
 }

@@ -18,6 +18,9 @@ export function projectRoot(from = __dirname): string {
   }
 }
 
+/** The page's script and the modules it imports (tab/client, compiled to dist/tab/client). */
+const CLIENT_MODULES = ['app.js', 'dom.js', 'session.js', 'cohortFilter.js', 'cohortView.js', 'actionForm.js', 'actionsView.js', 'chronologyView.js', 'digestView.js'];
+
 /**
  * The tab's files: a fixed list, so no request path ever reaches the file system. The client
  * script is compiled by `npm run build` (tab/client → dist/tab/client); teams-js is served from its
@@ -33,7 +36,7 @@ export class TabAssets {
       'app.css': { file: path.join(root, 'tab', 'static', 'app.css'), contentType: 'text/css; charset=utf-8' },
       'privacy.html': { file: path.join(root, 'tab', 'static', 'privacy.html'), contentType: 'text/html; charset=utf-8' },
       'terms.html': { file: path.join(root, 'tab', 'static', 'terms.html'), contentType: 'text/html; charset=utf-8' },
-      'app.js': { file: path.join(root, 'dist', 'tab', 'client', 'app.js'), contentType: 'text/javascript; charset=utf-8' },
+      ...Object.fromEntries(CLIENT_MODULES.map((name) => [name, { file: path.join(root, 'dist', 'tab', 'client', name), contentType: 'text/javascript; charset=utf-8' }])),
       'teams-js.js': { file: path.join(root, 'node_modules', '@microsoft', 'teams-js', 'dist', 'umd', 'MicrosoftTeams.min.js'), contentType: 'text/javascript; charset=utf-8' },
     };
   }

@@ -46,7 +46,7 @@ const FRAME_ANCESTORS = [
 const CSP = `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' https://res.cdn.office.net; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors ${FRAME_ANCESTORS}`;
 
 const pupilIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
-/** A role change or a Virtual School's contact is a few hundred bytes. */
+/** A role change, a Virtual School's contact or an action's note is a few hundred bytes (a note at most 1,000 characters). */
 const SMALL_SETTINGS_BYTES = 16 * 1024;
 const uploadBody = z.object({ csv: z.string().min(1), dryRun: z.boolean().default(true) });
 const signInBody = z.object({ aadObjectId: z.string().min(1).max(64) });
@@ -75,6 +75,7 @@ export function registerTabRoutes(server: Server, deps: TabRouteDeps): void {
     if (!identity) return sendJson(res, 401, { error: 'Please sign in again.' });
     try {
       const out = await handler(identity, req);
+      if (out.file) return sendFile(res, out.file);
       return sendJson(res, out.status, out.body);
     } catch (err) {
       logger.error({ event: 'tabRequestFailed', path: req.path(), err: errorSummary(err) }, 'tab request failed');
@@ -100,6 +101,14 @@ export function registerTabRoutes(server: Server, deps: TabRouteDeps): void {
       const id = pupilIdParam.safeParse(req.params.pupilId);
       if (!id.success) return { status: 400, body: { error: 'That is not a child’s record id.' } };
       return api.chronology(identity, id.data, school);
+    }),
+  );
+  server.get(
+    '/api/tab/pupils/:pupilId/chronology.pdf',
+    forSchool(async (identity, school, req) => {
+      const id = pupilIdParam.safeParse(req.params.pupilId);
+      if (!id.success) return { status: 400, body: { error: 'That is not a child’s record id.' } };
+      return api.exportChronology(identity, id.data, school);
     }),
   );
 
@@ -131,6 +140,10 @@ export function registerTabRoutes(server: Server, deps: TabRouteDeps): void {
       return deps.upload(m, body.data.csv, body.data.dryRun);
     }),
   );
+
+  const actionParser = bodyParserKeepingLogContext({ maxBodySize: SMALL_SETTINGS_BYTES, mapParams: false, mapFiles: false, rejectUnknown: true });
+  server.post('/api/tab/actions/close', signedInFirst, actionParser, forSchool((identity, school, req) => api.closeAction(identity, req.body, school)));
+  server.post('/api/tab/actions/reassign', signedInFirst, actionParser, forSchool((identity, school, req) => api.reassignAction(identity, req.body, school)));
 
   if (deps.settings) {
     const settings = deps.settings;
@@ -205,6 +218,16 @@ function serveAsset(res: Response, assets: TabAssets, name: string): void {
   res.header('Referrer-Policy', 'no-referrer');
   res.header('Cache-Control', 'no-cache');
   res.end(asset.body);
+}
+
+/** A download: never shown in the tab's own frame, never sniffed as anything else. */
+function sendFile(res: Response, file: NonNullable<TabResponse['file']>): void {
+  res.status(200);
+  res.header('Content-Type', file.contentType);
+  res.header('Content-Disposition', `attachment; filename="${file.name.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
+  res.header('X-Content-Type-Options', 'nosniff');
+  res.header('Content-Length', String(file.bytes.length));
+  res.end(file.bytes);
 }
 
 function sendJson(res: Response, status: number, body: unknown): void {

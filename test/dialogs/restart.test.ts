@@ -6,14 +6,15 @@ const pickSam = { verb: 'answer', question: 'pupil', pupilId: 'demo-p01', pupilN
 
 /** Each dialog, interrupted after its first answer by a bot restart, carries on at the next question. */
 describe.each([
-  ['attendance', 'attendance', 'details'],
-  ['suspension', 'suspension', 'whatHappened'],
-  ['admission', 'new starter', 'details'],
-])('%s dialog survives a restart (state in Azurite)', (_name, start, next) => {
+  ['attendance', 'attendance', pickSam, 'details', 'pupil'],
+  ['suspension', 'suspension', pickSam, 'whatHappened', 'pupil'],
+  // A new starter is first asked whether they are on the register yet.
+  ['admission', 'new starter', 'yes', 'pupil', 'onRegister'],
+])('%s dialog survives a restart (state in Azurite)', (_name, start, firstAnswer, next, first) => {
   it('resumes at the same step with the answers so far', async () => {
     const h = await createHarness();
     await h.say(start);
-    const before = await h.say(pickSam);
+    const before = await h.say(firstAnswer);
     expect(questionOf(lastCard(before))).toBe(next);
     h.restart();
     // The new instance has nothing in memory: "help" must come from the stored step.
@@ -21,7 +22,7 @@ describe.each([
     expect(questionOf(lastCard(replies))).toBe(next);
     // And "back" still knows the first answer.
     const back = await h.say('back');
-    expect(questionOf(lastCard(back))).toBe('pupil');
+    expect(questionOf(lastCard(back))).toBe(first);
   });
 });
 
@@ -36,7 +37,7 @@ describe('stored dialog state that no longer matches the code', () => {
 
   it.each([
     ['a dialog that was renamed or removed', (j: string) => j.replace(/"id":"attendance"/g, '"id":"attendanceV0"')],
-    ['an older form version', (j: string) => j.replace(/"version":1/g, '"version":0')],
+    ['an older form version', (j: string) => j.replace(/"version":\d+/g, '"version":0')],
     ['answers in an old shape', (j: string) => j.replace(/"asked":\[[^\]]*\]/g, '"asked":"one"')],
   ])('restarts politely after %s', async (_case, edit) => {
     const h = await createHarness();

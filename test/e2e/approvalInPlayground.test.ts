@@ -3,18 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { BrowserContext, Locator } from 'playwright-core';
-import { openPlayground } from '../support/chromium';
+import { until, openPlayground } from '../support/chromium';
 import { RunningProduct, startProduct } from '../support/launcher';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'playground');
-
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /**
  * The approval story in the Agents Playground: Alex (a class teacher) raises a worry about a
@@ -77,7 +69,7 @@ describe('raise as a teacher, approve as the DSL, in the Playground', () => {
     browser = opened.browser;
     page = opened.page;
     // Installing the app releases the approval card that was waiting for her.
-    const approval = page.locator('.ac-adaptiveCard', { hasText: 'Decision needed: worry about a suspension' });
+    const approval = page.locator('.ac-adaptiveCard', { hasText: 'Decision needed: Worry about a suspension' });
     await approval.waitFor({ state: 'visible', timeout: 15_000 });
     await page.screenshot({ path: path.join(SHOTS, 'approval-2-dsl-card.png'), fullPage: true });
     await approval.getByRole('button', { name: 'Approve and send', exact: true }).click();
@@ -96,7 +88,7 @@ describe('raise as a teacher, approve as the DSL, in the Playground', () => {
     const eml = await Promise.all(readdirSync(emails).filter((f) => f.endsWith('.eml')).map((f) => simpleParser(readFileSync(path.join(emails, f)))));
     const toVs = eml.find((e) => (Array.isArray(e.to) ? e.to : [e.to]).some((t) => t?.value.some((a) => a.address === 'virtualschool@herts-vs.example.org' && a.name === 'Hertfordshire Virtual School (demo)')));
     expect(toVs).toBeDefined();
-    expect(toVs!.text).toContain('Child: Sam Thistlewood, born 14/03/2017, Year 4');
+    expect(toVs!.text).toContain('  Child: Sam Thistlewood\n  Date of birth: Tue 14 Mar 2017\n  Year group: Year 4');
     expect(toVs!.text).not.toContain('pushed over a chair');
   }, 180_000);
 });

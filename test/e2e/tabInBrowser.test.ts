@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Browser } from 'playwright-core';
@@ -20,9 +21,10 @@ interface PageGlobals {
 /**
  * The dashboard tab in Debian's Chromium, in local mode with the development sign-in, against the
  * synthetic demo school: the DT sees the cohort and opens a child's chronology (and that opening
- * is in the audit trail); a class teacher is refused the same record. Every view is checked with
- * axe-core, at 320 px wide, and in Teams' dark and high-contrast themes. Screenshots go to
- * test-output/tab/.
+ * is in the audit trail); a class teacher is refused the same record; the DSL, on a phone, searches
+ * and filters the children, marks an action done with a note and exports the chronology. Every
+ * view is checked with axe-core, at 320 and 375 px wide, and in Teams' dark and high-contrast
+ * themes. Screenshots go to test-output/tab/.
  */
 describe('the dashboard tab, in a real browser', () => {
   let connector: ConnectorStub;
@@ -107,6 +109,93 @@ describe('the dashboard tab, in a real browser', () => {
     expect(log.at(-1)).toMatchObject({ action: 'refused', actor: { name: 'Alex Wilber' } });
     await page.context().close();
   }, 60_000);
+
+  it('the DSL works from the dashboard on a phone (375 px): searches and filters the children, marks an action done with a note, and exports the chronology', async () => {
+    const { page, problems } = await openAs('Megan Bowen', { width: 375 });
+    const overflow = () => page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    const cohort = page.getByRole('table', { name: /Children in the cohort/ });
+    await cohort.waitFor();
+    await expect(cohort.getByRole('link', { name: 'Amara Windmere' }).isVisible()).resolves.toBe(true);
+
+    // Search as she types: part of a family name.
+    await page.getByLabel('Search by name').pressSequentially('thist');
+    await page.getByRole('status').filter({ hasText: 'Showing 1 of' }).waitFor();
+    await expect(cohort.getByRole('link').allTextContents()).resolves.toEqual(['Sam Thistlewood']);
+    await page.screenshot({ path: path.join(SHOTS, '10-dsl-375-search.png'), fullPage: true });
+
+    // Filters: children in care with open actions, sorted by attendance; a child on a protection plan drops out.
+    await page.getByLabel('Search by name').fill('');
+    // On a phone the filters are folded under the search box.
+    await expect(page.getByLabel('Status').isVisible()).resolves.toBe(false);
+    await page.getByText('Filters and sorting').click();
+    await page.getByLabel('Status').selectOption({ label: 'In care' });
+    await page.getByLabel('Actions', { exact: true }).selectOption({ label: 'With open actions' });
+    await page.getByLabel('Sort by').selectOption({ label: 'Lowest attendance' });
+    await page.getByRole('status').filter({ hasText: /Showing \d+ of \d+ children, sorted by lowest attendance/ }).waitFor();
+    const names = await cohort.getByRole('link').allTextContents();
+    expect(names).toContain('Sam Thistlewood');
+    expect(names).not.toContain('Amara Windmere');
+    expect(page.url()).toContain('status=inCare');
+    await expect(page.getByText('Filters and sorting (2 in use)').isVisible()).resolves.toBe(true);
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    expect(await overflow()).toBe(0);
+    await page.screenshot({ path: path.join(SHOTS, '11-dsl-375-filtered.png'), fullPage: true });
+
+    // Mark one of Sam's actions done, with how it ended and a note.
+    await page.getByRole('navigation').getByRole('link', { name: 'Actions and PEPs' }).click();
+    const actions = page.getByRole('table', { name: /Open actions/ });
+    await actions.waitFor();
+    const samRow = actions.getByRole('row').filter({ hasText: 'Sam Thistlewood' }).first();
+    const label = (await samRow.locator('td[data-label="Action"]').textContent())!;
+    const samBefore = await actions.getByRole('row').filter({ hasText: 'Sam Thistlewood' }).count();
+    await samRow.getByText('Mark done or give to someone').click();
+    await samRow.getByLabel('Done, and more is needed').check();
+    const note = 'Carers phoned (synthetic): a review meeting is booked.';
+    await samRow.getByLabel('Note').fill(note);
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    expect(await overflow()).toBe(0);
+    await page.screenshot({ path: path.join(SHOTS, '12-dsl-375-mark-done.png'), fullPage: true });
+    await samRow.getByRole('button', { name: 'Mark done' }).click();
+    const flash = page.getByRole('status').filter({ hasText: 'Done, and more is needed' });
+    await flash.waitFor();
+    await expect(flash.textContent()).resolves.toContain(label);
+    await expect(actions.getByRole('row').filter({ hasText: 'Sam Thistlewood' }).count()).resolves.toBe(samBefore - 1);
+    await page.screenshot({ path: path.join(SHOTS, '13-dsl-375-marked-done.png'), fullPage: true });
+
+    // Sam's record: the chronology newest first, with the note; filtered by kind.
+    await actions.getByRole('link', { name: 'Sam Thistlewood' }).first().click();
+    await page.getByRole('heading', { name: 'Sam Thistlewood', level: 2 }).waitFor();
+    const timeline = page.getByRole('list', { name: 'Chronology' });
+    await expect(timeline.getByRole('listitem').first().textContent()).resolves.toContain('Opened this record');
+    await expect(timeline.getByText(`Note: ${note}`).isVisible()).resolves.toBe(true);
+    await page.getByLabel(/^Openings of the record/).uncheck();
+    await page.getByRole('status').filter({ hasText: 'hidden: openings of the record' }).waitFor();
+    await expect(timeline.getByText('Opened this record').count()).resolves.toBe(0);
+    await expect(timeline.getByRole('listitem').first().textContent()).resolves.toContain(`Done, and more is needed: ${label}`);
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    expect(await overflow()).toBe(0);
+    await page.screenshot({ path: path.join(SHOTS, '14-dsl-375-chronology.png'), fullPage: true });
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.getByRole('navigation').isVisible()).resolves.toBe(false);
+    await expect(page.getByRole('button', { name: 'Download as PDF' }).isVisible()).resolves.toBe(false);
+    await page.screenshot({ path: path.join(SHOTS, '15-dsl-chronology-print.png'), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+
+    // Export: a PDF download, on record before the file is made.
+    const exports = () => audit.accessLog(DEMO_SCHOOL_ID, 'demo-p01').then((log) => log.filter((e) => e.action === 'exportedChronology').length);
+    const before = await exports();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download as PDF' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^chronology-demo-p01-\d{4}-\d{2}-\d{2}\.pdf$/);
+    const file = path.join(SHOTS, 'chronology-from-browser.pdf');
+    await download.saveAs(file);
+    await page.getByText(/^Downloaded chronology-demo-p01/).waitFor();
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+    expect(text).toContain('Chronology: Sam Thistlewood');
+    expect(text).toContain('Carers phoned (synthetic)');
+    expect(await exports()).toBe(before + 1);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 90_000);
 
   const layouts: Array<[string, { width?: number; theme?: 'dark' | 'contrast' }]> = [
     ['320 px wide', { width: 320 }],

@@ -12,6 +12,7 @@ describe('need-to-know views of a plan', () => {
     const steps = staffView(plan()).steps;
     expect(steps.find((s) => s.who === 'Virtual School')).toEqual({
       who: 'Virtual School',
+      owner: 'DT',
       what: 'The Virtual School is contacted before any decision.',
       when: 'before any decision',
       deadline: MONDAY,
@@ -23,7 +24,7 @@ describe('need-to-know views of a plan', () => {
     for (const role of ['DSL', 'deputyDSL', 'DT', 'headteacher'] as const) {
       const view = planViewFor(['teacher', role], plan());
       if (view?.view !== 'lead') throw new Error(`expected the lead view for ${role}`);
-      expect(view.statusLabels).toContain('Looked after: section 31 (care order), placed by ESSEX');
+      expect(view.statusLabels).toContain('Looked after: section 31 (care order), placed by Essex (881)');
       const vs = view.steps.find((s) => s.id === 'suspension.cla.virtualSchoolBeforeDecision')!;
       expect(vs.rationale).toMatch(/placed by ESSEX/);
       expect(vs.citation).toBe('The Leys Primary & Nursery School, Policy for All Children with a Social Worker (January 2025), "Suspensions and Exclusion"');
@@ -48,7 +49,7 @@ describe('need-to-know views of a plan', () => {
 describe('deadline wording', () => {
   it('reads like a person wrote it', () => {
     const steps = staffView(plan()).steps;
-    expect(steps.find((s) => s.what.startsWith('The parents or carers are involved'))?.when).toBe('promptly (by Tue 24 Nov 2026)');
+    expect(steps.find((s) => s.what.startsWith('The parents or carers are involved'))?.when).toBe('promptly, by Tue 24 Nov 2026');
     expect(steps.find((s) => s.who.startsWith('Designated Safeguarding'))?.when).toBe('today');
   });
 });

@@ -15,12 +15,29 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** A fresh Chromium profile on the Agents Playground, loaded and settled. */
-export async function openPlayground(url: string, o: { timeoutMs?: number } = {}): Promise<{ browser: BrowserContext; page: Page }> {
-  const browser = await chromium.launchPersistentContext(mkdtempSync(path.join(os.tmpdir(), 'swbot-chromium-')), { ...LAUNCH, viewport: { width: 1100, height: 1400 } });
+export async function openPlayground(url: string, o: { timeoutMs?: number; viewport?: { width: number; height: number } } = {}): Promise<{ browser: BrowserContext; page: Page }> {
+  const browser = await chromium.launchPersistentContext(mkdtempSync(path.join(os.tmpdir(), 'swbot-chromium-')), { ...LAUNCH, viewport: o.viewport ?? { width: 1100, height: 1400 } });
   const page = browser.pages()[0] ?? (await browser.newPage());
   page.setDefaultTimeout(o.timeoutMs ?? 10_000);
   await page.goto(url, { waitUntil: 'networkidle' });
   return { browser, page };
+}
+
+/** Waits for something the page will show, checking every 200 ms, with room for a loaded machine. */
+export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The Playground's log panel covers the chat in a narrow window: a person closes it first. */
+export async function closeLogPanel(page: Page): Promise<void> {
+  const panel = page.getByText('Log Panel', { exact: true });
+  await panel.waitFor({ state: 'visible' });
+  await page.getByRole('button', { name: 'Hide log panel' }).click();
+  await panel.waitFor({ state: 'hidden' });
 }
 
 /** Opens the tab and signs in with the development sign-in, as a person would: choose, then press. Console errors are collected. */

@@ -42,6 +42,8 @@ export class ConnectorStub {
   readonly teams = new Map<string, TeamsMember[]>();
   /** Everyone Teams knows, for GET /v3/conversations/{id}/members/{userId}. */
   readonly people = new Map<string, TeamsMember>();
+  /** Activities replaced in place (PUT /v3/conversations/{id}/activities/{activityId}): a used card made read-only. */
+  readonly updated: Array<SentActivity & { activityId: string }> = [];
   /** Roster reads, for tests that count them. */
   readonly rosterReads: string[] = [];
   private server = http.createServer((req, res) => this.handle(req, res));
@@ -78,6 +80,17 @@ export class ConnectorStub {
       const data = Buffer.concat(chunks).toString('utf8');
       if (req.method === 'GET' && this.answerRoster(req.url ?? '', res)) return;
       const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
+      if (req.method === 'PUT' && m?.[2]) {
+        if (this.refuseFor.has(decodeURIComponent(m[1]!))) {
+          res.statusCode = 403;
+          res.end();
+          return;
+        }
+        this.updated.push({ conversationId: decodeURIComponent(m[1]!), activityId: decodeURIComponent(m[2]), body: JSON.parse(data || '{}') as Record<string, unknown>, authorization: req.headers.authorization });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ id: decodeURIComponent(m[2]) }));
+        return;
+      }
       if (req.method !== 'POST' || !m) {
         res.statusCode = 404;
         res.end();

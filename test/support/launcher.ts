@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../scripts/azurite';
@@ -10,7 +10,10 @@ export interface RunningProduct {
   playgroundUrl: string;
   botPort: number;
   dataDir: string;
+  /** What a person sees on the console. */
   output(): string;
+  /** The bot's JSON log (the launcher writes it to <data>/logs/bot.log, not the console). */
+  botLog(): string;
   /** Ctrl-C, as a person would stop it; resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -27,12 +30,19 @@ export async function startProduct(env: Record<string, string> = {}, o: { dataDi
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const botLog = () => {
+    try {
+      return readFileSync(path.join(dataDir, 'logs', 'bot.log'), 'utf8');
+    } catch {
+      return '';
+    }
+  };
   const deadline = Date.now() + 60_000;
   let port: string | undefined;
   while (!(port = /Ready\. Open http:\/\/localhost:(\d+)/.exec(output)?.[1])) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`the product did not start:\n${output}`);
+      throw new Error(`the product did not start:\n${output}\nThe bot's log:\n${botLog()}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -41,6 +51,7 @@ export async function startProduct(env: Record<string, string> = {}, o: { dataDi
     botPort,
     dataDir,
     output: () => output,
+    botLog,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGINT');
       const code = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 30_000).unref())]);

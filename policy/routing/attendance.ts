@@ -1,6 +1,7 @@
 import { AttendanceAnswers } from '../cases';
 import { cite, makeStep, placingVirtualSchool, RuleContext, socialWorkerContact } from './context';
 import { leadSteps } from './common';
+import { localAuthorityLabel } from '../localAuthorities';
 import { RoutingStep } from './step';
 
 const ADJUSTED_REASONS = new Set(['placementMove', 'contact', 'court', 'review']);
@@ -56,10 +57,10 @@ export function attendanceSteps(ctx: RuleContext, a: AttendanceAnswers): Routing
         id: 'attendance.unexplained.virtualSchoolToday',
         who: 'virtualSchool',
         owner: 'DT',
-        what: `Tell the Virtual School of the placing authority (${flags.cla.placingAuthority}) today that the child is absent without explanation.`,
+        what: `Tell the Virtual School of the placing authority (${localAuthorityLabel(flags.cla.placingAuthority)}) today that the child is absent without explanation.`,
         staffWhat: 'The Virtual School is told today.',
         timing: { kind: 'sameDay' },
-        rationale: `The child is looked after (placed by ${flags.cla.placingAuthority}) and absent without explanation.`,
+        rationale: `The child is looked after (placed by ${localAuthorityLabel(flags.cla.placingAuthority)}) and absent without explanation.`,
         contact: placingVirtualSchool(ctx),
         ...cite(ctx, 'attendance.virtualSchool', 'absenceSocialWorker'),
       }),
@@ -115,10 +116,10 @@ export function attendanceSteps(ctx: RuleContext, a: AttendanceAnswers): Routing
         id: 'attendance.cla.virtualSchool',
         who: 'virtualSchool',
         owner: 'DT',
-        what: `Tell the Virtual School of the placing authority (${flags.cla.placingAuthority}) about the attendance concern.`,
+        what: `Tell the Virtual School of the placing authority (${localAuthorityLabel(flags.cla.placingAuthority)}) about the attendance concern.`,
         staffWhat: 'The Virtual School is told.',
         timing: { kind: 'promptly' },
-        rationale: `The child is looked after; the Virtual School responsible is the placing authority's (${flags.cla.placingAuthority}).`,
+        rationale: `The child is looked after; the Virtual School responsible is the placing authority's (${localAuthorityLabel(flags.cla.placingAuthority)}).`,
         contact: placingVirtualSchool(ctx),
         ...cite(ctx, 'attendance.virtualSchool'),
       }),

@@ -3,6 +3,7 @@ import { addDays, formatDate, IsoDate } from '../dates';
 import { hadSocialWorker } from '../scope';
 import { cite, exclusionsContact, localVirtualSchool, makeStep, placingVirtualSchool, RuleContext, socialWorkerContact, StepInput } from './context';
 import { leadSteps } from './common';
+import { localAuthorityLabel } from '../localAuthorities';
 import { RoutingStep } from './step';
 
 /** Statutory limits (suspension guidance 2023/2024; School Discipline Regulations 2012, regulation 6). */
@@ -57,10 +58,10 @@ function consultations(ctx: RuleContext): Consultation[] {
         id: 'suspension.cla.virtualSchoolBeforeDecision',
         who: 'virtualSchool',
         owner: 'DT',
-        what: `Contact the Virtual School of the placing authority (${flags.cla.placingAuthority}) as soon as possible, before any decision, to discuss the rationale and the support that could avoid a suspension.`,
+        what: `Contact the Virtual School of the placing authority (${localAuthorityLabel(flags.cla.placingAuthority)}) as soon as possible, before any decision, to discuss the rationale and the support that could avoid a suspension.`,
         staffWhat: 'The Virtual School is contacted before any decision.',
         timing: { kind: 'beforeDecision' },
-        rationale: `The child is looked after (placed by ${flags.cla.placingAuthority}): the Virtual School is consulted before acting.`,
+        rationale: `The child is looked after (placed by ${localAuthorityLabel(flags.cla.placingAuthority)}): the Virtual School is consulted before acting.`,
         contact: placingVirtualSchool(ctx),
         ...cite(ctx, own, 'claVshAsSoonAsPossible'),
       },
@@ -383,7 +384,7 @@ function decidedSteps(ctx: RuleContext, a: SuspensionAnswers, decision: Suspensi
         id: 'suspension.decided.virtualSchool',
         who: 'virtualSchool',
         owner: 'DT',
-        what: `Notify the Virtual School Head of the placing authority (${flags.cla.placingAuthority}) without delay of the ${what} and the reasons.`,
+        what: `Notify the Virtual School Head of the placing authority (${localAuthorityLabel(flags.cla.placingAuthority)}) without delay of the ${what} and the reasons.`,
         staffWhat: 'The Virtual School is notified.',
         timing: { kind: 'withoutDelay' },
         rationale: 'The child is looked after: statutory notification of the Virtual School Head.',

@@ -20,7 +20,7 @@ const EXPECT: Record<PolicyProfileId, { suspension: { shows: RegExp[]; not: RegE
   },
   busheyHeath: {
     suspension: { shows: [/agreed with the parents and with social care/, /Source: Bushey Heath Primary School, .*"Alternative Provision"/], not: [/Not yet tried/] },
-    attendance: { shows: [/Source: Bushey Heath Primary School, .*"Attendance"/], not: [/Tell the Virtual School of the placing authority \(HERTS\) about the attendance concern/] },
+    attendance: { shows: [/Source: Bushey Heath Primary School, .*"Attendance"/], not: [/Tell the Virtual School of the placing authority \(Hertfordshire \(919\)\) about the attendance concern/] },
   },
   holyFamily: {
     suspension: { shows: [/risk assessment focused on this child/, /Source: The Holy Family Catholic Primary School, .*"Suspensions and Exclusion"/], not: [/Not yet tried/] },
@@ -50,7 +50,7 @@ describe.each(POLICY_PROFILE_IDS.map((id) => [id] as const))('the demo school un
     expect(questionOf(card)).toBe('confirm');
     const text = cardText(card);
     expect(text).toMatch(/\*\*Virtual School\*\*: before any decision/);
-    expect(text).toMatch(/Contact the Virtual School of the placing authority \(HERTS\)/);
+    expect(text).toMatch(/Contact the Virtual School of the placing authority \(Hertfordshire \(919\)\)/);
     for (const shown of EXPECT[id].suspension.shows) expect(text).toMatch(shown);
     for (const absent of EXPECT[id].suspension.not) expect(text).not.toMatch(absent);
     for (const other of OTHER_SCHOOLS(id)) expect(text).not.toContain(other);

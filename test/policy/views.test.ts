@@ -26,7 +26,7 @@ describe('need-to-know views of a plan', () => {
       if (view?.view !== 'lead') throw new Error(`expected the lead view for ${role}`);
       expect(view.statusLabels).toContain('Looked after: section 31 (care order), placed by Essex (881)');
       const vs = view.steps.find((s) => s.id === 'suspension.cla.virtualSchoolBeforeDecision')!;
-      expect(vs.rationale).toMatch(/placed by ESSEX/);
+      expect(vs.rationale).toMatch(/placed by Essex \(881\)/);
       expect(vs.citation).toBe('The Leys Primary & Nursery School, Policy for All Children with a Social Worker (January 2025), "Suspensions and Exclusion"');
       expect(vs.contact?.email).toBe('virtualschool@essex-vs.example.org');
     }

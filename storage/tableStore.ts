@@ -43,6 +43,8 @@ export type TableStoreOptions = ({ connectionString: string } | { endpoint: stri
 
 export interface StorageCall {
   method: string;
+  /** The table (or "$batch" for a transaction): its name only, never a row's keys. */
+  table: string;
   /** undefined when no answer came (dropped connection, timeout). */
   status: number | undefined;
   durationMs: number;
@@ -144,7 +146,13 @@ function tryTimeoutPolicy(ms: number): PipelinePolicy {
   };
 }
 
-/** Each try's method, answer and duration, for the storage latency metric (no URL: it holds keys of rows). */
+/** The table a request goes to, from its URL's last segment cut before any keys ("cases(PartitionKey=…)" is "cases"). */
+function tableOf(url: string): string {
+  const last = new URL(url).pathname.split('/').pop() ?? '';
+  return decodeURIComponent(last).split('(')[0] ?? '';
+}
+
+/** Each try's method, table, answer and duration, for the storage metrics (no URL: it holds keys of rows). */
 function timingPolicy(onCall: (call: StorageCall) => void): PipelinePolicy {
   return {
     name: 'swStorageTiming',
@@ -152,10 +160,10 @@ function timingPolicy(onCall: (call: StorageCall) => void): PipelinePolicy {
       const started = performance.now();
       try {
         const response = await next(request);
-        onCall({ method: request.method, status: response.status, durationMs: performance.now() - started });
+        onCall({ method: request.method, table: tableOf(request.url), status: response.status, durationMs: performance.now() - started });
         return response;
       } catch (err) {
-        onCall({ method: request.method, status: statusOf(err), durationMs: performance.now() - started });
+        onCall({ method: request.method, table: tableOf(request.url), status: statusOf(err), durationMs: performance.now() - started });
         throw err;
       }
     },

@@ -147,6 +147,9 @@ export class OutboxSender {
     const record = await this.deps.cases.get(schoolId, caseId);
     if (!record) return;
     const shared: CaseReads = { notifications: listed, record, refs: new PersonalRefs(this.deps.conversationRefs), audit: {} };
+    // Everyone these cards go to or name (the approvers are role holders): one read, not one a person.
+    const people = [...pending.flatMap((n) => (n.channel === 'teams' ? [n.to.aadObjectId] : [])), ...school.staff.map((s) => s.aadObjectId)];
+    await shared.refs.prefetch(school.tenantId, people);
     for (const n of pending) await this.deliver(school, n.id, { ...shared, notification: n });
   }
 

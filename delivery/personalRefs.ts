@@ -9,7 +9,19 @@ import { ConversationRef, ConversationRefRepository } from '../storage/conversat
 export class PersonalRefs {
   private readonly found = new Map<string, Promise<ConversationRef | undefined>>();
 
-  constructor(private readonly repo: Pick<ConversationRefRepository, 'findPersonal'>) {}
+  constructor(private readonly repo: Pick<ConversationRefRepository, 'findPersonal'> & Partial<Pick<ConversationRefRepository, 'findPersonalMany'>>) {}
+
+  /** Reads everyone a delivery will need at once (one round trip, not one a person); a failed read leaves them to be asked one by one. */
+  async prefetch(tenantId: string, aadObjectIds: readonly string[]): Promise<void> {
+    const missing = [...new Set(aadObjectIds)].filter((id) => !this.found.has(`${tenantId}|${id}`));
+    if (missing.length === 0 || !this.repo.findPersonalMany) return;
+    try {
+      const refs = await this.repo.findPersonalMany(tenantId, missing);
+      for (const [id, ref] of refs) this.found.set(`${tenantId}|${id}`, Promise.resolve(ref));
+    } catch {
+      // Each card's own lookup tries again, as before.
+    }
+  }
 
   find(tenantId: string, aadObjectId: string): Promise<ConversationRef | undefined> {
     const key = `${tenantId}|${aadObjectId}`;

@@ -45,6 +45,7 @@ export class StaffCards {
   /** Teams ids (MRIs) of the approvers who have the app: they get the buttons when the card refreshes. */
   async approverMris(profile: SchoolProfile, lookups: PersonalRefs = new PersonalRefs(this.deps.conversationRefs), record?: CaseRecord): Promise<string[]> {
     const approvers = profile.staff.filter((s) => s.roles.some((r) => APPROVER_ROLES.has(r)) || (record !== undefined && mayDecide(s.roles, record)));
+    await lookups.prefetch(profile.tenantId, approvers.map((a) => a.aadObjectId));
     const refs = await Promise.all(approvers.map((a) => lookups.find(profile.tenantId, a.aadObjectId)));
     return refs.map((r) => r?.userId).filter((id): id is string => Boolean(id));
   }
@@ -141,7 +142,8 @@ export class StaffCards {
       caseId: record.id,
       view: leadView(record.plan),
       external: external.map((n) => externalLine(record, n)),
-      approverMris: await this.approverMris(profile, o.refs, record),
+      // A decided card has no refresh, so nobody's Teams id is needed on it: no lookups on the approver's wait.
+      approverMris: decision ? [] : await this.approverMris(profile, o.refs, record),
       forApprover: o.forApprover,
       ...(o.error ? { error: o.error } : {}),
       ...(o.banner ? { banner: o.banner } : {}),

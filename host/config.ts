@@ -84,6 +84,7 @@ const envSchema = z.object({
   REMINDER_INTERVAL_MS: optionalInt(200, 3_600_000),
   OUTBOX_LEASE_MS: optionalInt(500, 3_600_000),
   PROFILE_CACHE_MS: optionalInt(200, 600_000),
+  MAX_CONCURRENT_MESSAGES: optionalInt(1, 10_000),
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
   GRAPH_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   AUTHORITY_HOST: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -152,6 +153,8 @@ export interface Config {
   readonly outboxLeaseMs: number;
   /** How long an instance keeps school profiles and staff rosters before reading them again: the most a change made elsewhere takes to reach it. */
   readonly profileCacheMs: number;
+  /** Requests to /api/messages handled at once; beyond this they are answered 503 with Retry-After at once, not queued. */
+  readonly maxConcurrentMessages: number;
   /** Microsoft Graph and Entra ID endpoints (overridable for national clouds and for tests). */
   readonly graphBaseUrl: string;
   readonly authorityHost: string;
@@ -227,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     reminderIntervalMs: e.REMINDER_INTERVAL_MS ?? 60_000,
     outboxLeaseMs: e.OUTBOX_LEASE_MS ?? 120_000,
     profileCacheMs: e.PROFILE_CACHE_MS ?? 60_000,
+    maxConcurrentMessages: e.MAX_CONCURRENT_MESSAGES ?? 200,
     graphBaseUrl: e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com',
     authorityHost: e.AUTHORITY_HOST ?? 'https://login.microsoftonline.com',
     appInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,

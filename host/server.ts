@@ -59,7 +59,33 @@ export function createBotServer(deps: ServerDependencies): BotServer {
     checkTokenFirst(req, res).then((go) => next(go ? undefined : false), next);
   };
 
-  server.post('/api/messages', tokenFirst, ...jsonBody, async (req: Request, res: Response) => {
+  // Above capacity, answer at once rather than queue: Teams retries a 503 after Retry-After, and an
+  // answer now beats a turn that would time out anyway. Checked before the token and the body, so a
+  // burst costs its headers only; a Send that is shed was not saved, and its retry saves it once.
+  let admitted = 0;
+  let shed = 0;
+  let shedLoggedAt = 0;
+  const shedFirst = (_req: Request, res: Response, next: Next): void => {
+    if (admitted >= config.maxConcurrentMessages) {
+      res.header('Retry-After', '2');
+      res.header('Connection', 'close');
+      shed++;
+      // One line a second at most: an overload must not also flood the log.
+      if (Date.now() - shedLoggedAt >= 1000) {
+        logger.warn({ event: 'messagesShed', shed, admitted }, 'over capacity: messages answered 503 with Retry-After');
+        shed = 0;
+        shedLoggedAt = Date.now();
+      }
+      sendJson(res, 503, { error: 'Busy: please try again in a moment.' });
+      next(false);
+      return;
+    }
+    admitted++;
+    res.once('close', () => admitted--);
+    next();
+  };
+
+  server.post('/api/messages', shedFirst, tokenFirst, ...jsonBody, async (req: Request, res: Response) => {
     const correlationId = logFields().req ?? req.id();
     if (draining) return sendJson(res, 503, { error: 'The bot is restarting. Please try again in a moment.' });
     inFlight++;

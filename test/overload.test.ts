@@ -1,0 +1,58 @@
+import { DEMO_SCHOOL_ID } from '../demo/demoSchool';
+import { CaseRepository } from '../storage/caseRepository';
+import { TABLES } from '../storage/tableStore';
+import { postActivity, teamsMessage } from './support/activities';
+import { startTestApp, TestApp } from './support/app';
+import { ConnectorStub } from './support/connectorStub';
+import { attendanceUpToConfirm, confirmActivity } from './support/httpFlows';
+
+/**
+ * Over capacity (issue 20): with the server's limit set to three messages at once, and three turns
+ * held in flight by a slow connector, the next message is answered 503 with Retry-After at once
+ * instead of joining a queue. A Send answered that way was not saved; when Teams retries it, it is
+ * saved once, and a further retry is told it was already sent. SYNTHETIC demo school.
+ */
+describe('a burst beyond capacity', () => {
+  let app: TestApp;
+  const connector = new ConnectorStub();
+
+  beforeAll(async () => {
+    await connector.start();
+    app = await startTestApp({ ALLOWED_SERVICE_URLS: connector.url, MAX_CONCURRENT_MESSAGES: '3' });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await connector.stop();
+  });
+
+  it('is answered 503 with Retry-After, and a shed Send is saved once when retried', async () => {
+    const draftId = await attendanceUpToConfirm(app.url, connector, 'conv-overload-send');
+    const cases = new CaseRepository(app.store.client(TABLES.cases));
+
+    // Three turns held in flight: each waits on the connector for its reply.
+    connector.delayMs = 3_000;
+    const held = [1, 2, 3].map((i) => postActivity(app.url, teamsMessage({ serviceUrl: connector.url, conversationId: `conv-overload-${i}`, text: 'hello' })));
+    // The held turns are admitted once the connector has their replies in hand (and is sitting on them).
+    for (let tries = 0; connector.received.filter((r) => r.conversationId.startsWith('conv-overload-') && r.conversationId !== 'conv-overload-send').length < 3 && tries < 400; tries++) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+
+    const shed = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(confirmActivity(connector, 'conv-overload-send', draftId)) });
+    expect(shed.status).toBe(503);
+    expect(shed.headers.get('retry-after')).toBe('2');
+    expect(await cases.findByDraft(DEMO_SCHOOL_ID, draftId)).toBeUndefined();
+
+    // The held turns finish normally: nothing in flight was dropped.
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200, 200]);
+    connector.delayMs = 0;
+
+    // Teams retries the shed Send: saved once; a second retry is told it was already sent.
+    expect((await postActivity(app.url, confirmActivity(connector, 'conv-overload-send', draftId))).status).toBe(200);
+    const saved = await cases.findByDraft(DEMO_SCHOOL_ID, draftId);
+    expect(saved).toBeDefined();
+    expect((await postActivity(app.url, confirmActivity(connector, 'conv-overload-send', draftId))).status).toBe(200);
+    expect(await cases.findByDraft(DEMO_SCHOOL_ID, draftId)).toEqual(saved);
+    const said = JSON.stringify(connector.sent.filter((s) => s.conversationId === 'conv-overload-send').at(-1)?.body);
+    expect(said).toContain('Already sent');
+  });
+});

@@ -6,6 +6,7 @@ import { addDays, IsoDate, londonDate } from '../policy/dates';
 import { attendanceThisWeek, buildDigest, Digest, LINE_WEEKS, weekStartOf } from '../policy/digest';
 import { londonInstant } from '../policy/schoolHours';
 import { SchoolProfile } from '../policy/schoolProfile';
+import { AttendanceWeek } from '../policy/schoolFigures';
 import { AttendanceHistoryRepository } from '../storage/attendanceHistoryRepository';
 import { CaseRepository } from '../storage/caseRepository';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
@@ -30,6 +31,9 @@ const ALL_OPEN = '9999-12-31';
  * all keep it, the latest build of a week standing for that week.
  */
 export class DigestService {
+  /** This week's figures as this instance last wrote them, by school (see keepWeek). */
+  private readonly keptWeeks = new Map<string, string>();
+
   constructor(
     private readonly deps: {
       cases: CaseRepository;
@@ -65,12 +69,7 @@ export class DigestService {
       this.waitingForInstall(school.id),
       this.deps.attendanceHistory.weeks(school.id, addDays(weekStart, -7 * (LINE_WEEKS - 1)), weekStart),
     ]);
-    if (this.isPresentWeek(school, weekStart)) {
-      // The line is a nicety: a digest that could not keep its week is still the digest.
-      await this.deps.attendanceHistory.record(school.id, attendanceThisWeek({ school, pupils, today, weekStart }), this.deps.clock()).catch((err: unknown) => {
-        this.deps.logger.warn({ event: 'attendanceWeekNotKept', school: school.id, err: errorSummary(err) }, "this week's attendance figures could not be kept for the digest's line");
-      });
-    }
+    if (this.isPresentWeek(school, weekStart)) await this.keepWeek(school.id, attendanceThisWeek({ school, pupils, today, weekStart }));
     const digest = buildDigest({
       school,
       now: at,
@@ -87,6 +86,23 @@ export class DigestService {
       hideSmallNumbers: o.hideSmallNumbers ?? true,
     });
     return { digest, card: digestCard(digest, this.deps.tabUrl) };
+  }
+
+  /**
+   * Keeps this week's figures for the digest's line. Every build asks (the tab's "This week" view
+   * too), but the row is written only when the figures differ from what this instance last wrote,
+   * so viewing the digest does not write on every view.
+   */
+  private async keepWeek(schoolId: string, week: AttendanceWeek): Promise<void> {
+    const figures = JSON.stringify(week);
+    if (this.keptWeeks.get(schoolId) === figures) return;
+    try {
+      await this.deps.attendanceHistory.record(schoolId, week, this.deps.clock());
+      this.keptWeeks.set(schoolId, figures);
+    } catch (err) {
+      // The line is a nicety: a digest that could not keep its week is still the digest.
+      this.deps.logger.warn({ event: 'attendanceWeekNotKept', school: schoolId, err: errorSummary(err) }, "this week's attendance figures could not be kept for the digest's line");
+    }
   }
 
   /** A digest asked for another week (a dry run at a chosen time) must not keep today's register as that week's. */

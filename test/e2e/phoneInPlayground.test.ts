@@ -1,45 +1,38 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BrowserContext, Locator, Page } from 'playwright-core';
-import { until, closeLogPanel, openPlayground } from '../support/chromium';
+import { BrowserContext, Page } from 'playwright-core';
+import { until, closeLogPanel, openPlayground, playgroundChat } from '../support/chromium';
 import { RunningProduct, startProduct } from '../support/launcher';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'playground');
 /** An iPhone SE-sized window: the narrowest phone Teams supports well. */
 const PHONE = { width: 375, height: 812 };
 
-/** Drives the Playground as a person would, counting every click and every message typed. */
+/** Drives the Playground as a person would (see playgroundChat), counting every click and every message typed. */
 function driver(page: Page) {
   let interactions = 0;
-  const card = (): Locator => page.locator('.ac-adaptiveCard').last();
-  const cards = () => page.locator('.ac-adaptiveCard').count();
+  const chat = playgroundChat(page);
   return {
-    card,
+    card: chat.card,
     get interactions() {
       return interactions;
     },
     async press(name: string) {
-      const before = await cards();
       interactions++;
-      await card().getByRole('button', { name, exact: true }).click();
-      await until(`a new card after "${name}"`, async () => (await cards()) > before);
+      await chat.press(chat.card(), name);
     },
     async fill(placeholder: string, text: string) {
       interactions++;
-      await card().getByPlaceholder(placeholder).fill(text);
+      await chat.card().getByPlaceholder(placeholder).fill(text);
     },
     async type(text: string) {
-      const before = await cards();
       interactions++;
-      await page.locator('[data-lexical-editor="true"]').click();
-      await page.keyboard.type(text);
-      await page.keyboard.press('Enter');
-      await until(`a new card after typing "${text}"`, async () => (await cards()) > before);
+      await chat.type(text);
     },
     async tick(label: string) {
       interactions++;
-      await card().getByText(label, { exact: true }).click();
+      await chat.card().getByText(label, { exact: true }).click();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { BrowserContext, Locator, Page } from 'playwright-core';
-import { openPlayground } from '../support/chromium';
+import { openPlayground, playgroundChat } from '../support/chromium';
 import { RunningProduct, startProduct } from '../support/launcher';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'playground');
@@ -27,18 +27,11 @@ describe('the Agents Playground, in a real browser', () => {
     if (product) expect(await product.stop()).toBe(0);
   }, 60_000);
 
-  const cards = () => page.locator('.ac-adaptiveCard');
-  const card = (): Locator => cards().last();
-
-  /** Waits for the bot to answer with a new card and returns it. */
-  async function nextCard(before: number): Promise<Locator> {
-    const deadline = Date.now() + 15_000;
-    while ((await cards().count()) <= before) {
-      if (Date.now() > deadline) throw new Error(`no new card from the bot after ${before} cards`);
-      await page.waitForTimeout(100);
-    }
-    return card();
-  }
+  const chat = () => playgroundChat(page);
+  const cards = () => chat().cards();
+  const card = (): Locator => chat().card();
+  const type = (text: string) => chat().type(text);
+  const press = (c: Locator, name: string) => chat().press(c, name);
 
   /** Fluent UI draws its own checkbox over the real input: click the option's text, as a person would. */
   async function tick(c: Locator, option: string): Promise<void> {
@@ -52,20 +45,6 @@ describe('the Agents Playground, in a real browser', () => {
     const today = new Date();
     const label = `${today.getDate()}, ${today.toLocaleString('en-GB', { month: 'long' })}, ${today.getFullYear()}`;
     await page.getByRole('button', { name: label, exact: true }).click();
-  }
-
-  async function type(text: string): Promise<Locator> {
-    const before = await cards().count();
-    await page.locator('[data-lexical-editor="true"]').click();
-    await page.keyboard.type(text);
-    await page.keyboard.press('Enter');
-    return nextCard(before);
-  }
-
-  async function press(c: Locator, name: string): Promise<Locator> {
-    const before = await cards().count();
-    await c.getByRole('button', { name, exact: true }).click();
-    return nextCard(before);
   }
 
   async function sendAndExpectReceipt(confirm: Locator, shot: string): Promise<string> {

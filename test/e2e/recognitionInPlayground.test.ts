@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { BrowserContext, Locator, Page } from 'playwright-core';
-import { closeLogPanel, openPlayground } from '../support/chromium';
+import { closeLogPanel, openPlayground, playgroundChat } from '../support/chromium';
 import { RunningProduct, startProduct } from '../support/launcher';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'playground');
@@ -31,25 +31,11 @@ describe('recognition in the Agents Playground', () => {
     if (product) expect(await product.stop()).toBe(0);
   }, 60_000);
 
-  const cards = () => page.locator('.ac-adaptiveCard');
-  const card = (): Locator => cards().last();
-
-  async function nextCard(before: number): Promise<Locator> {
-    const deadline = Date.now() + 15_000;
-    while ((await cards().count()) <= before) {
-      if (Date.now() > deadline) throw new Error(`no new card from the bot after ${before} cards`);
-      await page.waitForTimeout(100);
-    }
-    return card();
-  }
-
-  async function type(text: string): Promise<Locator> {
-    const before = await cards().count();
-    await page.locator('[data-lexical-editor="true"]').click();
-    await page.keyboard.type(text);
-    await page.keyboard.press('Enter');
-    return nextCard(before);
-  }
+  const chat = () => playgroundChat(page);
+  const cards = () => chat().cards();
+  const card = (): Locator => chat().card();
+  const type = (text: string) => chat().type(text);
+  const press = (c: Locator, name: string) => chat().press(c, name);
 
   /** Types a message that the bot answers in words only ("cancel"), and waits for the words. */
   async function typeFor(text: string, answer: string): Promise<void> {
@@ -62,12 +48,6 @@ describe('recognition in the Agents Playground', () => {
       if (Date.now() > deadline) throw new Error(`no "${answer}" after typing "${text}"`);
       await page.waitForTimeout(100);
     }
-  }
-
-  async function press(c: Locator, name: string): Promise<Locator> {
-    const before = await cards().count();
-    await c.getByRole('button', { name, exact: true }).click();
-    return nextCard(before);
   }
 
   async function shot(name: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
 
 /** Debian's Chromium, headless, as TOOLCHAIN.md says it runs here. */
 const LAUNCH = {
@@ -38,6 +38,38 @@ export async function closeLogPanel(page: Page): Promise<void> {
   await panel.waitFor({ state: 'visible' });
   await page.getByRole('button', { name: 'Hide log panel' }).click();
   await panel.waitFor({ state: 'hidden' });
+}
+
+/** The Playground's chat, driven as a person would: type a message or press a card's button, then wait for the bot's next card. */
+export function playgroundChat(page: Page) {
+  const cards = () => page.locator('.ac-adaptiveCard');
+  const card = (): Locator => cards().last();
+  /** Waits for the bot to answer with a new card and returns it. */
+  async function nextCard(before: number): Promise<Locator> {
+    const deadline = Date.now() + 15_000;
+    while ((await cards().count()) <= before) {
+      if (Date.now() > deadline) throw new Error(`no new card from the bot after ${before} cards`);
+      await page.waitForTimeout(100);
+    }
+    return card();
+  }
+  return {
+    cards,
+    card,
+    nextCard,
+    async type(text: string): Promise<Locator> {
+      const before = await cards().count();
+      await page.locator('[data-lexical-editor="true"]').click();
+      await page.keyboard.type(text);
+      await page.keyboard.press('Enter');
+      return nextCard(before);
+    },
+    async press(c: Locator, name: string): Promise<Locator> {
+      const before = await cards().count();
+      await c.getByRole('button', { name, exact: true }).click();
+      return nextCard(before);
+    },
+  };
 }
 
 /** Opens the tab and signs in with the development sign-in, as a person would: choose, then press. Console errors are collected. */

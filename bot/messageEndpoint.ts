@@ -62,6 +62,8 @@ export const activityEnvelope = z.object({
 export interface EndpointAnswer {
   status: number;
   body?: unknown;
+  /** A turn answered "busy" before it finished: still running, and still counted against capacity. */
+  stillRunning?: Promise<unknown>;
 }
 
 /** POST /api/messages without the HTTP. */
@@ -87,6 +89,8 @@ export function messageEndpoint(deps: {
   logger: Logger;
   /** Production: the token is checked before the body is read. Absent in local mode (no authentication, loopback only). */
   tokens?: ChannelTokenVerifier;
+  /** A card button (Action.Execute) not answered within this is told "busy, try again" while its work goes on. */
+  invokeBusyAfterMs?: number;
 }): MessageEndpoint {
   const log = deps.logger.child({ route: 'messages' });
   const beforeBody = async (authHeader: string): Promise<EndpointAnswer | undefined> => {
@@ -115,7 +119,7 @@ export function messageEndpoint(deps: {
     // One trace per turn. The invoke's name (adaptiveCard/action...) says which button, never what it carried.
     const type = ACTIVITY_TYPES.has(parsed.data.type) ? parsed.data.type : 'other';
     const facts: SpanFacts = { 'teams.activity.type': type, ...(type === 'invoke' ? { 'teams.invoke.name': invokeName(parsed.data.name) } : {}) };
-    return inSpan(`teams ${type}`, 'server', facts, async (span) => {
+    const turn = inSpan(`teams ${type}`, 'server', facts, async (span) => {
       let answer: EndpointAnswer;
       try {
         const invokeResponse = await deps.adapter.handle(authHeader, activity, async (context) => {
@@ -131,8 +135,40 @@ export function messageEndpoint(deps: {
       span.set({ 'http.response.status_code': answer.status });
       return answer;
     });
+    if (type !== 'invoke' || parsed.data.name !== 'adaptiveCard/action' || deps.invokeBusyAfterMs === undefined) return turn;
+    return answerInTime(turn, deps.invokeBusyAfterMs, log);
   };
   return { beforeBody, handle };
+}
+
+/**
+ * What a card button is told when the bot cannot answer it in time: a message Teams shows beside the
+ * card, which stays as it was, so the button can be pressed again. Nothing about the case is said.
+ */
+export const BUSY_INVOKE: EndpointAnswer = {
+  status: 200,
+  body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'The bot is busy. Please try again in a moment.' },
+};
+
+/**
+ * Teams shows an error if a card button is not answered within a few seconds; under a burst, "busy,
+ * try again" said at once is better. The turn is not abandoned: it finishes, and what it decided
+ * stands (a retry of an approval that was recorded meanwhile is told it was already decided).
+ */
+async function answerInTime(turn: Promise<EndpointAnswer>, ms: number, log: Logger): Promise<EndpointAnswer> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  try {
+    const first = await Promise.race([turn, late]);
+    if (first !== 'late') return first;
+    log.warn({ event: 'invokeBusy', afterMs: ms }, 'a card button was not answered in time: told busy, its turn goes on');
+    const stillRunning = turn.catch((err: unknown) => log.error({ event: 'requestFailed', err: errorSummary(err) }, 'a card button answered busy then failed'));
+    return { ...BUSY_INVOKE, stillRunning };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Activity types Teams sends; anything else is recorded as "other", so a span never carries what a sender made up. */

@@ -6,7 +6,7 @@ import { composeEmail } from '../policy/email';
 import { SchoolProfile } from '../policy/schoolProfile';
 import { Pupil } from '../policy/pupil';
 import { AdaptiveCard } from '../cards/adaptiveCard';
-import { CaseRepository } from '../storage/caseRepository';
+import { ApprovalCardRow, CaseRepository, Settled } from '../storage/caseRepository';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
 import { PersonalRefs } from './personalRefs';
 import { statusOf } from '../storage/tableStore';
@@ -71,6 +71,9 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random: () => nu
 }
 
 class NotInstalledError extends Error {}
+
+/** A case's notifications claimed and settled together up to this many (a transaction holds 100 operations). */
+const MAX_TOGETHER = 15;
 
 /**
  * The next audit sequence number of a case, carried from one of its cards to the next so the trail
@@ -150,7 +153,136 @@ export class OutboxSender {
     // Everyone these cards go to or name (the approvers are role holders): one read, not one a person.
     const people = [...pending.flatMap((n) => (n.channel === 'teams' ? [n.to.aadObjectId] : [])), ...school.staff.map((s) => s.aadObjectId)];
     await shared.refs.prefetch(school.tenantId, people);
-    for (const n of pending) await this.deliver(school, n.id, { ...shared, notification: n });
+    const now = this.deps.clock();
+    const due = pending.filter((n) => this.isDue(n, now) && !this.delivering.has(`${school.id}|${n.id}`));
+    const keys = due.map((n) => `${school.id}|${n.id}`);
+    keys.forEach((k) => this.delivering.add(k));
+    let together: boolean;
+    try {
+      together = due.length > 0 && (await this.deliverTogether(school, due, shared));
+    } finally {
+      keys.forEach((k) => this.delivering.delete(k));
+    }
+    // Claimed together or not at all: if any had changed since it was listed, each goes on its own.
+    if (!together) for (const n of pending) await this.deliver(school, n.id, { ...shared, notification: n });
+  }
+
+  /** Not waiting for a retry's time, nor held by another instance's lease. */
+  private isDue(n: Notification, now: Date): boolean {
+    const delivery = n.delivery ?? { attempts: 0 };
+    if (delivery.nextAttemptAt && Date.parse(delivery.nextAttemptAt) > now.getTime()) return false;
+    return !(delivery.leaseUntil && Date.parse(delivery.leaseUntil) > now.getTime() && delivery.leaseOwner !== this.instanceId);
+  }
+
+  /**
+   * A case's due notifications in two writes rather than two or three each: one transaction claims
+   * them all (and marks those whose recipient has not installed the app, known from the prefetch),
+   * each is sent, and one transaction settles the delivered ones with their audit entries. The
+   * guarantees are the single card's: a claim is conditional on the ETag each was listed with, and
+   * a crash after a send leaves it claimed and pending, sent again once the lease runs out. False,
+   * with nothing written, if any had changed since it was listed (then each goes on its own).
+   */
+  private async deliverTogether(profile: SchoolProfile, due: ReadonlyArray<Notification & { etag: string }>, reads: CaseReads): Promise<boolean> {
+    const { cases } = this.deps;
+    // One transaction holds at most 100 operations, and a settle takes up to four a notification.
+    if (due.length > MAX_TOGETHER) return false;
+    const now = this.deps.clock();
+    const toClaim: Array<Notification & { etag: string }> = [];
+    const notInstalled: Array<Notification & { etag: string }> = [];
+    for (const n of due) {
+      if (n.channel === 'teams' && !(await reads.refs.find(profile.tenantId, n.to.aadObjectId))) notInstalled.push(n);
+      else toClaim.push(n);
+    }
+    const claims = toClaim.map(({ etag, ...n }) => ({ n: withDelivery(n, { ...(n.delivery ?? { attempts: 0 }), leaseUntil: new Date(now.getTime() + this.retry.leaseMs).toISOString(), leaseOwner: this.instanceId }), etag }));
+    const waits = notInstalled.map(({ etag, ...n }) => ({ n: this.waitingForInstall(n, now), etag }));
+    let etags: Array<string | undefined>;
+    try {
+      etags = await cases.updateNotifications(profile.id, [...claims, ...waits]);
+    } catch (err) {
+      if (statusOf(err) === 412) return false;
+      throw err;
+    }
+    for (const { n } of waits) this.deps.logger.info({ event: 'recipientNotInstalled', school: profile.id, caseId: n.caseId, notification: n.id }, 'recipient has not installed the app; notification stays pending');
+    if (claims.length === 0) return true;
+    // The answer names each claim's new ETag; where it did not, they are listed again (one read).
+    let claimEtags = etags.slice(0, claims.length);
+    if (claimEtags.some((e) => e === undefined)) {
+      const fresh = new Map((await cases.notifications(profile.id, reads.record.id)).map((n) => [n.id, n.etag]));
+      claimEtags = claims.map(({ n }) => fresh.get(n.id));
+    }
+
+    const delivered: Array<{ claimed: Notification & { etag: string }; approvalCard?: ApprovalCardRow }> = [];
+    for (const [i, { n }] of claims.entries()) {
+      const claimEtag = claimEtags[i];
+      if (!claimEtag) continue;
+      const sent = await this.send(profile, reads.record, n, claimEtag, reads);
+      if (sent.outcome) {
+        // A failure wrote its own audit entry: the next sequence number is read again.
+        reads.audit.next = undefined;
+        continue;
+      }
+      delivered.push({ claimed: { ...n, etag: claimEtag }, ...(sent.approvalCard ? { approvalCard: sent.approvalCard } : {}) });
+    }
+    if (delivered.length === 0) return true;
+
+    // An email that stood for a step closes that step's action, once even if two emails stood for it.
+    const open = delivered.some((d) => d.claimed.channel === 'email') ? (await cases.actions(profile.id, reads.record.id)).filter((a) => a.status === 'open') : [];
+    const closed = new Set<string>();
+    const items = delivered.map((d) => {
+      const completes = d.claimed.channel === 'email' ? open.filter((a) => d.claimed.stepIds.includes(a.stepId) && !closed.has(a.stepId)) : [];
+      completes.forEach((a) => closed.add(a.stepId));
+      return { ...d, completes };
+    });
+    await this.settleTogether(profile.id, reads.record, items, reads.audit);
+    for (const { claimed } of delivered) {
+      this.deps.logger.info({ event: 'notificationDelivered', school: profile.id, caseId: reads.record.id, notification: claimed.id, channel: claimed.channel }, 'notification delivered');
+    }
+    return true;
+  }
+
+  /** The delivered notifications of one case settled in one transaction; if that cannot be, each on its own. */
+  private async settleTogether(schoolId: string, record: CaseRecord, items: ReadonlyArray<{ claimed: Notification & { etag: string }; approvalCard?: ApprovalCardRow; completes: TrackedAction[] }>, cursor: AuditCursor): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const seq = cursor.next ?? (await this.deps.cases.nextAuditSeq(schoolId, record.id));
+      const settled: Settled[] = items.map((item, i) => ({
+        n: item.claimed,
+        entry: this.deliveredEntry(record, item.claimed, seq + i),
+        completes: item.completes,
+        ...(item.approvalCard ? { approvalCard: item.approvalCard } : {}),
+      }));
+      try {
+        await this.deps.cases.settleDelivered(schoolId, settled);
+        cursor.next = seq + items.length;
+        return;
+      } catch (err) {
+        cursor.next = undefined;
+        // 409: another entry took one of those sequence numbers; read the trail again.
+        if (statusOf(err) === 409 && attempt < 4) continue;
+        // 412: one of them was settled by another instance after our lease ran out: each on its own,
+        // so the others are still recorded and that one's record stands.
+        if (statusOf(err) !== 412) throw err;
+        for (const item of items) {
+          await this.settle(schoolId, item.claimed, 'delivered', (s) => this.deliveredEntry(record, item.claimed, s), [], item.completes, cursor, item.approvalCard);
+        }
+        return;
+      }
+    }
+  }
+
+  private deliveredEntry(record: CaseRecord, n: Notification, seq: number): AuditEntry {
+    return {
+      caseId: record.id,
+      seq,
+      at: this.deps.clock().toISOString(),
+      actor: { system: true },
+      action: n.channel === 'teams' ? 'notified' : 'delivered',
+      detail: n.channel === 'teams' ? { notification: n.id, to: n.to.aadObjectId, via: 'teams', kind: n.kind } : { notification: n.id, to: n.to.recipient, via: 'email', attempts: (n.delivery?.attempts ?? 0) + 1 },
+    };
+  }
+
+  /** Someone who has not installed the app: tried again in an hour (or when they install it); the digest lists it. */
+  private waitingForInstall(n: Notification, now: Date): Notification {
+    return withDelivery(n, { attempts: n.delivery?.attempts ?? 0, waitingForInstall: true, nextAttemptAt: new Date(now.getTime() + this.retry.notInstalledRetryMs).toISOString() });
   }
 
   /**
@@ -208,8 +340,7 @@ export class OutboxSender {
     }
     const { etag, ...n } = found;
     const delivery = n.delivery ?? { attempts: 0 };
-    if (delivery.nextAttemptAt && Date.parse(delivery.nextAttemptAt) > now.getTime()) return 'skipped';
-    if (delivery.leaseUntil && Date.parse(delivery.leaseUntil) > now.getTime() && delivery.leaseOwner !== this.instanceId) return 'skipped';
+    if (!this.isDue(n, now)) return 'skipped';
 
     // Claim it: if another instance claimed it first, the ETag no longer matches and we leave it.
     let claimEtag: string;
@@ -223,11 +354,27 @@ export class OutboxSender {
     const record = reads ? reads.record : await cases.get(profile.id, n.caseId);
     if (!record) return 'skipped';
 
+    const sent = await this.send(profile, record, claimed, claimEtag, reads);
+    if (sent.outcome) return sent.outcome;
+
+    // An email that stood for a step closes that step's action.
+    const completes = claimed.channel === 'email' ? (await this.deps.cases.actions(profile.id, record.id)).filter((a) => a.status === 'open' && claimed.stepIds.includes(a.stepId)) : [];
+    await this.settle(profile.id, { ...claimed, etag: claimEtag }, 'delivered', (seq) => this.deliveredEntry(record, claimed, seq), [], completes, reads?.audit, sent.approvalCard);
+    logger.info({ event: 'notificationDelivered', school: profile.id, caseId: record.id, notification: claimed.id, channel: claimed.channel }, 'notification delivered');
+    return 'delivered';
+  }
+
+  /**
+   * Sends one claimed notification. On failure its retry or failure is recorded here and the outcome
+   * returned; on success nothing is written yet (the caller settles it, alone or with its case's others).
+   */
+  private async send(profile: SchoolProfile, record: CaseRecord, claimed: Notification, claimEtag: string, reads?: CaseReads): Promise<{ outcome?: Outcome; approvalCard?: ApprovalCardRow }> {
     const facts = { 'swbot.school': profile.id, 'swbot.channel': claimed.channel, 'swbot.kind': claimed.channel === 'teams' ? claimed.kind : 'email' } as const;
-    const sent = await outsideSpans(() =>
-      inSpan(`send ${claimed.channel}`, 'client', facts, async (span): Promise<Outcome | undefined> => {
+    return outsideSpans(() =>
+      inSpan(`send ${claimed.channel}`, 'client', facts, async (span): Promise<{ outcome?: Outcome; approvalCard?: ApprovalCardRow }> => {
+        let approvalCard: ApprovalCardRow | undefined;
         try {
-          if (claimed.channel === 'teams') await this.sendCard(profile, record, claimed, reads);
+          if (claimed.channel === 'teams') approvalCard = await this.sendCard(profile, record, claimed, reads);
           else {
             const { pupil } = await this.deps.cards.subject(record);
             await this.deps.mailer.send(composeEmail(claimed, record, pupil, profile, record.approval.decision), claimed.id);
@@ -236,33 +383,16 @@ export class OutboxSender {
           const outcome = await this.failed(profile, record, { ...claimed, etag: claimEtag }, err);
           span.set({ 'swbot.outcome': outcome, ...(statusOf(err) ? { 'http.response.status_code': statusOf(err) } : {}) });
           if (outcome === 'failed') this.deps.metrics?.notificationFailed(claimed.channel, facts['swbot.kind']);
-          return outcome;
+          return { outcome };
         }
         span.set({ 'swbot.outcome': 'delivered' });
-        return undefined;
+        return approvalCard ? { approvalCard } : {};
       }),
     );
-    if (sent) return sent;
-
-    const detail: AuditEntry['detail'] =
-      claimed.channel === 'teams'
-        ? { notification: claimed.id, to: claimed.to.aadObjectId, via: 'teams', kind: claimed.kind }
-        : { notification: claimed.id, to: claimed.to.recipient, via: 'email', attempts: delivery.attempts + 1 };
-    // An email that stood for a step closes that step's action.
-    const completes = claimed.channel === 'email' ? (await this.deps.cases.actions(profile.id, record.id)).filter((a) => a.status === 'open' && claimed.stepIds.includes(a.stepId)) : [];
-    await this.settle(profile.id, { ...claimed, etag: claimEtag }, 'delivered', (seq) => ({
-      caseId: record.id,
-      seq,
-      at: this.deps.clock().toISOString(),
-      actor: { system: true },
-      action: claimed.channel === 'teams' ? 'notified' : 'delivered',
-      detail,
-    }), [], completes, reads?.audit);
-    logger.info({ event: 'notificationDelivered', school: profile.id, caseId: record.id, notification: claimed.id, channel: claimed.channel }, 'notification delivered');
-    return 'delivered';
   }
 
-  private async sendCard(profile: SchoolProfile, record: CaseRecord, n: StaffNotification, reads?: CaseReads): Promise<void> {
+  /** Sends a staff card; for an approval card, says where it was posted (saved when it is settled). */
+  private async sendCard(profile: SchoolProfile, record: CaseRecord, n: StaffNotification, reads?: CaseReads): Promise<ApprovalCardRow | undefined> {
     const refs = reads?.refs ?? new PersonalRefs(this.deps.conversationRefs);
     const ref = await refs.find(profile.tenantId, n.to.aadObjectId);
     if (!ref) throw new NotInstalledError();
@@ -278,9 +408,7 @@ export class OutboxSender {
       this.deps.logger.warn({ event: 'cardTooBig', school: profile.id, caseId: record.id, notification: n.id }, 'a card was too big for the connector: sending it shortened');
       activityId = await this.deps.sender.send(ref, cardReply(await this.deps.cards.build(record, n, profile, all, refs, { compact: true })));
     }
-    if (n.kind === 'approval' && activityId) {
-      await this.deps.cases.saveApprovalCard(profile.id, record.id, n.to.aadObjectId, { conversationRef: JSON.stringify(ref), activityId });
-    }
+    return n.kind === 'approval' && activityId ? { caseId: record.id, aadObjectId: n.to.aadObjectId, conversationRef: JSON.stringify(ref), activityId } : undefined;
   }
 
   private async failed(profile: SchoolProfile, record: CaseRecord, n: Notification & { etag: string }, err: unknown): Promise<Outcome> {
@@ -291,12 +419,7 @@ export class OutboxSender {
 
     if (err instanceof NotInstalledError) {
       // Not a failure of the message: the person has not installed the app. Try later; the digest lists it.
-      const next = withDelivery(plain, {
-        attempts: plain.delivery?.attempts ?? 0,
-        waitingForInstall: true,
-        nextAttemptAt: new Date(now.getTime() + this.retry.notInstalledRetryMs).toISOString(),
-      });
-      await cases.updateNotification(profile.id, next, etag).catch(() => undefined);
+      await cases.updateNotification(profile.id, this.waitingForInstall(plain, now), etag).catch(() => undefined);
       logger.info({ event: 'recipientNotInstalled', school: profile.id, caseId: record.id, notification: plain.id }, 'recipient has not installed the app; notification stays pending');
       return 'waiting';
     }
@@ -361,11 +484,12 @@ export class OutboxSender {
     alsoCreate: Notification[] = [],
     completes: TrackedAction[] = [],
     cursor: AuditCursor = {},
+    approvalCard?: ApprovalCardRow,
   ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const seq = cursor.next ?? (await this.deps.cases.nextAuditSeq(schoolId, n.caseId));
       try {
-        await this.deps.cases.settleNotification(schoolId, n, status, entry(seq), alsoCreate, completes);
+        await this.deps.cases.settleNotification(schoolId, n, status, entry(seq), alsoCreate, completes, approvalCard);
         cursor.next = seq + 1;
         return;
       } catch (err) {

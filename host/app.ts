@@ -85,9 +85,11 @@ export async function startApp(config: Config, logger: Logger, storage: StorageT
       adapter,
       logic: (context) => bot.run(context),
       allowedServiceUrls: config.allowedServiceUrls,
+      invokeBusyAfterMs: config.invokeBusyAfterMs,
       logger,
       ...(config.mode === 'production' ? { tokens: new ChannelTokenVerifier({ metadataUrl: config.botOpenIdMetadataUrl, issuer: config.botTokenIssuer, appId: config.auth.appId }) } : {}),
     }),
+    requests: parts.requests,
     checkStorage: () => store.ping(),
     digest: async (schoolId, dryRun) => {
       const school = (await parts.directory.all()).find((s) => s.id === schoolId);

@@ -8,7 +8,7 @@ import { TABLES, TableStore } from '../storage/tableStore';
 import { ActionTracker } from '../services/actionTracker';
 import { NewStarterMatcher } from '../services/newStarterMatcher';
 import { ApprovalService } from '../services/approvalService';
-import { BackgroundWork } from '../services/backgroundWork';
+import { BackgroundWork, RequestGauge } from '../services/backgroundWork';
 import { CaseService } from '../services/caseService';
 import { ApprovalReminders } from '../jobs/approvalReminders';
 import { DeadlineReminders } from '../jobs/deadlineReminders';
@@ -97,7 +97,9 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
     metrics,
   });
   const peps = new PepRepository(store.client(TABLES.cases));
-  const background = new BackgroundWork(logger);
+  // Counted by the server around each request; the work after answers gives way while it is high.
+  const requests = new RequestGauge();
+  const background = new BackgroundWork(logger, requests);
   const recordAudit = new RecordAuditRepository(store.client(TABLES.cases), cases.chain);
   const tell = async (tenantId: string, aadObjectId: string, text: string) => {
     const ref = await conversationRefs.findPersonal(tenantId, aadObjectId);
@@ -157,5 +159,5 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
     settings: new SettingsHandlers({ directory, settings, roster, staff: staffRepo, logger, afterTurn: (work) => background.run('settings', work) }),
     roster,
   });
-  return { metrics, bot, services, cases, schools, pupilRepo, pupils, directory, conversationRefs, conversationState, outbox, approvals, reminders, deadlines, cards, background, peps, pepReminders, digests, weeklyDigest, auditVerification, retention, retentionSweep, staffRepo, trusts, settings, roster, recordAudit, rosterSync, termDatesWarning, importer, registerPickup, setup };
+  return { metrics, requests, bot, services, cases, schools, pupilRepo, pupils, directory, conversationRefs, conversationState, outbox, approvals, reminders, deadlines, cards, background, peps, pepReminders, digests, weeklyDigest, auditVerification, retention, retentionSweep, staffRepo, trusts, settings, roster, recordAudit, rosterSync, termDatesWarning, importer, registerPickup, setup };
 }

@@ -85,6 +85,7 @@ const envSchema = z.object({
   OUTBOX_LEASE_MS: optionalInt(500, 3_600_000),
   PROFILE_CACHE_MS: optionalInt(200, 600_000),
   MAX_CONCURRENT_MESSAGES: optionalInt(1, 10_000),
+  INVOKE_BUSY_AFTER_MS: optionalInt(1, 60_000),
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
   GRAPH_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   AUTHORITY_HOST: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -155,6 +156,8 @@ export interface Config {
   readonly profileCacheMs: number;
   /** Requests to /api/messages handled at once; beyond this they are answered 503 with Retry-After at once, not queued. */
   readonly maxConcurrentMessages: number;
+  /** A card button not answered within this is told "busy, try again" (its work still finishes): Teams gives an invoke a few seconds. */
+  readonly invokeBusyAfterMs: number;
   /** Microsoft Graph and Entra ID endpoints (overridable for national clouds and for tests). */
   readonly graphBaseUrl: string;
   readonly authorityHost: string;
@@ -231,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     outboxLeaseMs: e.OUTBOX_LEASE_MS ?? 120_000,
     profileCacheMs: e.PROFILE_CACHE_MS ?? 60_000,
     maxConcurrentMessages: e.MAX_CONCURRENT_MESSAGES ?? 200,
+    invokeBusyAfterMs: e.INVOKE_BUSY_AFTER_MS ?? 3_000,
     graphBaseUrl: e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com',
     authorityHost: e.AUTHORITY_HOST ?? 'https://login.microsoftonline.com',
     appInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,

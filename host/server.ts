@@ -13,6 +13,8 @@ export interface ServerDependencies {
   config: Config;
   /** The Teams edge: one activity in, the HTTP answer out (bot/messageEndpoint.ts). */
   messages: MessageEndpoint;
+  /** Told as each message starts and ends, so the work after answers can give way to requests. */
+  requests?: { enter(): void; leave(): void };
   /** Resolves when storage answers; used by /readyz. */
   checkStorage: () => Promise<void>;
   /** Builds (dry run) or posts a school's digest; undefined when the school is unknown. */
@@ -89,8 +91,16 @@ export function createBotServer(deps: ServerDependencies): BotServer {
     const correlationId = logFields().req ?? req.id();
     if (draining) return sendJson(res, 503, { error: 'The bot is restarting. Please try again in a moment.' });
     inFlight++;
+    deps.requests?.enter();
+    const done = () => {
+      inFlight--;
+      deps.requests?.leave();
+      if (inFlight === 0) idleWaiters.splice(0).forEach((wake) => wake());
+    };
+    let stillRunning: Promise<unknown> | undefined;
     try {
       const answer = await deps.messages.handle(authorizationOf(req), req.body as unknown, correlationId);
+      stillRunning = answer.stillRunning;
       // Nothing is returned from a restify async handler: it logs (with the whole request) any value it is given.
       if (answer.body === undefined) res.send(answer.status);
       else sendJson(res, answer.status, answer.body);
@@ -98,9 +108,15 @@ export function createBotServer(deps: ServerDependencies): BotServer {
       logger.child({ route: 'messages' }).error({ event: 'requestFailed', err: errorSummary(err) }, 'request failed');
       return sendJson(res, 500, { error: 'Something went wrong on our side.', correlationId });
     } finally {
-      inFlight--;
-      if (inFlight === 0) idleWaiters.splice(0).forEach((wake) => wake());
+      if (!stillRunning) done();
     }
+    if (!stillRunning) return;
+    // Answered "busy" but still working: it holds its place against capacity, and shutdown waits for it.
+    admitted++;
+    void stillRunning.finally(() => {
+      admitted--;
+      done();
+    });
   });
 
   // The Agents Playground checks that the bot is up with HEAD before it connects: answered "here"

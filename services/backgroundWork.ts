@@ -2,26 +2,92 @@ import { errorSummary } from '../telemetry/errors';
 import { Logger } from '../telemetry/logger';
 import { logFields, runWithLogFields } from '../telemetry/logContext';
 
+/** Requests being answered right now, counted by the server: background work gives way to them. */
+export class RequestGauge {
+  private count = 0;
+  enter(): void {
+    this.count++;
+  }
+  leave(): void {
+    this.count--;
+  }
+  get inFlight(): number {
+    return this.count;
+  }
+}
+
+export interface BackgroundLimits {
+  /** Tasks running at once when the server is quiet. */
+  concurrency: number;
+  /** Tasks running at once while at least `busyAt` requests are being answered. */
+  whileBusy: number;
+  busyAt: number;
+}
+
+/**
+ * Four at once when quiet, one while people are waiting on eight or more requests: a burst of
+ * concerns queues its staff cards here (they are safe in the outbox) instead of taking the CPU and
+ * the storage account from the turns still to be answered.
+ */
+export const DEFAULT_BACKGROUND: BackgroundLimits = { concurrency: 4, whileBusy: 1, busyAt: 8 };
+
+interface Task {
+  run: () => Promise<void>;
+}
+
 /**
  * Work started after a request has been answered (an invoke must be answered within a few
  * seconds). Tracked so shutdown and tests can wait for it; anything that must not be lost is in
- * the outbox before it gets here, so this work only speeds things up.
+ * the outbox before it gets here, so this work only speeds things up, and it runs with bounded
+ * concurrency that yields to requests.
  */
 export class BackgroundWork {
   private readonly tasks = new Set<Promise<unknown>>();
+  private readonly queue: Task[] = [];
+  private running = 0;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly gauge: RequestGauge = new RequestGauge(),
+    private readonly limits: BackgroundLimits = DEFAULT_BACKGROUND,
+  ) {}
 
   run(name: string, work: () => Promise<unknown>): void {
     // Not the request's own id (it has been answered): the work names the request that started it.
     const started = logFields().req;
-    const task = runWithLogFields({ work: name, ...(started ? { after: started } : {}) }, () =>
-      new Promise<void>((resolve) => setImmediate(resolve))
-        .then(work)
-        .catch((err) => this.logger.error({ event: 'backgroundWorkFailed', work: name, err: errorSummary(err) }, 'work after a response failed'))
-        .finally(() => this.tasks.delete(task)),
-    );
+    const task = new Promise<void>((finished) => {
+      this.queue.push({
+        run: () =>
+          runWithLogFields({ work: name, ...(started ? { after: started } : {}) }, () =>
+            Promise.resolve()
+              .then(work)
+              .then(
+                () => undefined,
+                (err: unknown) => this.logger.error({ event: 'backgroundWorkFailed', work: name, err: errorSummary(err) }, 'work after a response failed'),
+              ),
+          ).finally(finished),
+      });
+    }).finally(() => this.tasks.delete(task));
     this.tasks.add(task);
+    // After the current turn has had its answer written.
+    setImmediate(() => this.next());
+  }
+
+  /** Work waiting for a slot, for the operator's metrics and the benchmark. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  private next(): void {
+    const limit = this.gauge.inFlight >= this.limits.busyAt ? this.limits.whileBusy : this.limits.concurrency;
+    while (this.running < limit && this.queue.length > 0) {
+      const task = this.queue.shift()!;
+      this.running++;
+      void task.run().finally(() => {
+        this.running--;
+        this.next();
+      });
+    }
   }
 
   async settled(): Promise<void> {

@@ -1,4 +1,4 @@
-import { odata, TableClient, TableTransaction, TransactionAction } from '@azure/data-tables';
+import { odata, TableClient, TransactionAction } from '@azure/data-tables';
 import { TrackedAction, trackedActionSchema } from '../policy/actions';
 import { AuditEntry, CaseRecord, Notification, NotificationStatus } from '../policy/caseRecord';
 import { caseTypeSchema } from '../policy/cases';
@@ -78,6 +78,45 @@ function closeActions(schoolId: string, actions: readonly TrackedAction[], close
     ['update', actionEntity(schoolId, { ...a, status, closedBy, doneAt: at }), 'Replace'],
     ['delete', { partitionKey: schoolId, rowKey: openKey(a) }],
   ]);
+}
+
+/** Where an approver's card was posted, so a decision can update it in place. */
+export interface ApprovalCardRow {
+  caseId: string;
+  aadObjectId: string;
+  conversationRef: string;
+  activityId: string;
+}
+
+/** One delivered notification to settle: its state as claimed (with the claim's ETag), its audit entry. */
+export interface Settled {
+  n: Notification & { etag: string };
+  entry: AuditEntry;
+  completes?: readonly TrackedAction[];
+  approvalCard?: ApprovalCardRow;
+}
+
+function approvalCardEntity(schoolId: string, card: ApprovalCardRow) {
+  return { partitionKey: schoolId, rowKey: `approvalcard|${card.caseId}|${card.aadObjectId}`, ...card };
+}
+
+/** A notification's outcome: its new status (lease cleared), its pending index gone, its audit entry, and what comes with it. */
+function settleActions(
+  schoolId: string,
+  s: { n: Notification & { etag: string }; status: NotificationStatus; entry: AuditEntry; alsoCreate: readonly Notification[]; completes?: readonly TrackedAction[]; approvalCard?: ApprovalCardRow | undefined },
+): TransactionAction[] {
+  const { etag, ...plain } = s.n;
+  const delivery = { ...(plain.delivery ?? { attempts: 0 }), leaseUntil: undefined, leaseOwner: undefined };
+  const updated: Notification = plain.channel === 'teams' ? { ...plain, status: s.status, delivery } : { ...plain, status: s.status, delivery };
+  const actions: TransactionAction[] = [['update', outboxEntity(schoolId, updated), 'Replace', { etag }]];
+  if (s.n.status === 'pending' && s.status !== 'pending') actions.push(['delete', { partitionKey: schoolId, rowKey: `pending|${s.n.id}` }]);
+  actions.push(auditAction(schoolId, s.entry));
+  for (const extra of s.alsoCreate) {
+    actions.push(['create', outboxEntity(schoolId, extra)]);
+    if (extra.status === 'pending') actions.push(['create', { partitionKey: schoolId, rowKey: `pending|${extra.id}`, caseId: extra.caseId }]);
+  }
+  if (s.approvalCard) actions.push(['upsert', approvalCardEntity(schoolId, s.approvalCard), 'Replace']);
+  return [...actions, ...closeActions(schoolId, s.completes ?? [], 'email', 'done', s.entry.at)];
 }
 
 function outboxEntity(schoolId: string, n: Notification) {
@@ -329,7 +368,7 @@ export class CaseRepository {
   }
 
   async saveApprovalCard(schoolId: string, caseId: string, aadObjectId: string, card: { conversationRef: string; activityId: string }): Promise<void> {
-    await this.table.upsertEntity({ partitionKey: schoolId, rowKey: `approvalcard|${caseId}|${aadObjectId}`, caseId, aadObjectId, ...card }, 'Replace');
+    await this.table.upsertEntity(approvalCardEntity(schoolId, { caseId, aadObjectId, ...card }), 'Replace');
   }
 
   async approvalCards(schoolId: string, caseId: string): Promise<Array<{ aadObjectId: string; conversationRef: string; activityId: string }>> {
@@ -507,19 +546,28 @@ export class CaseRepository {
     entry: AuditEntry,
     alsoCreate: Notification[] = [],
     completes: TrackedAction[] = [],
+    approvalCard?: ApprovalCardRow,
   ): Promise<void> {
-    const { etag, ...plain } = n;
-    const delivery = { ...(plain.delivery ?? { attempts: 0 }), leaseUntil: undefined, leaseOwner: undefined };
-    const updated: Notification = plain.channel === 'teams' ? { ...plain, status, delivery } : { ...plain, status, delivery };
-    const tx = new TableTransaction();
-    tx.updateEntity(outboxEntity(schoolId, updated), 'Replace', { etag });
-    if (n.status === 'pending' && status !== 'pending') tx.deleteEntity(schoolId, `pending|${n.id}`);
-    tx.createEntity({ partitionKey: schoolId, rowKey: auditKey(entry.caseId, entry.seq), action: entry.action, at: entry.at, ...packJson('audit entry', entry) });
-    for (const extra of alsoCreate) {
-      tx.createEntity(outboxEntity(schoolId, extra));
-      if (extra.status === 'pending') tx.createEntity({ partitionKey: schoolId, rowKey: `pending|${extra.id}`, caseId: extra.caseId });
-    }
-    await this.chain.submit(schoolId, [...tx.actions, ...closeActions(schoolId, completes, 'email', 'done', entry.at)]);
+    await this.chain.submit(schoolId, settleActions(schoolId, { n, status, entry, alsoCreate, completes, approvalCard }));
+  }
+
+  /**
+   * Several notifications of one case delivered, each with its audit entry (and, for an approval
+   * card, where it was posted), in one transaction: all or none, 412 if any changed since its claim.
+   * A case's three staff cards then cost one write to settle, not three.
+   */
+  async settleDelivered(schoolId: string, settled: readonly Settled[]): Promise<void> {
+    await this.chain.submit(schoolId, settled.flatMap((s) => settleActions(schoolId, { ...s, status: 'delivered', alsoCreate: [] })));
+  }
+
+  /**
+   * Several notifications replaced at once, each only if unchanged since it was read (a claim's
+   * lease, or "waiting for install"): all or none, 412 if any had changed. Returns their new ETags
+   * in order, or undefined where the answer did not carry one.
+   */
+  async updateNotifications(schoolId: string, updates: ReadonlyArray<{ n: Notification; etag: string }>): Promise<Array<string | undefined>> {
+    const result = await this.table.submitTransaction(updates.map(({ n, etag }): TransactionAction => ['update', outboxEntity(schoolId, n), 'Replace', { etag }]));
+    return updates.map((_, i) => (result.subResponses.length === updates.length ? result.subResponses[i]?.etag : undefined));
   }
 
   /** Checks the school's audit hash chain (see storage/auditChain.ts). */

@@ -4,7 +4,8 @@ import { TABLES } from '../storage/tableStore';
 import { postActivity, teamsMessage } from './support/activities';
 import { startTestApp, TestApp } from './support/app';
 import { ConnectorStub } from './support/connectorStub';
-import { attendanceUpToConfirm, confirmActivity } from './support/httpFlows';
+import { approvalInvoke, attendanceUpToConfirm, confirmActivity } from './support/httpFlows';
+import { DEMO_STAFF } from '../demo/demoSchool';
 
 /**
  * Over capacity (issue 20): with the server's limit set to three messages at once, and three turns
@@ -54,5 +55,33 @@ describe('a burst beyond capacity', () => {
     expect(await cases.findByDraft(DEMO_SCHOOL_ID, draftId)).toEqual(saved);
     const said = JSON.stringify(connector.sent.filter((s) => s.conversationId === 'conv-overload-send').at(-1)?.body);
     expect(said).toContain('Already sent');
+  });
+
+  it('a card button not answered in time is told "busy, try again" at once, and the approval it carried is recorded once', async () => {
+    // A second server whose invokes must answer within 1 ms: none can (it takes storage round trips).
+    const quick = await startTestApp({ ALLOWED_SERVICE_URLS: connector.url, INVOKE_BUSY_AFTER_MS: '1' });
+    try {
+      const draftId = await attendanceUpToConfirm(quick.url, connector, 'conv-busy-invoke');
+      expect((await postActivity(quick.url, confirmActivity(connector, 'conv-busy-invoke', draftId))).status).toBe(200);
+      const cases = new CaseRepository(quick.store.client(TABLES.cases));
+      const { caseId } = (await cases.findByDraft(DEMO_SCHOOL_ID, draftId))!;
+
+      const busy = await postActivity(quick.url, approvalInvoke(connector, DEMO_STAFF.dsl.aadObjectId, 'approveCase', { caseId }));
+      expect(busy.status).toBe(200);
+      expect(JSON.parse(busy.body)).toEqual({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'The bot is busy. Please try again in a moment.' });
+
+      // The turn went on: the approval is recorded, once; pressing again is told it was decided.
+      let record = await cases.get(DEMO_SCHOOL_ID, caseId);
+      for (let tries = 0; record?.approval.decision === undefined && tries < 400; tries++) {
+        await new Promise((r) => setTimeout(r, 25));
+        record = await cases.get(DEMO_SCHOOL_ID, caseId);
+      }
+      expect(record?.approval.decision?.outcome).toBe('approved');
+      await postActivity(quick.url, approvalInvoke(connector, DEMO_STAFF.dsl.aadObjectId, 'approveCase', { caseId }));
+      const decided = (await cases.auditTrail(DEMO_SCHOOL_ID, caseId)).filter((e) => e.action === 'approved');
+      expect(decided).toHaveLength(1);
+    } finally {
+      await quick.stop();
+    }
   });
 });

@@ -133,9 +133,11 @@ describe('storage round-trips per operation (ceilings: today’s counts)', () =>
  * Today's counts (30 November 2026), as ceilings, against issue 20's budget:
  * - a dialog turn: its state read and write (2): within budget;
  * - Send, while the teacher waits: the state, two reads and the case's one transaction (5): within;
- * - the staff cards after it: 14 for three cards (recipients' chat references now one query, not
- *   one each), against 2 a card: each card still claims its lease and settles with its own writes;
- * - with nobody installed: 11 (each notification marked "waiting for install" one by one);
+ * - the staff cards after it: 6 for three cards, 2 a card: within budget. The case, its
+ *   notifications, the next audit number and everyone's chat reference are read once (4), one
+ *   transaction claims all three and one settles them with their audit entries and where the
+ *   approval cards were posted (it was 17, then 14 with one claim and one settle a card);
+ * - with nobody installed: 4 (the notifications marked "waiting for install" in one transaction; was 11);
  * - an approval invoke: 4 (the decided card no longer looks up approvers' chats it does not use;
  *   it was 6): within budget; the card updates after it: 1;
  * - a search: nothing (the register is cached); a school's digest: 12.
@@ -144,8 +146,8 @@ const CEILING = {
   dialogTurn: 2,
   typedAnswerTurn: 2,
   sendTurn: 5,
-  threeStaffCards: 14,
-  noStaffCards: 11,
+  threeStaffCards: 6,
+  noStaffCards: 4,
   approvalInvoke: 4,
   afterApproval: 1,
   search: 0,

@@ -1,0 +1,112 @@
+import { DEMO_SCHOOL_ID, DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../demo/demoSchool';
+import { Notification } from '../policy/caseRecord';
+import { createHarness, Harness } from './support/botHarness';
+import { act, raiseSuspensionRisk } from './support/flows';
+import { createTestStore } from './support/store';
+
+/**
+ * A concern's staff cards are claimed in one transaction and settled in another (issue 20: two
+ * storage calls a card). These show the guarantees of one card at a time still hold: each card
+ * sent once, each with its own audit entry in the school's chain, an approval card findable so a
+ * decision updates it, a refused card retried on its own, and a notification someone else touched
+ * between the listing and the claim left to them. SYNTHETIC demo school.
+ */
+describe("a case's cards delivered together", () => {
+  let h: Harness;
+
+  beforeEach(async () => {
+    h = await createHarness({ store: await createTestStore() });
+    for (const who of ['dsl', 'dt', 'deputyDsl'] as const) await h.install(who);
+  });
+
+  /** Pending notifications other than those waiting for someone to install the app. */
+  const stillPending = async (caseId: string) => {
+    const pending = new Set(await h.parts.cases.pendingNotificationIds(DEMO_SCHOOL_ID));
+    return (await h.parts.cases.notifications(DEMO_SCHOOL_ID, caseId)).filter((n) => pending.has(n.id) && !n.delivery?.waitingForInstall).map((n) => n.id);
+  };
+  const teamsTo = <N extends Notification>(ns: readonly N[], aad: string): N | undefined => ns.find((n) => n.channel === 'teams' && n.to.aadObjectId === aad);
+
+  it('sends each card once, audits each delivery in the chain, and records the approval cards so a decision updates them', async () => {
+    const caseId = await raiseSuspensionRisk(h);
+    const sentTo = h.sender.sent.map((s) => s.ref.conversationId).sort();
+    expect(sentTo).toEqual(['conv-deputyDsl', 'conv-dsl', 'conv-dt']);
+
+    const notified = (await h.parts.cases.auditTrail(DEMO_SCHOOL_ID, caseId)).filter((e) => e.action === 'notified');
+    expect(notified.map((e) => (e.detail as { to: string }).to).sort()).toEqual([DEMO_STAFF.deputyDsl.aadObjectId, DEMO_STAFF.dsl.aadObjectId, DEMO_STAFF.dt.aadObjectId].sort());
+    expect(new Set(notified.map((e) => e.seq)).size).toBe(3);
+    // Still pending: only cards for people who have not installed the app (waiting for them).
+    expect(await stillPending(caseId)).toEqual([]);
+    expect((await h.parts.cases.verifyAuditChain(DEMO_SCHOOL_ID)).ok).toBe(true);
+
+    const posted = await h.parts.cases.approvalCards(DEMO_SCHOOL_ID, caseId);
+    expect(posted.map((p) => p.aadObjectId).sort()).toEqual([DEMO_STAFF.deputyDsl.aadObjectId, DEMO_STAFF.dsl.aadObjectId].sort());
+    await act(h, 'approveCase', { caseId }, 'dsl');
+    // Both approvers' cards now say it was decided: found through the rows written with the settle.
+    expect(new Set(h.sender.updates.map((u) => u.ref.conversationId))).toEqual(new Set(['conv-dsl', 'conv-deputyDsl']));
+  });
+
+  it('a card Teams refuses is retried on its own; the others are recorded as delivered', async () => {
+    const send = h.sender.send.bind(h.sender);
+    h.sender.send = async (ref, activity) => {
+      if (ref.conversationId === 'conv-dt') throw Object.assign(new Error('Service Unavailable'), { statusCode: 503 });
+      return send(ref, activity);
+    };
+    const caseId = await raiseSuspensionRisk(h);
+    expect(h.sender.sent.map((s) => s.ref.conversationId).sort()).toEqual(['conv-deputyDsl', 'conv-dsl']);
+
+    const ns = await h.parts.cases.notifications(DEMO_SCHOOL_ID, caseId);
+    const dt = teamsTo(ns, DEMO_STAFF.dt.aadObjectId)!;
+    expect(dt.status).toBe('pending');
+    expect(dt.delivery?.attempts).toBe(1);
+    expect(dt.delivery?.nextAttemptAt).toBeDefined();
+    expect(teamsTo(ns, DEMO_STAFF.dsl.aadObjectId)!.status).toBe('delivered');
+    expect(teamsTo(ns, DEMO_STAFF.deputyDsl.aadObjectId)!.status).toBe('delivered');
+    const trail = await h.parts.cases.auditTrail(DEMO_SCHOOL_ID, caseId);
+    expect(trail.filter((e) => e.action === 'notified')).toHaveLength(2);
+    expect(trail.filter((e) => e.action === 'deliveryRetry')).toHaveLength(1);
+    expect(new Set(trail.map((e) => e.seq)).size).toBe(trail.length);
+    expect((await h.parts.cases.verifyAuditChain(DEMO_SCHOOL_ID)).ok).toBe(true);
+  });
+
+  it('a notification changed after it was listed is left to whoever changed it, and the others still go, once each', async () => {
+    const cases = h.parts.cases;
+    const list = cases.notifications.bind(cases);
+    let touched = false;
+    // Between this listing and the claim, someone else (another instance) writes the DT's notification.
+    cases.notifications = async (school, caseId) => {
+      const listed = await list(school, caseId);
+      const dt = teamsTo(listed, DEMO_STAFF.dt.aadObjectId);
+      if (!touched && dt?.status === 'pending') {
+        touched = true;
+        const { etag, ...plain } = dt;
+        await cases.updateNotification(school, plain, etag);
+      }
+      return listed;
+    };
+    const caseId = await raiseSuspensionRisk(h);
+    expect(touched).toBe(true);
+    expect(h.sender.sent.map((s) => s.ref.conversationId).sort()).toEqual(['conv-deputyDsl', 'conv-dsl']);
+    expect(teamsTo(await list(DEMO_SCHOOL_ID, caseId), DEMO_STAFF.dt.aadObjectId)!.status).toBe('pending');
+
+    // The next pass of the outbox sends it; nothing is sent twice.
+    await h.parts.outbox.runOnce();
+    expect(h.sender.sent.map((s) => s.ref.conversationId).sort()).toEqual(['conv-deputyDsl', 'conv-dsl', 'conv-dt']);
+    const notified = (await cases.auditTrail(DEMO_SCHOOL_ID, caseId)).filter((e) => e.action === 'notified');
+    expect(notified).toHaveLength(3);
+    expect(await stillPending(caseId)).toEqual([]);
+  });
+
+  it('cards for people who have not installed the app wait for them, and go when they do', async () => {
+    const fresh = await createHarness({ store: await createTestStore() });
+    await fresh.install('dsl');
+    const caseId = await raiseSuspensionRisk(fresh);
+    expect(fresh.sender.sent.map((s) => s.ref.conversationId)).toEqual(['conv-dsl']);
+    const waiting = (await fresh.parts.cases.notifications(DEMO_SCHOOL_ID, caseId)).filter((n) => n.status === 'pending');
+    expect(waiting.length).toBeGreaterThanOrEqual(2);
+    expect(waiting.every((n) => n.delivery?.waitingForInstall === true && n.delivery.attempts === 0)).toBe(true);
+
+    await fresh.install('dt');
+    expect(await fresh.parts.outbox.releaseWaitingFor(PLAYGROUND_TENANT_ID, DEMO_STAFF.dt.aadObjectId)).toBe(1);
+    expect(fresh.sender.sent.map((s) => s.ref.conversationId)).toEqual(['conv-dsl', 'conv-dt']);
+  });
+});

@@ -7,7 +7,7 @@ export interface Person {
 }
 
 /** A Teams personal-chat activity as Teams posts it, from one of the demo school's staff. */
-export function activity(serviceUrl: string, conversationId: string, as: Staff | Person, body: { text?: string; value?: unknown; type?: string; name?: string }): string {
+export function activity(serviceUrl: string, conversationId: string, as: Staff | Person, body: { text?: string; value?: unknown; type?: string; name?: string }, tenantId = PLAYGROUND_TENANT_ID): string {
   const who = typeof as === 'string' ? DEMO_STAFF[as] : as;
   return JSON.stringify({
     type: body.type ?? 'message',
@@ -18,8 +18,8 @@ export function activity(serviceUrl: string, conversationId: string, as: Staff |
     locale: 'en-GB',
     from: { id: `29:${who.aadObjectId}`, name: who.name, aadObjectId: who.aadObjectId },
     recipient: { id: '28:bot-id', name: 'Bot' },
-    conversation: { id: conversationId, conversationType: 'personal', tenantId: PLAYGROUND_TENANT_ID },
-    channelData: { tenant: { id: PLAYGROUND_TENANT_ID } },
+    conversation: { id: conversationId, conversationType: 'personal', tenantId },
+    channelData: { tenant: { id: tenantId } },
     ...(body.text !== undefined ? { text: body.text, textFormat: 'plain' } : {}),
     ...(body.value !== undefined ? { value: body.value } : {}),
     ...(body.name !== undefined ? { name: body.name } : {}),

@@ -10,6 +10,8 @@ export class BenchConnector {
   private readonly last = new Map<string, string>();
   received = 0;
   url = '';
+  /** Told of every activity the bot sends (the trust scenario reads approval cards from it). */
+  onActivity: ((conversationId: string, raw: string) => void) | undefined;
 
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => {
@@ -19,14 +21,17 @@ export class BenchConnector {
         const m = /^\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
         if (m) {
           this.received++;
-          this.last.set(decodeURIComponent(m[1]!), Buffer.concat(chunks).toString('utf8'));
+          const conversationId = decodeURIComponent(m[1]!);
+          const raw = Buffer.concat(chunks).toString('utf8');
+          this.last.set(conversationId, raw);
+          this.onActivity?.(conversationId, raw);
         }
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: `reply-${this.received}` }));
       });
     });
     this.server.keepAliveTimeout = 60_000;
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 

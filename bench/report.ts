@@ -14,9 +14,14 @@ export interface ScenarioResult {
 }
 
 export interface BudgetLine {
+  /** A stable name for the line, for bench/results/latest.json readers. */
+  name: string;
   what: string;
   limit: string;
   measured: string;
+  /** The measured figure and the limit it is held to, as numbers (ms, MB, ratio or calls). */
+  value?: number;
+  max?: number;
   pass: boolean | undefined;
 }
 
@@ -50,6 +55,22 @@ export function storageTable(results: readonly ScenarioResult[]): string {
   return table(
     ['scenario', 'before (point read / range query)', 'after'],
     results.filter((r) => r.storage).map((r) => [r.label, f(r.storage!.before), f(r.storage!.after)]),
+  );
+}
+
+/** Storage round-trips per operation, with where they go. */
+export function storageCallsTable(rows: ReadonlyArray<{ operation: string; calls: number; by: Record<string, number> }>): string {
+  return table(
+    ['operation', 'storage calls', 'where'],
+    rows.map((r) => [r.operation, String(r.calls), Object.entries(r.by).map(([k, n]) => `${k} ×${n}`).join(', ') || '–']),
+  );
+}
+
+/** The trust scenario, by kind of request. */
+export function trustTable(byKind: Record<string, RunFigures & { shed: number }>): string {
+  return table(
+    ['kind', 'answered', 'shed (503 or busy)', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms'],
+    Object.entries(byKind).map(([k, f]) => [k, String(f.requests), String(f.shed), f.rps.toFixed(1), ms(f.p50), ms(f.p95), ms(f.p99)]),
   );
 }
 

@@ -233,7 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     reminderIntervalMs: e.REMINDER_INTERVAL_MS ?? 60_000,
     outboxLeaseMs: e.OUTBOX_LEASE_MS ?? 120_000,
     profileCacheMs: e.PROFILE_CACHE_MS ?? 60_000,
-    maxConcurrentMessages: e.MAX_CONCURRENT_MESSAGES ?? 200,
+    maxConcurrentMessages: e.MAX_CONCURRENT_MESSAGES ?? 32,
     invokeBusyAfterMs: e.INVOKE_BUSY_AFTER_MS ?? 3_000,
     graphBaseUrl: e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com',
     authorityHost: e.AUTHORITY_HOST ?? 'https://login.microsoftonline.com',

@@ -31,6 +31,16 @@ export interface BotServer {
   stop(): Promise<void>;
 }
 
+/**
+ * New connections the kernel holds while the event loop is busy. Node's default is 511; beyond it,
+ * the kernel drops a connection and its sender waits out TCP's retries (1, 3, 7 s) before the bot
+ * sees it, where a 503 would have been answered at once. Linux caps it at net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 4096;
+
+/** A shed request whose declared body is at most this keeps its connection (an activity is a few KB). */
+const SHED_KEEP_ALIVE_BYTES = 64 * 1024;
+
 export function createBotServer(deps: ServerDependencies): BotServer {
   const { config, logger } = deps;
   const server = restify.createServer({ name: 'sw-cohort-bot', handleUncaughtExceptions: false });
@@ -67,10 +77,14 @@ export function createBotServer(deps: ServerDependencies): BotServer {
   let admitted = 0;
   let shed = 0;
   let shedLoggedAt = 0;
-  const shedFirst = (_req: Request, res: Response, next: Next): void => {
+  const shedFirst = (req: Request, res: Response, next: Next): void => {
     if (admitted >= config.maxConcurrentMessages) {
       res.header('Retry-After', '2');
-      res.header('Connection', 'close');
+      // A small body is let through unread (Node discards it) so the connection stays open for the
+      // retry: a busy Node process accepts new connections slowly (the benchmark saw its listen
+      // queue drain at 10 to 30 a second under load), so closing it would make the retry wait
+      // behind that. A large or unsized body is not read at all.
+      if (!(Number(req.headers['content-length']) <= SHED_KEEP_ALIVE_BYTES)) res.header('Connection', 'close');
       shed++;
       // One line a second at most: an overload must not also flood the log.
       if (Date.now() - shedLoggedAt >= 1000) {
@@ -176,7 +190,7 @@ export function createBotServer(deps: ServerDependencies): BotServer {
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(config.port, config.host, () => {
+        server.listen(config.port, config.host, LISTEN_BACKLOG, () => {
           const address = server.address();
           resolve({ host: config.host, port: address.port });
         });

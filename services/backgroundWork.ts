@@ -29,7 +29,7 @@ export interface BackgroundLimits {
  * concerns queues its staff cards here (they are safe in the outbox) instead of taking the CPU and
  * the storage account from the turns still to be answered.
  */
-export const DEFAULT_BACKGROUND: BackgroundLimits = { concurrency: 4, whileBusy: 1, busyAt: 8 };
+export const DEFAULT_BACKGROUND: BackgroundLimits = { concurrency: 4, whileBusy: 2, busyAt: 8 };
 
 interface Task {
   run: () => Promise<void>;

@@ -1,3 +1,4 @@
+import { SharedCache } from './sharedCache';
 import { PupilMatch } from '../cards/questions/pupilCards';
 import { mentionedChildren, nameKeys, NameKeys, nearMisses, normaliseName } from '../policy/nameRecognition';
 import { pupilLabel } from '../policy/pupil';
@@ -28,21 +29,18 @@ const matchOf = (e: Indexed): PupilMatch => ({ id: e.pupil.id, label: pupilLabel
  * register and show the same label, so they reveal nothing a search by exact name would not.
  */
 export class PupilDirectory {
-  private readonly cache = new Map<string, { at: number; index: Indexed[] }>();
+  private readonly cache: SharedCache<string, Indexed[]>;
 
   constructor(
     private readonly repo: PupilRepository,
-    private readonly ttlMs = 30_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+    ttlMs = 30_000,
+    now: () => number = Date.now,
+  ) {
+    this.cache = new SharedCache(ttlMs, now);
+  }
 
-  private async index(schoolId: string): Promise<Indexed[]> {
-    const hit = this.cache.get(schoolId);
-    if (hit && this.now() - hit.at < this.ttlMs) return hit.index;
-    const pupils = await this.repo.listBySchool(schoolId);
-    const index = pupils.map((pupil) => ({ pupil, keys: nameKeys(pupil.givenName, pupil.familyName) }));
-    this.cache.set(schoolId, { at: this.now(), index });
-    return index;
+  private index(schoolId: string): Promise<Indexed[]> {
+    return this.cache.get(schoolId, async () => (await this.repo.listBySchool(schoolId)).map((pupil) => ({ pupil, keys: nameKeys(pupil.givenName, pupil.familyName) })));
   }
 
   async all(schoolId: string): Promise<Pupil[]> {
@@ -80,6 +78,6 @@ export class PupilDirectory {
   }
 
   invalidate(schoolId: string): void {
-    this.cache.delete(schoolId);
+    this.cache.invalidate(schoolId);
   }
 }

@@ -1,3 +1,4 @@
+import { SharedCache } from './sharedCache';
 import { sameAuthority } from '../policy/localAuthorities';
 import { Role } from '../policy/roles';
 import { rolesOf, SchoolProfile, StaffMember } from '../policy/schoolProfile';
@@ -20,21 +21,22 @@ export interface Membership {
  * takes effect on every instance within that time, and at once on the one that made it.
  */
 export class SchoolDirectory {
-  private cache: { at: number; schools: SchoolProfile[] } | undefined;
-  private readonly rosters = new Map<string, { at: number; members: Map<string, StaffPerson> }>();
+  private readonly profiles: SharedCache<'all', SchoolProfile[]>;
+  private readonly rosters: SharedCache<string, Map<string, StaffPerson>>;
 
   constructor(
     private readonly schools: SchoolRepository,
     private readonly ttlMs = 60_000,
     private readonly now: () => number = Date.now,
     private readonly links: { staff?: StaffRepository; trusts?: TrustRepository } = {},
-  ) {}
+  ) {
+    // Kept for the whole ttl (a profile read at the last moment is still fresh at `ttlMs`).
+    this.profiles = new SharedCache(ttlMs + 1, now);
+    this.rosters = new SharedCache(ttlMs + 1, now);
+  }
 
   async all(): Promise<SchoolProfile[]> {
-    if (!this.cache || this.now() - this.cache.at > this.ttlMs) {
-      this.cache = { at: this.now(), schools: await this.withTrustContacts(await this.schools.list()) };
-    }
-    return this.cache.schools;
+    return this.profiles.get('all', async () => this.withTrustContacts(await this.schools.list()));
   }
 
   /** A trust's Virtual School contacts are every one of its schools' too; a school's own entry for an authority wins. */
@@ -57,18 +59,14 @@ export class SchoolDirectory {
 
   /** Forgets what this instance holds, after it changed a profile or a roster itself. */
   invalidate(schoolId?: string): void {
-    this.cache = undefined;
-    if (schoolId) this.rosters.delete(schoolId);
-    else this.rosters.clear();
+    this.profiles.invalidate();
+    this.rosters.invalidate(schoolId);
   }
 
   private async roster(schoolId: string): Promise<Map<string, StaffPerson>> {
-    if (!this.links.staff) return new Map();
-    const hit = this.rosters.get(schoolId);
-    if (hit && this.now() - hit.at <= this.ttlMs) return hit.members;
-    const members = new Map((await this.links.staff.members(schoolId)).map((m) => [m.aadObjectId, m]));
-    this.rosters.set(schoolId, { at: this.now(), members });
-    return members;
+    const staff = this.links.staff;
+    if (!staff) return new Map();
+    return this.rosters.get(schoolId, async () => new Map((await staff.members(schoolId)).map((m) => [m.aadObjectId, m])));
   }
 
   /** Every school of the tenant this person is staff of, with their roles in each. */

@@ -108,6 +108,8 @@ export class OutboxSender {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private kicked = false;
+  /** Set by `stop`: a pass ends after the notification in hand rather than working through the backlog. */
+  private stopping = false;
   /** Notifications this instance is sending right now (school|id). */
   private readonly delivering = new Set<string>();
 
@@ -124,6 +126,8 @@ export class OutboxSender {
     const backlog: OutboxBacklog = { pending: 0, waitingForInstall: 0, oldestPendingAgeSeconds: 0 };
     for (const school of await this.deps.directory.all()) {
       for (const { id, since } of await this.deps.cases.pendingNotificationQueue(school.id)) {
+        // Shutting down: what is left stays pending for the next instance.
+        if (this.stopping) break;
         const outcome = await this.deliver(school, id);
         totals[outcome]++;
         if (outcome === 'waiting') backlog.waitingForInstall++;
@@ -532,6 +536,7 @@ export class OutboxSender {
   kick: () => void = () => undefined;
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.kick = () => undefined;
     await this.running;

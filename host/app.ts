@@ -122,6 +122,8 @@ export async function startApp(config: Config, logger: Logger, storage: StorageT
     stop: async () => {
       await server.stop();
       await flushRefusals().catch(() => undefined);
+      const dropped = parts.background.dropQueued();
+      if (dropped > 0) logger.info({ event: 'backgroundDropped', dropped }, 'work after answers not yet started is left to the outbox');
       await parts.background.settled();
       await Promise.all([parts.outbox.stop(), ...jobs.map((j) => j.stop())]);
     },

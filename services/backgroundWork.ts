@@ -25,7 +25,7 @@ export interface BackgroundLimits {
 }
 
 /**
- * Four at once when quiet, one while people are waiting on eight or more requests: a burst of
+ * Four at once when quiet, two while people are waiting on eight or more requests: a burst of
  * concerns queues its staff cards here (they are safe in the outbox) instead of taking the CPU and
  * the storage account from the turns still to be answered.
  */
@@ -33,6 +33,8 @@ export const DEFAULT_BACKGROUND: BackgroundLimits = { concurrency: 4, whileBusy:
 
 interface Task {
   run: () => Promise<void>;
+  /** Gives up on it without running it (at shutdown), if what it does is also in the outbox. */
+  drop?: () => void;
 }
 
 /**
@@ -52,11 +54,13 @@ export class BackgroundWork {
     private readonly limits: BackgroundLimits = DEFAULT_BACKGROUND,
   ) {}
 
-  run(name: string, work: () => Promise<unknown>): void {
+  /** `inOutbox`: what the work does is also pending in the outbox, so at shutdown it may be dropped unstarted. */
+  run(name: string, work: () => Promise<unknown>, options: { inOutbox?: boolean } = {}): void {
     // Not the request's own id (it has been answered): the work names the request that started it.
     const started = logFields().req;
     const task = new Promise<void>((finished) => {
       this.queue.push({
+        ...(options.inOutbox ? { drop: finished } : {}),
         run: () =>
           runWithLogFields({ work: name, ...(started ? { after: started } : {}) }, () =>
             Promise.resolve()
@@ -88,6 +92,20 @@ export class BackgroundWork {
         this.next();
       });
     }
+  }
+
+  /**
+   * At shutdown: work not yet started whose effect is also in the outbox is dropped rather than
+   * waited for (after a burst the queue may hold minutes of staff cards); the next instance's
+   * outbox pass delivers them. Everything else, and work already running, finishes. Returns how
+   * many were dropped.
+   */
+  dropQueued(): number {
+    const kept = this.queue.filter((t) => !t.drop);
+    const dropped = this.queue.filter((t) => t.drop);
+    this.queue.splice(0, this.queue.length, ...kept);
+    dropped.forEach((t) => t.drop?.());
+    return dropped.length;
   }
 
   async settled(): Promise<void> {

@@ -173,7 +173,7 @@ export class CaseService implements FormServices {
       } catch (err) {
         this.deps.logger.warn({ event: 'staffCardsDeferred', school: schoolId, caseId, err: errorSummary(err) }, 'staff cards left to the outbox after an error');
       }
-    });
+    }, { inOutbox: true });
   }
 
   async recordPep(schoolId: string, pupilId: string, date: string, by: { aadObjectId: string; name: string }, note?: string): Promise<string> {

@@ -1,8 +1,8 @@
 import pino from 'pino';
-import { BackgroundWork, RequestGauge } from '../services/backgroundWork';
+import { BackgroundWork, DEFAULT_BACKGROUND, RequestGauge } from '../services/backgroundWork';
 
 /**
- * The work started after an answer (staff cards, card updates) runs a few at a time, and one at a
+ * The work started after an answer (staff cards, card updates) runs a few at a time, and two at a
  * time while people are waiting on requests (issue 20): a burst of concerns queues its cards
  * rather than taking the CPU and the storage account from the turns still to be answered.
  */
@@ -38,7 +38,7 @@ describe('work after a response', () => {
     expect(g.most()).toBe(4);
   });
 
-  it('runs one at a time while eight or more requests are being answered, and all of it once they end', async () => {
+  it('runs two at a time while eight or more requests are being answered, and all of it once they end', async () => {
     const gauge = new RequestGauge();
     for (let i = 0; i < 8; i++) gauge.enter();
     const background = new BackgroundWork(pino({ level: 'silent' }), gauge);
@@ -52,7 +52,8 @@ describe('work after a response', () => {
       });
     }
     await g.drain(background);
-    expect(g.most()).toBe(1);
+    expect(g.most()).toBe(DEFAULT_BACKGROUND.whileBusy);
+    expect(DEFAULT_BACKGROUND.whileBusy).toBeLessThan(DEFAULT_BACKGROUND.concurrency);
     expect(finished).toBe(10);
   });
 
@@ -68,5 +69,22 @@ describe('work after a response', () => {
     await background.settled();
     expect(ran).toBe(5);
     expect(lines.join('')).toContain('backgroundWorkFailed');
+  });
+});
+
+describe('work after a response, at shutdown', () => {
+  it('drops queued work that the outbox also holds, and finishes everything else', async () => {
+    const background = new BackgroundWork(pino({ level: 'silent' }), new RequestGauge(), { concurrency: 1, whileBusy: 1, busyAt: 8 });
+    let release!: () => void;
+    const ran: string[] = [];
+    background.run('first', () => new Promise<void>((r) => (release = () => (ran.push('first'), r()))));
+    background.run('second', async () => void ran.push('second'));
+    for (let i = 0; i < 5; i++) background.run('staffCards', async () => void ran.push('cards'), { inOutbox: true });
+    background.run('cardUpdates', async () => void ran.push('updates'));
+    await new Promise((r) => setImmediate(r));
+    expect(background.dropQueued()).toBe(5);
+    release();
+    await background.settled();
+    expect(ran).toEqual(['first', 'second', 'updates']);
   });
 });

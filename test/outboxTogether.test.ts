@@ -110,3 +110,32 @@ describe("a case's cards delivered together", () => {
     expect(fresh.sender.sent.map((s) => s.ref.conversationId)).toEqual(['conv-dsl', 'conv-dt']);
   });
 });
+
+describe('the outbox at shutdown', () => {
+  it('a pass in progress stops after the card in hand, and what is left stays pending for the next instance', async () => {
+    const h = await createHarness({ store: await createTestStore() });
+    for (const who of ['dsl', 'dt', 'deputyDsl'] as const) await h.install(who);
+    // The staff cards are left to the outbox's pass (as after a burst), not sent after each Send.
+    h.parts.background.run = () => undefined;
+    for (let i = 0; i < 3; i++) await raiseSuspensionRisk(h);
+    const waiting = await h.parts.cases.pendingNotificationIds(DEMO_SCHOOL_ID);
+    expect(waiting.length).toBeGreaterThanOrEqual(9);
+
+    const send = h.sender.send.bind(h.sender);
+    let release!: () => void;
+    const first = new Promise<void>((r) => (release = r));
+    let sends = 0;
+    h.sender.send = async (ref, activity) => {
+      if (++sends === 1) await first;
+      return send(ref, activity);
+    };
+    h.parts.outbox.start(60_000);
+    h.parts.outbox.kick();
+    while (sends === 0) await new Promise((r) => setTimeout(r, 5));
+    const stopped = h.parts.outbox.stop();
+    release();
+    await stopped;
+    expect(h.sender.sent).toHaveLength(1);
+    expect((await h.parts.cases.pendingNotificationIds(DEMO_SCHOOL_ID)).length).toBe(waiting.length - 1);
+  });
+});

@@ -108,10 +108,12 @@ export class OutboxSender {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private kicked = false;
-  /** Set by `stop`: a pass ends after the notification in hand rather than working through the backlog. */
+  /** Set by `stop`: a pass ends after the case in hand rather than working through the backlog. */
   private stopping = false;
   /** Notifications this instance is sending right now (school|id). */
   private readonly delivering = new Set<string>();
+  /** Cases whose notifications this instance is delivering together right now (school|case). */
+  private readonly casesInHand = new Set<string>();
 
   constructor(private readonly deps: OutboxDeps) {
     this.retry = deps.retry ?? DEFAULT_RETRY;
@@ -125,15 +127,27 @@ export class OutboxSender {
     // What is still to send after this pass: a retry, one not due yet or held by another instance.
     const backlog: OutboxBacklog = { pending: 0, waitingForInstall: 0, oldestPendingAgeSeconds: 0 };
     for (const school of await this.deps.directory.all()) {
-      for (const { id, since } of await this.deps.cases.pendingNotificationQueue(school.id)) {
+      // A case's notifications together (two storage calls a card, as right after a Send), oldest case first.
+      const byCase = new Map<string, Array<{ id: string; since: Date }>>();
+      for (const item of await this.deps.cases.pendingNotificationQueue(school.id)) {
+        const key = item.caseId ?? `|${item.id}`;
+        byCase.set(key, [...(byCase.get(key) ?? []), item]);
+      }
+      for (const [key, items] of byCase) {
         // Shutting down: what is left stays pending for the next instance.
         if (this.stopping) break;
-        const outcome = await this.deliver(school, id);
-        totals[outcome]++;
-        if (outcome === 'waiting') backlog.waitingForInstall++;
-        else if (outcome === 'retrying' || outcome === 'skipped') {
-          backlog.pending++;
-          backlog.oldestPendingAgeSeconds = Math.max(backlog.oldestPendingAgeSeconds, Math.round((this.deps.clock().getTime() - since.getTime()) / 1000));
+        const busy = this.casesInHand.has(`${school.id}|${key}`);
+        const outcomes = key.startsWith('|') || busy ? new Map<string, Outcome>() : await this.deliverCase(school.id, key);
+        for (const { id, since } of items) {
+          // Being delivered here already: skipped. Not among the case's pending notifications (an
+          // index row left behind): the single path tidies it.
+          const outcome = busy ? 'skipped' : (outcomes.get(id) ?? (await this.deliver(school, id)));
+          totals[outcome]++;
+          if (outcome === 'waiting') backlog.waitingForInstall++;
+          else if (outcome === 'retrying' || outcome === 'skipped') {
+            backlog.pending++;
+            backlog.oldestPendingAgeSeconds = Math.max(backlog.oldestPendingAgeSeconds, Math.round((this.deps.clock().getTime() - since.getTime()) / 1000));
+          }
         }
       }
     }
@@ -146,13 +160,26 @@ export class OutboxSender {
    * The case, its notifications and the recipients' references are read once for all its cards, not
    * once a card: a concern sends three or more cards, and every read is a round trip to storage.
    */
-  async deliverCase(schoolId: string, caseId: string): Promise<void> {
+  async deliverCase(schoolId: string, caseId: string): Promise<Map<string, Outcome>> {
+    // Already in hand here (the work after a Send and a pass meeting the same case): nothing to read.
+    const inHand = `${schoolId}|${caseId}`;
+    if (this.casesInHand.has(inHand)) return new Map();
+    this.casesInHand.add(inHand);
+    try {
+      return await this.deliverCaseInHand(schoolId, caseId);
+    } finally {
+      this.casesInHand.delete(inHand);
+    }
+  }
+
+  private async deliverCaseInHand(schoolId: string, caseId: string): Promise<Map<string, Outcome>> {
+    const outcomes = new Map<string, Outcome>();
     const school = await this.deps.directory.school(schoolId);
     const listed = await this.deps.cases.notifications(schoolId, caseId);
     const pending = listed.filter((n) => n.status === 'pending');
-    if (pending.length === 0) return;
+    if (pending.length === 0) return outcomes;
     const record = await this.deps.cases.get(schoolId, caseId);
-    if (!record) return;
+    if (!record) return outcomes;
     const shared: CaseReads = { notifications: listed, record, refs: new PersonalRefs(this.deps.conversationRefs), audit: {} };
     // Everyone these cards go to or name (the approvers are role holders): one read, not one a person.
     const people = [...pending.flatMap((n) => (n.channel === 'teams' ? [n.to.aadObjectId] : [])), ...school.staff.map((s) => s.aadObjectId)];
@@ -161,14 +188,15 @@ export class OutboxSender {
     const due = pending.filter((n) => this.isDue(n, now) && !this.delivering.has(`${school.id}|${n.id}`));
     const keys = due.map((n) => `${school.id}|${n.id}`);
     keys.forEach((k) => this.delivering.add(k));
-    let together: boolean;
+    let together: Map<string, Outcome> | undefined;
     try {
-      together = due.length > 0 && (await this.deliverTogether(school, due, shared));
+      together = due.length > 0 ? await this.deliverTogether(school, due, shared) : undefined;
     } finally {
       keys.forEach((k) => this.delivering.delete(k));
     }
     // Claimed together or not at all: if any had changed since it was listed, each goes on its own.
-    if (!together) for (const n of pending) await this.deliver(school, n.id, { ...shared, notification: n });
+    for (const n of pending) outcomes.set(n.id, together?.get(n.id) ?? (together ? 'skipped' : await this.deliver(school, n.id, { ...shared, notification: n })));
+    return outcomes;
   }
 
   /** Not waiting for a retry's time, nor held by another instance's lease. */
@@ -183,13 +211,15 @@ export class OutboxSender {
    * them all (and marks those whose recipient has not installed the app, known from the prefetch),
    * each is sent, and one transaction settles the delivered ones with their audit entries. The
    * guarantees are the single card's: a claim is conditional on the ETag each was listed with, and
-   * a crash after a send leaves it claimed and pending, sent again once the lease runs out. False,
-   * with nothing written, if any had changed since it was listed (then each goes on its own).
+   * a crash after a send leaves it claimed and pending, sent again once the lease runs out. Returns
+   * each one's outcome; undefined, with nothing written, if any had changed since it was listed
+   * (then each goes on its own).
    */
-  private async deliverTogether(profile: SchoolProfile, due: ReadonlyArray<Notification & { etag: string }>, reads: CaseReads): Promise<boolean> {
+  private async deliverTogether(profile: SchoolProfile, due: ReadonlyArray<Notification & { etag: string }>, reads: CaseReads): Promise<Map<string, Outcome> | undefined> {
     const { cases } = this.deps;
+    const outcomes = new Map<string, Outcome>();
     // One transaction holds at most 100 operations, and a settle takes up to four a notification.
-    if (due.length > MAX_TOGETHER) return false;
+    if (due.length > MAX_TOGETHER) return undefined;
     const now = this.deps.clock();
     const toClaim: Array<Notification & { etag: string }> = [];
     const notInstalled: Array<Notification & { etag: string }> = [];
@@ -203,11 +233,14 @@ export class OutboxSender {
     try {
       etags = await cases.updateNotifications(profile.id, [...claims, ...waits]);
     } catch (err) {
-      if (statusOf(err) === 412) return false;
+      if (statusOf(err) === 412) return undefined;
       throw err;
     }
-    for (const { n } of waits) this.deps.logger.info({ event: 'recipientNotInstalled', school: profile.id, caseId: n.caseId, notification: n.id }, 'recipient has not installed the app; notification stays pending');
-    if (claims.length === 0) return true;
+    for (const { n } of waits) {
+      outcomes.set(n.id, 'waiting');
+      this.deps.logger.info({ event: 'recipientNotInstalled', school: profile.id, caseId: n.caseId, notification: n.id }, 'recipient has not installed the app; notification stays pending');
+    }
+    if (claims.length === 0) return outcomes;
     // The answer names each claim's new ETag; where it did not, they are listed again (one read).
     let claimEtags = etags.slice(0, claims.length);
     if (claimEtags.some((e) => e === undefined)) {
@@ -218,16 +251,20 @@ export class OutboxSender {
     const delivered: Array<{ claimed: Notification & { etag: string }; approvalCard?: ApprovalCardRow }> = [];
     for (const [i, { n }] of claims.entries()) {
       const claimEtag = claimEtags[i];
-      if (!claimEtag) continue;
+      if (!claimEtag) {
+        outcomes.set(n.id, 'skipped');
+        continue;
+      }
       const sent = await this.send(profile, reads.record, n, claimEtag, reads);
       if (sent.outcome) {
+        outcomes.set(n.id, sent.outcome);
         // A failure wrote its own audit entry: the next sequence number is read again.
         reads.audit.next = undefined;
         continue;
       }
       delivered.push({ claimed: { ...n, etag: claimEtag }, ...(sent.approvalCard ? { approvalCard: sent.approvalCard } : {}) });
     }
-    if (delivered.length === 0) return true;
+    if (delivered.length === 0) return outcomes;
 
     // An email that stood for a step closes that step's action, once even if two emails stood for it.
     const open = delivered.some((d) => d.claimed.channel === 'email') ? (await cases.actions(profile.id, reads.record.id)).filter((a) => a.status === 'open') : [];
@@ -239,9 +276,10 @@ export class OutboxSender {
     });
     await this.settleTogether(profile.id, reads.record, items, reads.audit);
     for (const { claimed } of delivered) {
+      outcomes.set(claimed.id, 'delivered');
       this.deps.logger.info({ event: 'notificationDelivered', school: profile.id, caseId: reads.record.id, notification: claimed.id, channel: claimed.channel }, 'notification delivered');
     }
-    return true;
+    return outcomes;
   }
 
   /** The delivered notifications of one case settled in one transaction; if that cannot be, each on its own. */

@@ -325,9 +325,11 @@ export class CaseRepository {
    * The pending index with when each notification joined it: the row's own timestamp, which the
    * service sets on write and nothing rewrites (sends update the notification, not its index row).
    */
-  async pendingNotificationQueue(schoolId: string): Promise<Array<{ id: string; since: Date }>> {
-    const out: Array<{ id: string; since: Date }> = [];
-    for await (const row of this.range(schoolId, 'pending|')) out.push({ id: String(row.rowKey).slice('pending|'.length), since: new Date(String(row.timestamp)) });
+  async pendingNotificationQueue(schoolId: string): Promise<Array<{ id: string; since: Date; caseId?: string }>> {
+    const out: Array<{ id: string; since: Date; caseId?: string }> = [];
+    for await (const row of this.range(schoolId, 'pending|')) {
+      out.push({ id: String(row.rowKey).slice('pending|'.length), since: new Date(String(row.timestamp)), ...(typeof row.caseId === 'string' ? { caseId: row.caseId } : {}) });
+    }
     return out;
   }
 

@@ -112,7 +112,7 @@ describe("a case's cards delivered together", () => {
 });
 
 describe('the outbox at shutdown', () => {
-  it('a pass in progress stops after the card in hand, and what is left stays pending for the next instance', async () => {
+  it('a pass in progress stops after the case in hand, and what is left stays pending for the next instance', async () => {
     const h = await createHarness({ store: await createTestStore() });
     for (const who of ['dsl', 'dt', 'deputyDsl'] as const) await h.install(who);
     // The staff cards are left to the outbox's pass (as after a burst), not sent after each Send.
@@ -135,7 +135,9 @@ describe('the outbox at shutdown', () => {
     const stopped = h.parts.outbox.stop();
     release();
     await stopped;
-    expect(h.sender.sent).toHaveLength(1);
-    expect((await h.parts.cases.pendingNotificationIds(DEMO_SCHOOL_ID)).length).toBe(waiting.length - 1);
+    // The three cards of the case in hand (claimed together), and none of the other two cases'.
+    expect(h.sender.sent).toHaveLength(3);
+    expect(new Set(h.sender.sent.map((s) => JSON.stringify(s.activity).match(/SUS-[A-Z0-9]+/)?.[0])).size).toBe(1);
+    expect((await h.parts.cases.pendingNotificationIds(DEMO_SCHOOL_ID)).length).toBe(waiting.length - 3);
   });
 });

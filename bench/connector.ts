@@ -7,7 +7,8 @@ import { AddressInfo } from 'node:net';
  */
 export class BenchConnector {
   private server?: http.Server;
-  private readonly last = new Map<string, string>();
+  /** The last few replies in each conversation, by the id of the activity each answers. */
+  private readonly replies = new Map<string, Array<{ to: string; raw: string }>>();
   received = 0;
   url = '';
   /** Told of every activity the bot sends (the trust scenario reads approval cards from it). */
@@ -23,9 +24,13 @@ export class BenchConnector {
           this.received++;
           const conversationId = decodeURIComponent(m[1]!);
           const raw = Buffer.concat(chunks).toString('utf8');
-          // A reply to the turn (POST .../activities/{id}), not a card sent on its own a moment later:
-          // a staff card arriving in a teacher's chat must not stand in for the turn's answer.
-          if (m[2] && req.method === 'POST') this.last.set(conversationId, raw);
+          // Keyed by the activity it answers: a staff card sent to a teacher's chat a moment later is
+          // also sent "in reply" (to the last activity the bot saw there), so the latest is not the answer.
+          if (m[2] && req.method === 'POST') {
+            const recent = this.replies.get(conversationId) ?? [];
+            recent.push({ to: decodeURIComponent(m[2].slice(1)), raw });
+            this.replies.set(conversationId, recent.slice(-8));
+          }
           this.onActivity?.(conversationId, raw);
         }
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -37,15 +42,9 @@ export class BenchConnector {
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** The last reply the bot sent to a turn in a conversation, as sent. */
-  lastRaw(conversationId: string): string | undefined {
-    return this.last.get(conversationId);
-  }
-
-  /** The last reply the bot sent to a turn in a conversation, parsed. */
-  lastTo(conversationId: string): Record<string, unknown> | undefined {
-    const raw = this.last.get(conversationId);
-    return raw === undefined ? undefined : (JSON.parse(raw) as Record<string, unknown>);
+  /** What the bot answered to one activity (by its id) in a conversation, as sent: the last such message. */
+  replyTo(conversationId: string, activityId: string): string | undefined {
+    return this.replies.get(conversationId)?.filter((r) => r.to === activityId).at(-1)?.raw;
   }
 
   async stop(): Promise<void> {

@@ -45,6 +45,16 @@ export const echo: Scenario = (t, tag) => async (worker, i) => {
  */
 export class TeacherChats {
   private readonly steps = new Map<number, number>();
+  /** The id of each teacher's last answered activity: the check-and-send card is the answer to it. */
+  private readonly lastIds = new Map<number, string>();
+
+  lastId(worker: number): string {
+    return this.lastIds.get(worker % BENCH_TEACHERS.length) ?? '';
+  }
+
+  answered(worker: number, activityId: string): void {
+    this.lastIds.set(worker % BENCH_TEACHERS.length, activityId);
+  }
 
   stepOf(worker: number): number {
     return (this.steps.get(worker % BENCH_TEACHERS.length) ?? 0) % 4;
@@ -66,7 +76,12 @@ export function attendanceDialog(drafts: string[], chats: TeacherChats): Scenari
       const who = teacher(worker);
       const conversation = personalChat(who.aadObjectId);
       const step = chats.stepOf(worker);
-      const say = (body: { text?: string; value?: unknown }) => post(`${t.botUrl}/api/messages`, activity(t.connector.url, conversation, who, body));
+      let sent = '';
+      const say = (body: { text?: string; value?: unknown }) => {
+        const json = activity(t.connector.url, conversation, who, body);
+        sent = (JSON.parse(json) as { id: string }).id;
+        return post(`${t.botUrl}/api/messages`, json);
+      };
       switch (step % 4) {
         case 0:
           await say({ text: 'attendance' });
@@ -78,13 +93,14 @@ export function attendanceDialog(drafts: string[], chats: TeacherChats): Scenari
           await say({ value: { verb: 'answer', question: 'details', what: 'unexplainedToday', absenceType: 'notKnown', reasons: '' } });
           break;
         default: {
-          const draftId = draftIdIn(t.connector.lastRaw(conversation));
+          const draftId = draftIdIn(t.connector.replyTo(conversation, chats.lastId(worker)));
           await say({ value: { verb: 'answer', question: 'confirm', draftId } });
-          const receipt = t.connector.lastRaw(conversation) ?? '';
+          const receipt = t.connector.replyTo(conversation, sent) ?? '';
           if (!receipt.includes('ATT-')) throw new Error(`Send gave no reference: ${receipt.slice(0, 300)}`);
           drafts.push(draftId);
         }
       }
+      chats.answered(worker, sent);
       chats.advance(worker);
     };
   };

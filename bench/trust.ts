@@ -193,12 +193,18 @@ export async function runTrust(botUrl: string, connector: BenchConnector, school
       const teacher = school.teachers[slot - 1]!;
       const chat = chatOf(teacher);
       let step = 0;
+      let lastAnswered = '';
       for (let i = 0; performance.now() < end; i++) {
         if (i % 5 === 4) {
           await search(teacher, i);
           continue;
         }
-        const turn = (value: { text?: string; value?: unknown }) => send('turn', post(teacher, chat, value), () => 'ok');
+        const turn = async (value: { text?: string; value?: unknown }) => {
+          const json = post(teacher, chat, value);
+          const ok = await send('turn', json, () => 'ok');
+          if (ok) lastAnswered = (JSON.parse(json) as { id: string }).id;
+          return ok;
+        };
         let ok: boolean;
         switch (step % 4) {
           case 0:
@@ -211,7 +217,7 @@ export async function runTrust(botUrl: string, connector: BenchConnector, school
             ok = await turn({ value: { verb: 'answer', question: 'details', what: 'unexplainedToday', absenceType: 'notKnown', reasons: '' } });
             break;
           default: {
-            const draftId = draftIdIn(connector.lastRaw(chat));
+            const draftId = draftIdIn(connector.replyTo(chat, lastAnswered));
             // The last reply was not the check-and-send card (a turn was shed mid-way): start again.
             if (draftId === undefined) {
               step = 0;

@@ -29,7 +29,7 @@ export class BenchConnector {
           if (m[2] && req.method === 'POST') {
             const recent = this.replies.get(conversationId) ?? [];
             recent.push({ to: decodeURIComponent(m[2].slice(1)), raw });
-            this.replies.set(conversationId, recent.slice(-8));
+            this.replies.set(conversationId, recent.slice(-64));
           }
           this.onActivity?.(conversationId, raw);
         }

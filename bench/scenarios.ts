@@ -60,6 +60,12 @@ export class TeacherChats {
     return (this.steps.get(worker % BENCH_TEACHERS.length) ?? 0) % 4;
   }
 
+  /** Back to the start of a concern (after "cancel"). */
+  restart(worker: number): void {
+    const key = worker % BENCH_TEACHERS.length;
+    this.steps.set(key, 0);
+  }
+
   advance(worker: number): void {
     const key = worker % BENCH_TEACHERS.length;
     this.steps.set(key, (this.steps.get(key) ?? 0) + 1);
@@ -93,7 +99,15 @@ export function attendanceDialog(drafts: string[], chats: TeacherChats): Scenari
           await say({ value: { verb: 'answer', question: 'details', what: 'unexplainedToday', absenceType: 'notKnown', reasons: '' } });
           break;
         default: {
-          const draftId = draftIdIn(t.connector.replyTo(conversation, chats.lastId(worker)));
+          const card = t.connector.replyTo(conversation, chats.lastId(worker));
+          if (card === undefined) {
+            // The check-and-send card is not to be found (this chat's last answer is older than the
+            // replies kept): start the concern again rather than fail every Send from here on.
+            await say({ text: 'cancel' });
+            chats.restart(worker);
+            return;
+          }
+          const draftId = draftIdIn(card);
           await say({ value: { verb: 'answer', question: 'confirm', draftId } });
           const receipt = t.connector.replyTo(conversation, sent) ?? '';
           if (!receipt.includes('ATT-')) throw new Error(`Send gave no reference: ${receipt.slice(0, 300)}`);

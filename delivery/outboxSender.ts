@@ -60,6 +60,11 @@ export interface OutboxDeps {
   instanceId?: string;
   /** The operator's metrics: failures by kind, and the backlog after each pass. */
   metrics?: AppMetrics;
+  /**
+   * Awaited before each case of a pass: a pass (every 15 s, and after each Send or decision) is
+   * work after answers like the staff cards, and gives way to the requests people are waiting on.
+   */
+  giveWay?: () => Promise<void>;
 }
 
 export type Outcome = 'delivered' | 'retrying' | 'failed' | 'waiting' | 'skipped';
@@ -135,6 +140,8 @@ export class OutboxSender {
       }
       for (const [key, items] of byCase) {
         // Shutting down: what is left stays pending for the next instance.
+        if (this.stopping) break;
+        await this.deps.giveWay?.();
         if (this.stopping) break;
         const busy = this.casesInHand.has(`${school.id}|${key}`);
         const outcomes = key.startsWith('|') || busy ? new Map<string, Outcome>() : await this.deliverCase(school.id, key);

@@ -8,7 +8,7 @@ import { TABLES, TableStore } from '../storage/tableStore';
 import { ActionTracker } from '../services/actionTracker';
 import { NewStarterMatcher } from '../services/newStarterMatcher';
 import { ApprovalService } from '../services/approvalService';
-import { BackgroundWork, RequestGauge } from '../services/backgroundWork';
+import { BackgroundWork, DEFAULT_BACKGROUND, OUTBOX_GIVES_WAY_MS, RequestGauge } from '../services/backgroundWork';
 import { CaseService } from '../services/caseService';
 import { ApprovalReminders } from '../jobs/approvalReminders';
 import { DeadlineReminders } from '../jobs/deadlineReminders';
@@ -82,6 +82,8 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
   const directory = new SchoolDirectory(schools, options.profileCacheMs ?? 60_000, Date.now, { staff: staffRepo, trusts });
   const pupils = new PupilDirectory(pupilRepo);
   const cards = new StaffCards({ cases, pupils, conversationRefs });
+  // Counted by the server around each request; the work after answers gives way while it is high.
+  const requests = new RequestGauge();
   const outbox = new OutboxSender({
     cases,
     directory,
@@ -95,10 +97,9 @@ export function composeBot(store: TableStore, logger: Logger, sender: ProactiveS
     random: options.random,
     instanceId: options.instanceId,
     metrics,
+    giveWay: () => requests.quieterThan(DEFAULT_BACKGROUND.busyAt, OUTBOX_GIVES_WAY_MS),
   });
   const peps = new PepRepository(store.client(TABLES.cases));
-  // Counted by the server around each request; the work after answers gives way while it is high.
-  const requests = new RequestGauge();
   const background = new BackgroundWork(logger, requests);
   const recordAudit = new RecordAuditRepository(store.client(TABLES.cases), cases.chain);
   const tell = async (tenantId: string, aadObjectId: string, text: string) => {

@@ -5,14 +5,33 @@ import { logFields, runWithLogFields } from '../telemetry/logContext';
 /** Requests being answered right now, counted by the server: background work gives way to them. */
 export class RequestGauge {
   private count = 0;
+  private readonly waiting = new Set<{ below: number; resolve: () => void }>();
   enter(): void {
     this.count++;
   }
   leave(): void {
     this.count--;
+    for (const w of this.waiting) if (this.count < w.below) w.resolve();
   }
   get inFlight(): number {
     return this.count;
+  }
+
+  /** Resolves once fewer than `below` requests are in flight, or after `atMostMs` whatever the load (so waiting work is never starved). */
+  quieterThan(below: number, atMostMs: number): Promise<void> {
+    if (this.count < below) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const waiter = {
+        below,
+        resolve: () => {
+          clearTimeout(timer);
+          this.waiting.delete(waiter);
+          resolve();
+        },
+      };
+      const timer = setTimeout(waiter.resolve, atMostMs);
+      this.waiting.add(waiter);
+    });
   }
 }
 
@@ -30,6 +49,13 @@ export interface BackgroundLimits {
  * the storage account from the turns still to be answered.
  */
 export const DEFAULT_BACKGROUND: BackgroundLimits = { concurrency: 4, whileBusy: 2, busyAt: 8 };
+
+/**
+ * How long an outbox pass waits before each case while the server is busy: it goes on as soon as
+ * fewer than `busyAt` requests are in flight, and after a second in any case, so under a sustained
+ * burst it still delivers a case a second or more.
+ */
+export const OUTBOX_GIVES_WAY_MS = 1000;
 
 interface Task {
   run: () => Promise<void>;

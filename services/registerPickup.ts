@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, open, readdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { TokenCredential } from '@azure/core-auth';
-import { ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import { RegisterFilePlace, RegisterPickupNotice } from '../cards/registerPickupCard';
 import { Actor } from '../policy/caseRecord';
 import { REGISTER_LIMITS, RegisterIssue } from '../policy/registerCsv';
@@ -275,6 +275,8 @@ export function containerClientFor(containerUrl: string, credential: TokenCreden
     throw new RegisterSourceError('registerSource.containerUrl must not carry a query (a SAS is a secret, and the app signs in with its own identity)');
   }
   if (!CONTAINER_PATH.test(url.pathname)) throw new RegisterSourceError('registerSource.containerUrl must name one container: https://<account>.blob.core.windows.net/<container>');
+  // Loaded when a school names a container, not with every instance (most schools upload in the tab).
+  const { ContainerClient } = require('@azure/storage-blob') as typeof import('@azure/storage-blob');
   return new ContainerClient(`${url.origin}${url.pathname.replace(/\/$/, '')}`, credential);
 }
 

@@ -1,4 +1,4 @@
-import { AzureMonitorOpenTelemetryOptions, shutdownAzureMonitor, useAzureMonitor } from '@azure/monitor-opentelemetry';
+import type { AzureMonitorOpenTelemetryOptions } from '@azure/monitor-opentelemetry';
 
 /**
  * What is sent to Application Insights, and what is not. The automatic HTTP and Azure SDK
@@ -28,6 +28,9 @@ export function azureMonitorOptions(connectionString: string): AzureMonitorOpenT
 /** Starts the exporter when a connection string is set; returns how to flush it on shutdown. */
 export function startAzureMonitor(connectionString: string | undefined): { shutdown(): Promise<void> } {
   if (!connectionString) return { shutdown: async () => undefined };
+  // Loaded only when it is used: the distro brings the whole OpenTelemetry SDK with every exporter
+  // and instrumentation, about 16 MB of heap and 20 MB of RSS in a bot that does not send telemetry.
+  const { useAzureMonitor, shutdownAzureMonitor } = require('@azure/monitor-opentelemetry') as typeof import('@azure/monitor-opentelemetry');
   useAzureMonitor(azureMonitorOptions(connectionString));
   return { shutdown: () => shutdownAzureMonitor() };
 }

@@ -141,3 +141,46 @@ describe('the outbox at shutdown', () => {
     expect((await h.parts.cases.pendingNotificationIds(DEMO_SCHOOL_ID)).length).toBe(waiting.length - 3);
   });
 });
+
+describe('an outbox pass while the server is busy', () => {
+  let h: Harness;
+  const stillPending = async (caseId: string) => {
+    const pending = new Set(await h.parts.cases.pendingNotificationIds(DEMO_SCHOOL_ID));
+    return (await h.parts.cases.notifications(DEMO_SCHOOL_ID, caseId)).filter((n) => pending.has(n.id) && !n.delivery?.waitingForInstall).map((n) => n.id);
+  };
+
+  /** A case whose three cards Teams refused at first: pending, due again at once. */
+  const refusedCase = async () => {
+    h = await createHarness({ store: await createTestStore(), retry: { baseMs: 0, maxMs: 0, maxAttempts: 5, leaseMs: 60_000, notInstalledRetryMs: 60_000 } });
+    for (const who of ['dsl', 'dt', 'deputyDsl'] as const) await h.install(who);
+    const send = h.sender.send.bind(h.sender);
+    h.sender.send = async () => {
+      throw Object.assign(new Error('Service Unavailable'), { statusCode: 503 });
+    };
+    const caseId = await raiseSuspensionRisk(h);
+    await h.parts.background.settled();
+    h.sender.send = send;
+    expect(await stillPending(caseId)).toHaveLength(3);
+    return caseId;
+  };
+
+  it('waits while eight or more requests are being answered, and delivers as soon as fewer are', async () => {
+    const caseId = await refusedCase();
+    for (let i = 0; i < 8; i++) h.parts.requests.enter();
+    let done = false;
+    const pass = h.parts.outbox.runOnce().then((totals) => ((done = true), totals));
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(done).toBe(false);
+    expect(h.sender.sent).toHaveLength(0);
+    h.parts.requests.leave();
+    expect(await pass).toMatchObject({ delivered: 3 });
+    expect(await stillPending(caseId)).toEqual([]);
+  });
+
+  it('is not starved by a load that never drops: it goes on after a second a case', async () => {
+    const caseId = await refusedCase();
+    for (let i = 0; i < 50; i++) h.parts.requests.enter();
+    expect(await h.parts.outbox.runOnce()).toMatchObject({ delivered: 3 });
+    expect(await stillPending(caseId)).toEqual([]);
+  });
+});

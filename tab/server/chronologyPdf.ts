@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import { formatDate, formatLondonDateTime, IsoDate } from '../../policy/dates';
 import { ChronologyCase, ChronologyEvent, KIND_LABEL } from './chronology';
 
@@ -41,6 +40,9 @@ function when(e: Pick<ChronologyEvent, 'at' | 'kind'>): string {
  * itself, so a printed page that strays is recognised.
  */
 export function chronologyPdf(data: ChronologyExport): Promise<Buffer> {
+  // Loaded at the first export, not with the bot: pdfkit and its fonts are about 12 MB of RSS
+  // that most instances never use.
+  const PDFDocument = require('pdfkit') as typeof import('pdfkit');
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: 'A4',

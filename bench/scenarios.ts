@@ -25,10 +25,16 @@ export type Scenario = (target: BenchTarget, tag: string) => Request;
 /** Leo Hazelgrove, a demo child in need: a concern about him needs the DSL's approval. */
 const PUPIL_NEEDING_APPROVAL = 'demo-p08';
 
+/** The draft id on a check-and-send card as sent, if it is one. */
+export function draftIdOn(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  const reply = JSON.parse(raw) as { attachments?: Array<{ content?: { actions?: Array<{ data?: { verb?: string; draftId?: string } }> } }> };
+  return reply.attachments?.[0]?.content?.actions?.find((a) => a.data?.verb === 'answer')?.data?.draftId;
+}
+
 function draftIdIn(raw: string | undefined): string {
   if (!raw) throw new Error('the confirmation card never came');
-  const reply = JSON.parse(raw) as { attachments?: Array<{ content?: { actions?: Array<{ data?: { verb?: string; draftId?: string } }> } }> };
-  const draftId = reply.attachments?.[0]?.content?.actions?.find((a) => a.data?.verb === 'answer')?.data?.draftId;
+  const draftId = draftIdOn(raw);
   if (!draftId) throw new Error('the confirmation card has no draft id');
   return draftId;
 }

@@ -8,6 +8,7 @@ import { SchoolRepository } from '../storage/schoolRepository';
 import { TABLES, TableStore } from '../storage/tableStore';
 import { activity, Person } from './activities';
 import { BenchConnector } from './connector';
+import { draftIdOn } from './scenarios';
 import { SEARCH_PREFIXES, syntheticRegister } from './schoolData';
 import { figuresOf, RunFigures } from './stats';
 
@@ -217,7 +218,7 @@ export async function runTrust(botUrl: string, connector: BenchConnector, school
             ok = await turn({ value: { verb: 'answer', question: 'details', what: 'unexplainedToday', absenceType: 'notKnown', reasons: '' } });
             break;
           default: {
-            const draftId = draftIdIn(connector.replyTo(chat, lastAnswered));
+            const draftId = draftIdOn(connector.replyTo(chat, lastAnswered));
             // The last reply was not the check-and-send card (a turn was shed mid-way): start again.
             if (draftId === undefined) {
               step = 0;
@@ -239,10 +240,4 @@ export async function runTrust(botUrl: string, connector: BenchConnector, school
 
 function fail(message: string): never {
   throw new Error(message);
-}
-
-function draftIdIn(raw: string | undefined): string | undefined {
-  if (!raw) return undefined;
-  const reply = JSON.parse(raw) as { attachments?: Array<{ content?: { actions?: Array<{ data?: { verb?: string; draftId?: string } }> } }> };
-  return reply.attachments?.[0]?.content?.actions?.find((a) => a.data?.verb === 'answer')?.data?.draftId;
 }

@@ -234,7 +234,7 @@ export class OutboxSender {
       if (n.channel === 'teams' && !(await reads.refs.find(profile.tenantId, n.to.aadObjectId))) notInstalled.push(n);
       else toClaim.push(n);
     }
-    const claims = toClaim.map(({ etag, ...n }) => ({ n: withDelivery(n, { ...(n.delivery ?? { attempts: 0 }), leaseUntil: new Date(now.getTime() + this.retry.leaseMs).toISOString(), leaseOwner: this.instanceId }), etag }));
+    const claims = toClaim.map(({ etag, ...n }) => ({ n: this.leased(n, now), etag }));
     const waits = notInstalled.map(({ etag, ...n }) => ({ n: this.waitingForInstall(n, now), etag }));
     let etags: Array<string | undefined>;
     try {
@@ -329,6 +329,11 @@ export class OutboxSender {
     };
   }
 
+  /** Held by this instance for the lease's length: what a claim writes. */
+  private leased(n: Notification, now: Date): Notification {
+    return withDelivery(n, { ...(n.delivery ?? { attempts: 0 }), leaseUntil: new Date(now.getTime() + this.retry.leaseMs).toISOString(), leaseOwner: this.instanceId });
+  }
+
   /** Someone who has not installed the app: tried again in an hour (or when they install it); the digest lists it. */
   private waitingForInstall(n: Notification, now: Date): Notification {
     return withDelivery(n, { attempts: n.delivery?.attempts ?? 0, waitingForInstall: true, nextAttemptAt: new Date(now.getTime() + this.retry.notInstalledRetryMs).toISOString() });
@@ -388,12 +393,11 @@ export class OutboxSender {
       return 'skipped';
     }
     const { etag, ...n } = found;
-    const delivery = n.delivery ?? { attempts: 0 };
     if (!this.isDue(n, now)) return 'skipped';
 
     // Claim it: if another instance claimed it first, the ETag no longer matches and we leave it.
     let claimEtag: string;
-    const claimed = withDelivery(n, { ...delivery, leaseUntil: new Date(now.getTime() + this.retry.leaseMs).toISOString(), leaseOwner: this.instanceId });
+    const claimed = this.leased(n, now);
     try {
       claimEtag = await cases.updateNotification(profile.id, claimed, etag);
     } catch (err) {

@@ -369,9 +369,6 @@ export class CaseRepository {
     await this.chain.submit(schoolId, actions);
   }
 
-  async saveApprovalCard(schoolId: string, caseId: string, aadObjectId: string, card: { conversationRef: string; activityId: string }): Promise<void> {
-    await this.table.upsertEntity(approvalCardEntity(schoolId, { caseId, aadObjectId, ...card }), 'Replace');
-  }
 
   async approvalCards(schoolId: string, caseId: string): Promise<Array<{ aadObjectId: string; conversationRef: string; activityId: string }>> {
     const out: Array<{ aadObjectId: string; conversationRef: string; activityId: string }> = [];

@@ -136,7 +136,9 @@ export class OutboxSender {
       const byCase = new Map<string, Array<{ id: string; since: Date }>>();
       for (const item of await this.deps.cases.pendingNotificationQueue(school.id)) {
         const key = item.caseId ?? `|${item.id}`;
-        byCase.set(key, [...(byCase.get(key) ?? []), item]);
+        const items = byCase.get(key) ?? [];
+        if (items.length === 0) byCase.set(key, items);
+        items.push(item);
       }
       for (const [key, items] of byCase) {
         // Shutting down: what is left stays pending for the next instance.

@@ -369,7 +369,6 @@ export class CaseRepository {
     await this.chain.submit(schoolId, actions);
   }
 
-
   async approvalCards(schoolId: string, caseId: string): Promise<Array<{ aadObjectId: string; conversationRef: string; activityId: string }>> {
     const out: Array<{ aadObjectId: string; conversationRef: string; activityId: string }> = [];
     for await (const row of this.range(schoolId, `approvalcard|${caseId}|`)) {

@@ -16,6 +16,8 @@ import { runLoad } from './load';
 import { NodeProcess, startNode } from './processes';
 import { BudgetLine, budgetTable, resultsTable, ScenarioResult, storageCallsTable, storageTable, trustTable } from './report';
 import { measureOperationCosts, OperationCosts, STORAGE_BUDGET } from './operationCosts';
+import { outboxDrained } from './outboxDrained';
+import { partitionGrowth, PartitionStage, partitionTable } from './partitionGrowth';
 import { runTrust, seedTrustSchools, TrustResult } from './trust';
 import { storageFloor } from './storageFloor';
 import { approval, attendanceDialog, BENCH_TEACHERS, BenchTarget, cancelledDialog, digest, echo, personalChat, Scenario, search, TeacherChats, trustDigest } from './scenarios';
@@ -32,7 +34,10 @@ import { median, medianFigures, RunFigures } from './stats';
 const argv = process.argv.slice(2);
 const args = new Set(argv);
 const QUICK = args.has('--quick');
-/** `--only dialog` (or approval, search, digest, trust, storage): that scenario and the echo baselines, for profiling one thing. */
+/**
+ * `--only dialog` (or approval, search, digest, trust, storage): that scenario and the echo baselines, for profiling one thing.
+ * `--only partition` (not part of a full run): the dialog turn and the approval as one school's cases grow (partitionGrowth.ts).
+ */
 const ONLY = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
 const wants = (key: string) => ONLY === undefined || ONLY === key;
 const ROOT = path.join(__dirname, '..', '..');
@@ -156,6 +161,14 @@ async function main(): Promise<void> {
       results.push(dialog);
     }
 
+    let partition: PartitionStage[] | undefined;
+    if (ONLY === 'partition') {
+      say('2b. The dialog turn and the approval invoke at 20 concurrent as the school\'s concerns grow…');
+      const bot = await start(BOT_ENTRY, 'bot-partition');
+      partition = await partitionGrowth({ botUrl: bot.url, connector, digestKey }, store, say);
+      await bot.stop();
+    }
+
     // 3. Approval invokes, on cases not yet decided.
     if (wants('approval')) {
       say('3. Approval invoke (Action.Execute)…');
@@ -266,6 +279,10 @@ async function main(): Promise<void> {
       say(`\nA trust of ${trust.conversations / 10} schools, ${trust.conversations} conversations at once for ${trust.seconds.toFixed(0)} s (errors ${trust.errors}, the bot's peak RSS ${trust.peakRssMb.toFixed(0)} MB):`);
       say(trustTable(trust.byKind));
     }
+    if (partition) {
+      say(`\nAs the school's concerns grow (Azurite scans the school's partition for each row it reads or writes, and the whole table for each range query):`);
+      say(partitionTable(partition, stateBase.byConcurrency['20']!));
+    }
     say('\nStorage on its own, before and after each scenario (Azurite scans the table for every call; Azure Table Storage does not):');
     say(storageTable(results));
     say('\nBudget:');
@@ -277,7 +294,7 @@ async function main(): Promise<void> {
       const e = floor.byConcurrency['20']!;
       say(`\nFor scale, at 20 concurrent: the echo bot with only its state in Azure Tables is ${floor.ratioToBaseline.p50.toFixed(2)}× / ${floor.ratioToBaseline.p99.toFixed(2)}× the bare echo (p50 / p99); the dialog turn is ${(d.p50 / e.p50).toFixed(2)}× / ${(d.p99 / e.p99).toFixed(2)}× that stateful echo.`);
     }
-    const output = { at: new Date().toISOString(), machine: { cores: os.cpus().length, node: process.version }, azurite: onDisk ? 'on disk' : 'in memory', quick: QUICK, repetitions: REPS, results, storageCalls: costs, trustDigest: { schools: TRUST_SCHOOLS, seconds: trustSeconds }, trustLoad: trust, soak, budget, budgetByName: Object.fromEntries(budget.map((b) => [b.name, { measured: b.value ?? b.measured, limit: b.max ?? b.limit, pass: b.pass }])) };
+    const output = { at: new Date().toISOString(), machine: { cores: os.cpus().length, node: process.version }, azurite: onDisk ? 'on disk' : 'in memory', quick: QUICK, repetitions: REPS, results, storageCalls: costs, trustDigest: { schools: TRUST_SCHOOLS, seconds: trustSeconds }, trustLoad: trust, partitionGrowth: partition, soak, budget, budgetByName: Object.fromEntries(budget.map((b) => [b.name, { measured: b.value ?? b.measured, limit: b.max ?? b.limit, pass: b.pass }])) };
     writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(output, null, 2)}\n`);
     say(`\nWritten: bench/results/latest.json${nodeArgs.length ? `; CPU profiles in ${path.relative(ROOT, profileDir)}` : ''}`);
     if (args.has('--strict') && budget.some((b) => b.pass === false)) process.exitCode = 1;
@@ -348,16 +365,6 @@ function budgetLines(results: readonly ScenarioResult[], trustSeconds: number | 
   if (soak) line('soakRssGrowth', `RSS growth over a ${soak.turns.toLocaleString('en-GB')}-turn soak`, '≤ 10%', `${soak.growthPercent.toFixed(1)}%`, soak.growthPercent, 10);
   else notRun('soakRssGrowth', `RSS growth over a ${SOAK_TURNS.toLocaleString('en-GB')}-turn soak`, '≤ 10%', 'npm run bench -- --soak');
   return lines;
-}
-
-/** Waits until no notification of the bench school is pending (or `limitMs` passes). */
-async function outboxDrained(cases: CaseRepository, limitMs: number): Promise<{ pending: number; ms: number }> {
-  const started = Date.now();
-  for (;;) {
-    const pending = (await cases.pendingNotificationIds(DEMO_SCHOOL_ID)).length;
-    if (pending === 0 || Date.now() - started > limitMs) return { pending, ms: Date.now() - started };
-    await new Promise((r) => setTimeout(r, 1000));
-  }
 }
 
 interface SoakResult {

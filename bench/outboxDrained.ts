@@ -1,0 +1,12 @@
+import { DEMO_SCHOOL_ID } from '../demo/demoSchool';
+import { CaseRepository } from '../storage/caseRepository';
+
+/** Waits until no notification of the bench school is pending (or `limitMs` passes). */
+export async function outboxDrained(cases: CaseRepository, limitMs: number): Promise<{ pending: number; ms: number }> {
+  const started = Date.now();
+  for (;;) {
+    const pending = (await cases.pendingNotificationIds(DEMO_SCHOOL_ID)).length;
+    if (pending === 0 || Date.now() - started > limitMs) return { pending, ms: Date.now() - started };
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}

@@ -86,6 +86,7 @@ const envSchema = z.object({
   PROFILE_CACHE_MS: optionalInt(200, 600_000),
   MAX_CONCURRENT_MESSAGES: optionalInt(1, 10_000),
   INVOKE_BUSY_AFTER_MS: optionalInt(1, 60_000),
+  INVOKE_RESERVE: optionalInt(0, 10_000),
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
   GRAPH_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   AUTHORITY_HOST: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -156,6 +157,8 @@ export interface Config {
   readonly profileCacheMs: number;
   /** Requests to /api/messages handled at once; beyond this they are answered 503 with Retry-After at once, not queued. */
   readonly maxConcurrentMessages: number;
+  /** Of those, how many are kept for card buttons (Action.Execute): other requests are answered 503 once the rest are in use. */
+  readonly invokeReserve: number;
   /** A card button not answered within this is told "busy, try again" (its work still finishes): Teams gives an invoke a few seconds. */
   readonly invokeBusyAfterMs: number;
   /** Microsoft Graph and Entra ID endpoints (overridable for national clouds and for tests). */
@@ -234,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     outboxLeaseMs: e.OUTBOX_LEASE_MS ?? 120_000,
     profileCacheMs: e.PROFILE_CACHE_MS ?? 60_000,
     maxConcurrentMessages: e.MAX_CONCURRENT_MESSAGES ?? 32,
+    invokeReserve: e.INVOKE_RESERVE ?? Math.floor((e.MAX_CONCURRENT_MESSAGES ?? 32) / 4),
     invokeBusyAfterMs: e.INVOKE_BUSY_AFTER_MS ?? 3_000,
     graphBaseUrl: e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com',
     authorityHost: e.AUTHORITY_HOST ?? 'https://login.microsoftonline.com',
@@ -245,6 +249,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     botOpenIdMetadataUrl: e.BOT_OPENID_METADATA_URL ?? 'https://login.botframework.com/v1/.well-known/openidconfiguration',
     botTokenIssuer: e.BOT_TOKEN_ISSUER ?? 'https://api.botframework.com',
   };
+  if (config.invokeReserve >= config.maxConcurrentMessages) {
+    throw new ConfigError(`INVOKE_RESERVE: must be less than MAX_CONCURRENT_MESSAGES (${config.maxConcurrentMessages}), or no message could ever be admitted (got "${config.invokeReserve}")`);
+  }
   if (mode === 'local' && !isLoopback(config.host)) {
     throw new ConfigError(`HOST: local mode has no authentication, so it listens on loopback only (got "${config.host}")`);
   }

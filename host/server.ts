@@ -77,23 +77,26 @@ export function createBotServer(deps: ServerDependencies): BotServer {
   let admitted = 0;
   let shed = 0;
   let shedLoggedAt = 0;
+  const answerBusy = (res: Response, next: Next, kind: 'atTheDoor' | 'keptForCardButtons'): void => {
+    res.header('Retry-After', '2');
+    shed++;
+    // One line a second at most: an overload must not also flood the log.
+    if (Date.now() - shedLoggedAt >= 1000) {
+      logger.warn({ event: 'messagesShed', shed, admitted, othersAdmitted, last: kind }, 'over capacity: messages answered 503 with Retry-After');
+      shed = 0;
+      shedLoggedAt = Date.now();
+    }
+    sendJson(res, 503, { error: 'Busy: please try again in a moment.' });
+    next(false);
+  };
   const shedFirst = (req: Request, res: Response, next: Next): void => {
     if (admitted >= config.maxConcurrentMessages) {
-      res.header('Retry-After', '2');
       // A small body is let through unread (Node discards it) so the connection stays open for the
       // retry: a busy Node process accepts new connections slowly (the benchmark saw its listen
       // queue drain at 10 to 30 a second under load), so closing it would make the retry wait
       // behind that. A large or unsized body is not read at all.
       if (!(Number(req.headers['content-length']) <= SHED_KEEP_ALIVE_BYTES)) res.header('Connection', 'close');
-      shed++;
-      // One line a second at most: an overload must not also flood the log.
-      if (Date.now() - shedLoggedAt >= 1000) {
-        logger.warn({ event: 'messagesShed', shed, admitted }, 'over capacity: messages answered 503 with Retry-After');
-        shed = 0;
-        shedLoggedAt = Date.now();
-      }
-      sendJson(res, 503, { error: 'Busy: please try again in a moment.' });
-      next(false);
+      answerBusy(res, next, 'atTheDoor');
       return;
     }
     admitted++;
@@ -101,7 +104,28 @@ export function createBotServer(deps: ServerDependencies): BotServer {
     next();
   };
 
-  server.post('/api/messages', shedFirst, tokenFirst, ...jsonBody, async (req: Request, res: Response) => {
+  // Some of that capacity is kept for card buttons (Approve, claim, done): Teams retries a message
+  // answered 503 without the user seeing it, but shows an error on a card whose button failed, and
+  // these carry decisions. The pupil search is not among them: it is asked for at every few letters
+  // typed, so under a burst it would take the room kept for decisions. Only an authenticated
+  // activity's type can say which a request is, so this is decided after the token and the body.
+  let othersAdmitted = 0;
+  const othersShare = config.maxConcurrentMessages - config.invokeReserve;
+  const keepRoomForCardButtons = (req: Request, res: Response, next: Next): void => {
+    if (isCardButton(req.body)) {
+      next();
+      return;
+    }
+    if (othersAdmitted >= othersShare) {
+      answerBusy(res, next, 'keptForCardButtons');
+      return;
+    }
+    othersAdmitted++;
+    res.once('close', () => othersAdmitted--);
+    next();
+  };
+
+  server.post('/api/messages', shedFirst, tokenFirst, ...jsonBody, keepRoomForCardButtons, async (req: Request, res: Response) => {
     const correlationId = logFields().req ?? req.id();
     if (draining) return sendJson(res, 503, { error: 'The bot is restarting. Please try again in a moment.' });
     inFlight++;
@@ -246,4 +270,11 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 function routeOf(req: Request): string {
   const route = req.getRoute() as { path?: unknown } | undefined;
   return typeof route?.path === 'string' ? route.path : '(no route)';
+}
+
+/** An Action.Execute from a card (Universal Actions), as Teams posts it. */
+function isCardButton(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  const { type, name } = body as { type?: unknown; name?: unknown };
+  return type === 'invoke' && name === 'adaptiveCard/action';
 }

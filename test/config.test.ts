@@ -48,6 +48,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ ALLOWED_SERVICE_URLS: 'not a url' })).toThrow(/^ALLOWED_SERVICE_URLS: /);
   });
 
+  it('keeps a quarter of the message capacity for card buttons by default, and refuses a reserve that leaves no room for messages', () => {
+    expect(loadConfig({}).invokeReserve).toBe(8);
+    expect(loadConfig({ MAX_CONCURRENT_MESSAGES: '3' }).invokeReserve).toBe(0);
+    expect(loadConfig({ MAX_CONCURRENT_MESSAGES: '10', INVOKE_RESERVE: '9' }).invokeReserve).toBe(9);
+    expect(() => loadConfig({ MAX_CONCURRENT_MESSAGES: '10', INVOKE_RESERVE: '10' })).toThrow(/^INVOKE_RESERVE: must be less than MAX_CONCURRENT_MESSAGES \(10\)/);
+  });
+
   it('will not expose unauthenticated local mode beyond loopback', () => {
     expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/HOST: local mode has no authentication/);
   });

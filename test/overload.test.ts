@@ -11,7 +11,9 @@ import { DEMO_STAFF } from '../demo/demoSchool';
  * Over capacity (issue 20): with the server's limit set to three messages at once, and three turns
  * held in flight by a slow connector, the next message is answered 503 with Retry-After at once
  * instead of joining a queue. A Send answered that way was not saved; when Teams retries it, it is
- * saved once, and a further retry is told it was already sent. SYNTHETIC demo school.
+ * saved once, and a further retry is told it was already sent. Part of the capacity is kept for card
+ * buttons: Teams retries a shed message unseen, but shows the user an error on a card whose invoke
+ * failed. SYNTHETIC demo school.
  */
 describe('a burst beyond capacity', () => {
   let app: TestApp;
@@ -55,6 +57,40 @@ describe('a burst beyond capacity', () => {
     expect(await cases.findByDraft(DEMO_SCHOOL_ID, draftId)).toEqual(saved);
     const said = JSON.stringify(connector.sent.filter((s) => s.conversationId === 'conv-overload-send').at(-1)?.body);
     expect(said).toContain('Already sent');
+  });
+
+  it("keeps room for a card button: with the rest in use, the next message and search are shed but the DSL's Approve is decided", async () => {
+    // Four at once, one of them kept for invokes: three messages fill the messages' share.
+    const reserved = await startTestApp({ ALLOWED_SERVICE_URLS: connector.url, MAX_CONCURRENT_MESSAGES: '4', INVOKE_RESERVE: '1' });
+    try {
+      const draftId = await attendanceUpToConfirm(reserved.url, connector, 'conv-reserve-send');
+      expect((await postActivity(reserved.url, confirmActivity(connector, 'conv-reserve-send', draftId))).status).toBe(200);
+      const cases = new CaseRepository(reserved.store.client(TABLES.cases));
+      const { caseId } = (await cases.findByDraft(DEMO_SCHOOL_ID, draftId))!;
+
+      // The three messages are held on the connector; the DSL's chat answers at once.
+      for (const i of [1, 2, 3]) connector.slowFor.set(`conv-reserve-${i}`, 3_000);
+      const sentBefore = connector.received.length;
+      const held = [1, 2, 3].map((i) => postActivity(reserved.url, teamsMessage({ serviceUrl: connector.url, conversationId: `conv-reserve-${i}`, text: 'hello' })));
+      for (let tries = 0; connector.received.slice(sentBefore).filter((r) => r.conversationId.startsWith('conv-reserve-') && r.conversationId !== 'conv-reserve-send').length < 3 && tries < 400; tries++) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+
+      const message = await postActivity(reserved.url, teamsMessage({ serviceUrl: connector.url, conversationId: 'conv-reserve-4', text: 'hello' }));
+      expect(message.status).toBe(503);
+      // The type-ahead search shares the messages' room: it comes every few letters typed.
+      const search = { ...teamsMessage({ serviceUrl: connector.url, conversationId: 'conv-reserve-5' }), type: 'invoke', name: 'application/search', value: { kind: 'search', queryText: 'Haz', dataset: 'pupils', queryOptions: { skip: 0, top: 15 } } };
+      expect((await postActivity(reserved.url, search)).status).toBe(503);
+      const approve = await postActivity(reserved.url, approvalInvoke(connector, DEMO_STAFF.dsl.aadObjectId, 'approveCase', { caseId }));
+      expect(approve.status).toBe(200);
+      expect(approve.body).toContain('Approved by');
+      expect((await cases.get(DEMO_SCHOOL_ID, caseId))?.approval.decision?.outcome).toBe('approved');
+
+      expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200, 200]);
+    } finally {
+      connector.slowFor.clear();
+      await reserved.stop();
+    }
   });
 
   it('a card button not answered in time is told "busy, try again" at once, and the approval it carried is recorded once', async () => {

@@ -32,6 +32,8 @@ export class ConnectorStub {
   readonly sent: SentActivity[] = [];
   /** Delay before answering, to hold a bot turn in flight. */
   delayMs = 0;
+  /** Delays for some conversations only (milliseconds), to hold their turns while others go on. */
+  readonly slowFor = new Map<string, number>();
   /** Conversations whose messages are received but never answered (a connector that hangs). */
   readonly hangFor = new Set<string>();
   /** Conversations the bot is not part of: answered 403, as Teams answers after the app is removed. */
@@ -106,7 +108,7 @@ export class ConnectorStub {
         res.end(JSON.stringify({ error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } }));
         return;
       }
-      setTimeout(() => this.record(m, body, res, req.headers.authorization), this.delayMs);
+      setTimeout(() => this.record(m, body, res, req.headers.authorization), this.slowFor.get(conversationId) ?? this.delayMs);
     });
   }
 

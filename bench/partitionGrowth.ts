@@ -40,10 +40,10 @@ export async function partitionGrowth(target: BenchTarget, store: TableStore, sa
   const drafts: string[] = [];
   let approvedUpTo = 0;
   const stages: PartitionStage[] = [];
-  for (const target_ of PARTITION_STAGES) {
-    const filler = Math.max(0, target_ - drafts.length - MEASURED_TURNS / 4);
-    if (filler > 0) await runLoad({ concurrency: 20, requests: filler * 4, one: attendanceDialog(drafts, chats)(target, `grow-${target_}`) });
-    const dialog = await runLoad({ concurrency: 20, requests: MEASURED_TURNS, one: attendanceDialog(drafts, chats)(target, `measure-${target_}`) });
+  for (const concerns of PARTITION_STAGES) {
+    const filler = Math.max(0, concerns - drafts.length - MEASURED_TURNS / 4);
+    if (filler > 0) await runLoad({ concurrency: 20, requests: filler * 4, one: attendanceDialog(drafts, chats)(target, `grow-${concerns}`) });
+    const dialog = await runLoad({ concurrency: 20, requests: MEASURED_TURNS, one: attendanceDialog(drafts, chats)(target, `measure-${concerns}`) });
     const drained = await outboxDrained(cases, 600_000);
     const storage = await storageFloor(store.client(TABLES.cases), DEMO_SCHOOL_ID);
     const caseIds: string[] = [];
@@ -53,7 +53,7 @@ export async function partitionGrowth(target: BenchTarget, store: TableStore, sa
     }
     approvedUpTo = drafts.length;
     // The newest last: approval() takes from the end, so each stage decides its own newest concerns.
-    const approvals = await runLoad({ concurrency: 20, requests: Math.min(APPROVALS, caseIds.length), one: approval(caseIds)(target, `partition-${target_}`) });
+    const approvals = await runLoad({ concurrency: 20, requests: Math.min(APPROVALS, caseIds.length), one: approval(caseIds)(target, `partition-${concerns}`) });
     const stage = { casesRaised: drafts.length, storage, dialog, approval: approvals, drainedSeconds: drained.ms / 1000 };
     say(`  ${stage.casesRaised} concerns, ${storage.rows.toLocaleString('en-GB')} rows: point read ${storage.pointReadMs.toFixed(1)} ms, range query ${storage.rangeQueryMs.toFixed(1)} ms; dialog turn p50 ${dialog.p50.toFixed(0)} / p99 ${dialog.p99.toFixed(0)} ms; approval p50 ${approvals.p50.toFixed(0)} / p99 ${approvals.p99.toFixed(0)} ms`);
     stages.push(stage);

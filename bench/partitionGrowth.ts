@@ -2,7 +2,7 @@ import { DEMO_SCHOOL_ID } from '../demo/demoSchool';
 import { CaseRepository } from '../storage/caseRepository';
 import { TABLES, TableStore } from '../storage/tableStore';
 import { runLoad } from './load';
-import { outboxDrained } from './outboxDrained';
+import { caseIdsOf, outboxDrained } from './benchCases';
 import { approval, attendanceDialog, BenchTarget, TeacherChats } from './scenarios';
 import { RunFigures } from './stats';
 import { StorageFloor, storageFloor } from './storageFloor';
@@ -46,11 +46,7 @@ export async function partitionGrowth(target: BenchTarget, store: TableStore, sa
     const dialog = await runLoad({ concurrency: 20, requests: MEASURED_TURNS, one: attendanceDialog(drafts, chats)(target, `measure-${concerns}`) });
     const drained = await outboxDrained(cases, 600_000);
     const storage = await storageFloor(store.client(TABLES.cases), DEMO_SCHOOL_ID);
-    const caseIds: string[] = [];
-    for (const draftId of drafts.slice(approvedUpTo)) {
-      const found = await cases.findByDraft(DEMO_SCHOOL_ID, draftId);
-      if (found) caseIds.push(found.caseId);
-    }
+    const caseIds = await caseIdsOf(cases, drafts.slice(approvedUpTo));
     approvedUpTo = drafts.length;
     // The newest last: approval() takes from the end, so each stage decides its own newest concerns.
     const approvals = await runLoad({ concurrency: 20, requests: Math.min(APPROVALS, caseIds.length), one: approval(caseIds)(target, `partition-${concerns}`) });

@@ -16,7 +16,7 @@ import { runLoad } from './load';
 import { NodeProcess, startNode } from './processes';
 import { BudgetLine, budgetTable, resultsTable, ScenarioResult, storageCallsTable, storageTable, trustTable } from './report';
 import { measureOperationCosts, OperationCosts, STORAGE_BUDGET } from './operationCosts';
-import { outboxDrained } from './outboxDrained';
+import { caseIdsOf, outboxDrained } from './benchCases';
 import { partitionGrowth, PartitionStage, partitionTable } from './partitionGrowth';
 import { runTrust, seedTrustSchools, TrustResult } from './trust';
 import { storageFloor } from './storageFloor';
@@ -181,11 +181,7 @@ async function main(): Promise<void> {
       // lets through at 7 a second: the invoke is measured once they have gone, not behind them.
       const drained = await outboxDrained(cases, 600_000);
       say(drained.pending === 0 ? `  (waited ${(drained.ms / 1000).toFixed(0)} s for the cards of the concerns already raised to be delivered)` : `  (after ${(drained.ms / 1000).toFixed(0)} s, ${drained.pending} cards still queued: measuring behind them)`);
-      const caseIds: string[] = [];
-      for (const draftId of drafts) {
-        const found = await cases.findByDraft(DEMO_SCHOOL_ID, draftId);
-        if (found) caseIds.push(found.caseId);
-      }
+      const caseIds = await caseIdsOf(cases, drafts);
       const approvals = await measure('approval', 'approval invoke', approval(caseIds), target, PLAN.approval, store);
       approvals.peakRssMb = bot.peakRssMb();
       await bot.stop();

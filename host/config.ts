@@ -211,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     if (e.DEMO_POLICY) throw new ConfigError('DEMO_POLICY: the synthetic demo school is for local mode only');
   }
 
+  const maxConcurrentMessages = e.MAX_CONCURRENT_MESSAGES ?? 32;
   const config: Config = {
     mode,
     host: e.HOST ?? (mode === 'local' ? '127.0.0.1' : '0.0.0.0'),
@@ -236,8 +237,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     reminderIntervalMs: e.REMINDER_INTERVAL_MS ?? 60_000,
     outboxLeaseMs: e.OUTBOX_LEASE_MS ?? 120_000,
     profileCacheMs: e.PROFILE_CACHE_MS ?? 60_000,
-    maxConcurrentMessages: e.MAX_CONCURRENT_MESSAGES ?? 32,
-    invokeReserve: e.INVOKE_RESERVE ?? Math.floor((e.MAX_CONCURRENT_MESSAGES ?? 32) / 4),
+    maxConcurrentMessages,
+    invokeReserve: e.INVOKE_RESERVE ?? Math.floor(maxConcurrentMessages / 4),
     invokeBusyAfterMs: e.INVOKE_BUSY_AFTER_MS ?? 3_000,
     graphBaseUrl: e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com',
     authorityHost: e.AUTHORITY_HOST ?? 'https://login.microsoftonline.com',

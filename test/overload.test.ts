@@ -28,17 +28,22 @@ describe('a burst beyond capacity', () => {
     await connector.stop();
   });
 
+  /** Three message turns held in flight, each waiting 3 s on the connector for its reply; returned once the connector has all three in hand. */
+  async function holdThreeTurns(botUrl: string, prefix: string): Promise<Array<Promise<{ status: number; body: string }>>> {
+    const ids = [1, 2, 3].map((i) => `${prefix}-${i}`);
+    for (const id of ids) connector.slowFor.set(id, 3_000);
+    const held = ids.map((conversationId) => postActivity(botUrl, teamsMessage({ serviceUrl: connector.url, conversationId, text: 'hello' })));
+    for (let tries = 0; connector.received.filter((r) => ids.includes(r.conversationId)).length < 3 && tries < 400; tries++) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return held;
+  }
+
   it('is answered 503 with Retry-After, and a shed Send is saved once when retried', async () => {
     const draftId = await attendanceUpToConfirm(app.url, connector, 'conv-overload-send');
     const cases = new CaseRepository(app.store.client(TABLES.cases));
 
-    // Three turns held in flight: each waits on the connector for its reply.
-    connector.delayMs = 3_000;
-    const held = [1, 2, 3].map((i) => postActivity(app.url, teamsMessage({ serviceUrl: connector.url, conversationId: `conv-overload-${i}`, text: 'hello' })));
-    // The held turns are admitted once the connector has their replies in hand (and is sitting on them).
-    for (let tries = 0; connector.received.filter((r) => r.conversationId.startsWith('conv-overload-') && r.conversationId !== 'conv-overload-send').length < 3 && tries < 400; tries++) {
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    const held = await holdThreeTurns(app.url, 'conv-overload');
 
     const shed = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(confirmActivity(connector, 'conv-overload-send', draftId)) });
     expect(shed.status).toBe(503);
@@ -47,7 +52,7 @@ describe('a burst beyond capacity', () => {
 
     // The held turns finish normally: nothing in flight was dropped.
     expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200, 200]);
-    connector.delayMs = 0;
+    connector.slowFor.clear();
 
     // Teams retries the shed Send: saved once; a second retry is told it was already sent.
     expect((await postActivity(app.url, confirmActivity(connector, 'conv-overload-send', draftId))).status).toBe(200);
@@ -69,12 +74,7 @@ describe('a burst beyond capacity', () => {
       const { caseId } = (await cases.findByDraft(DEMO_SCHOOL_ID, draftId))!;
 
       // The three messages are held on the connector; the DSL's chat answers at once.
-      for (const i of [1, 2, 3]) connector.slowFor.set(`conv-reserve-${i}`, 3_000);
-      const sentBefore = connector.received.length;
-      const held = [1, 2, 3].map((i) => postActivity(reserved.url, teamsMessage({ serviceUrl: connector.url, conversationId: `conv-reserve-${i}`, text: 'hello' })));
-      for (let tries = 0; connector.received.slice(sentBefore).filter((r) => r.conversationId.startsWith('conv-reserve-') && r.conversationId !== 'conv-reserve-send').length < 3 && tries < 400; tries++) {
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      const held = await holdThreeTurns(reserved.url, 'conv-reserve');
 
       const message = await postActivity(reserved.url, teamsMessage({ serviceUrl: connector.url, conversationId: 'conv-reserve-4', text: 'hello' }));
       expect(message.status).toBe(503);

@@ -10,3 +10,13 @@ export async function outboxDrained(cases: CaseRepository, limitMs: number): Pro
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
+
+/** The cases the given drafts were saved as, in the drafts' order (a draft not saved is left out). */
+export async function caseIdsOf(cases: CaseRepository, draftIds: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const draftId of draftIds) {
+    const found = await cases.findByDraft(DEMO_SCHOOL_ID, draftId);
+    if (found) out.push(found.caseId);
+  }
+  return out;
+}

@@ -48,9 +48,8 @@ interface Counting {
   split(fn: () => Promise<unknown>): Promise<{ request: Counted; after: Counted }>;
 }
 
-async function counting(connectionString: string): Promise<Counting> {
+async function counting(connectionString: string, prefix: string): Promise<Counting> {
   let log: string[] = [];
-  const prefix = uniquePrefix();
   const store = new TableStore({ connectionString, tablePrefix: prefix, onCall: (c) => log.push(`${c.method} ${c.table.startsWith(prefix) ? c.table.slice(prefix.length) : c.table}`) });
   await store.ensureTables();
   const h = await createHarness({ store });
@@ -97,8 +96,8 @@ async function upToConfirm(h: Harness): Promise<string | undefined> {
   return draftIdOf(lastCard(await h.say('no')));
 }
 
-export async function measureOperationCosts(connectionString: string): Promise<OperationCosts> {
-  const { h, measure, split } = await counting(connectionString);
+export async function measureOperationCosts(connectionString: string, prefix = uniquePrefix()): Promise<OperationCosts> {
+  const { h, measure, split } = await counting(connectionString, prefix);
   await h.install('dsl');
   await h.install('dt');
   await h.install('deputyDsl');
@@ -122,7 +121,7 @@ export async function measureOperationCosts(connectionString: string): Promise<O
   const digestOneSchool = await measure(() => h.parts.digests.build(school, new Date('2026-11-23T09:00:00Z')));
   const digestAgain = await measure(() => h.parts.digests.build(school, new Date('2026-11-23T09:00:00Z')));
 
-  const quiet = await counting(connectionString);
+  const quiet = await counting(connectionString, `${prefix}q`);
   const quietDraft = await upToConfirm(quiet.h);
   const quietSend = await quiet.split(() => quiet.h.say({ verb: 'answer', question: 'confirm', draftId: quietDraft }));
   if (quiet.h.sender.sent.length !== 0) throw new Error('a card reached someone without the app');

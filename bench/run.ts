@@ -5,12 +5,12 @@ import path from 'node:path';
 import { DEMO_SCHOOL_ID, DEMO_STAFF, demoSchool, PLAYGROUND_TENANT_ID } from '../demo/demoSchool';
 import { seedDemoSchoolIfEmpty } from '../demo/seed';
 import { loadSchoolProfile } from '../policy/schoolProfile';
-import { startAzuriteProcess } from '../scripts/azurite';
 import { CaseRepository } from '../storage/caseRepository';
 import { ConversationRefRepository } from '../storage/conversationRefRepository';
 import { PupilRepository } from '../storage/pupilRepository';
 import { SchoolRepository } from '../storage/schoolRepository';
 import { TABLES, TableStore } from '../storage/tableStore';
+import { benchStorage } from './benchStorage';
 import { BenchConnector } from './connector';
 import { runLoad } from './load';
 import { NodeProcess, startNode } from './processes';
@@ -30,6 +30,8 @@ import { median, medianFigures, RunFigures } from './stats';
  * soak), --quick (a smoke run with few requests: figures not comparable), --cpu-prof (profiles of
  * each bot process in bench/results/profiles), --keep-logs (the processes' logs), --only <scenario>,
  * --azurite-on-disk (the emulator saving to disk, as `npm start` runs it, instead of in memory).
+ * BENCH_TABLES_CONNECTION_STRING (environment): a storage account of your own instead of Azurite
+ * (bench/benchStorage.ts: synthetic tables of this run only, deleted at the end).
  */
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -73,27 +75,34 @@ async function main(): Promise<void> {
   const profileDir = path.join(RESULTS, 'profiles');
   const nodeArgs = args.has('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const onDisk = args.has('--azurite-on-disk');
-  say(`Benchmark on ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, Azurite ${onDisk ? 'on disk' : 'in memory'}${QUICK ? ' (QUICK: a smoke run, figures not comparable)' : ''}`);
-
   // In memory by default: on disk, Azurite saves its whole database every ~5 s and answers nothing
   // meanwhile (a point read every 5 ms against 30,000 rows waited up to ~300 ms, three or four times
   // in 20 s; in memory, 15 ms at most). Azure Table Storage has no such pause, so on disk every p99
   // here would partly measure the emulator's save.
-  const azurite = await startAzuriteProcess(path.join(work, 'azurite'), 0, nodeArgs, { inMemory: !onDisk });
+  const storage = await benchStorage(process.env, work, nodeArgs, onDisk);
+  say(`Benchmark on ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${storage.description}${QUICK ? ' (QUICK: a smoke run, figures not comparable)' : ''}`);
   const connector = new BenchConnector();
   await connector.start();
   const digestKey = randomBytes(24).toString('hex');
-  const store = new TableStore({ connectionString: azurite.connectionString, tablePrefix: 'bench' });
+  const store = new TableStore({ connectionString: storage.connectionString, tablePrefix: storage.prefix('bench') });
   const env: Record<string, string> = {
-    AZURE_TABLES_CONNECTION_STRING: azurite.connectionString,
-    TABLE_PREFIX: 'bench',
+    AZURE_TABLES_CONNECTION_STRING: storage.connectionString,
+    TABLE_PREFIX: storage.prefix('bench'),
     ALLOWED_SERVICE_URLS: connector.url,
     DATA_DIR: path.join(work, 'data'),
     DIGEST_API_KEY: digestKey,
     LOG_LEVEL: 'info',
   };
   const processes: NodeProcess[] = [];
-  const start = async (entry: string, name: string, tablePrefix = 'bench', extraEnv: Record<string, string> = {}) => {
+  // Ctrl-C: the bots and the emulator stop, and a run against an account deletes its tables, before the bench exits.
+  const interrupted = () => {
+    say('Interrupted: stopping, and deleting this run\'s tables…');
+    void Promise.allSettled(processes.map((p) => p.stop()))
+      .then(() => storage.stop())
+      .finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  const start = async (entry: string, name: string, tablePrefix = storage.prefix('bench'), extraEnv: Record<string, string> = {}) => {
     const p = await startNode(entry, { ...env, ...extraEnv, TABLE_PREFIX: tablePrefix }, path.join(work, `${name}.log`), nodeArgs);
     processes.push(p);
     return p;
@@ -110,7 +119,7 @@ async function main(): Promise<void> {
     let costs: OperationCosts | undefined;
     if (wants('storage')) {
       say('0. Storage calls per operation (in process, counted by the table client)…');
-      costs = await measureOperationCosts(azurite.connectionString);
+      costs = await measureOperationCosts(storage.connectionString, storage.prefix('benchops'));
     }
 
     const results: ScenarioResult[] = [];
@@ -139,7 +148,7 @@ async function main(): Promise<void> {
     // 1b. The same echo bot keeping a turn count in conversation state in Azure Tables (its own
     // tables): what reading and writing state costs each turn here, before the bot does anything.
     say('1b. Echo bot with its state in Azure Tables (what storage alone costs a turn)…');
-    const statefulEcho = await start(ECHO_ENTRY, 'echo-state', 'benchecho', { ECHO_STATE: 'tables' });
+    const statefulEcho = await start(ECHO_ENTRY, 'echo-state', storage.prefix('benchecho'), { ECHO_STATE: 'tables' });
     const stateBase = await measure('echoState', 'echo bot, state in Azure Tables', echo, { botUrl: statefulEcho.url, connector, digestKey }, PLAN.echo);
     stateBase.peakRssMb = statefulEcho.peakRssMb();
     await statefulEcho.stop();
@@ -202,10 +211,10 @@ async function main(): Promise<void> {
     let trustSeconds: number | undefined;
     if (wants('digest')) {
       say(`5. Weekly digest: one school, then a trust of ${TRUST_SCHOOLS} (seeding ${TRUST_SCHOOLS - 1} more schools)…`);
-      const digestStore = new TableStore({ connectionString: azurite.connectionString, tablePrefix: 'benchdigest' });
+      const digestStore = new TableStore({ connectionString: storage.connectionString, tablePrefix: storage.prefix('benchdigest') });
       await seedLargeSchool(digestStore, connector.url, true);
       const trust = await seedTrust(digestStore, connector.url, TRUST_SCHOOLS - 1);
-      const bot = await start(BOT_ENTRY, 'bot-digest', 'benchdigest');
+      const bot = await start(BOT_ENTRY, 'bot-digest', storage.prefix('benchdigest'));
       const digestTarget = { botUrl: bot.url, connector, digestKey };
       const oneSchool = await measure('digest', 'digest, one school (a year of history)', digest(), digestTarget, PLAN.digest, digestStore);
       const trustRuns: number[] = [];
@@ -226,9 +235,9 @@ async function main(): Promise<void> {
     if (wants('trust')) {
       const schoolsInTrust = QUICK ? 10 : TRUST_SCHOOLS;
       say(`6. A trust of ${schoolsInTrust} schools: ${TRUST_CONVERSATIONS} conversations at once for ${TRUST_LOAD_SECONDS} s (seeding the schools)…`);
-      const trustStore = new TableStore({ connectionString: azurite.connectionString, tablePrefix: 'benchtrust' });
+      const trustStore = new TableStore({ connectionString: storage.connectionString, tablePrefix: storage.prefix('benchtrust') });
       const schools = await seedTrustSchools(trustStore, connector.url, schoolsInTrust);
-      const bot = await start(BOT_ENTRY, 'bot-trust', 'benchtrust');
+      const bot = await start(BOT_ENTRY, 'bot-trust', storage.prefix('benchtrust'));
       trust = await runTrust(bot.url, connector, schools, { conversations: TRUST_CONVERSATIONS, seconds: TRUST_LOAD_SECONDS, peakRssMb: () => bot.peakRssMb() });
       const k = trust.byKind;
       say(`  turns p99 ${k.turn.p99.toFixed(0)} ms, searches p99 ${k.search.p99.toFixed(0)} ms, approvals p99 ${k.approval.p99.toFixed(0)} ms; shed ${k.turn.shed + k.search.shed + k.approval.shed}; errors ${trust.errors}; peak RSS ${trust.peakRssMb.toFixed(0)} MB`);
@@ -276,10 +285,10 @@ async function main(): Promise<void> {
       say(trustTable(trust.byKind));
     }
     if (partition) {
-      say(`\nAs the school's concerns grow (Azurite scans the school's partition for each row it reads or writes, and the whole table for each range query):`);
+      say(`\nAs the school's concerns grow${storage.emulated ? " (Azurite scans the school's partition for each row it reads or writes, and the whole table for each range query)" : ''}:`);
       say(partitionTable(partition, stateBase.byConcurrency['20']!));
     }
-    say('\nStorage on its own, before and after each scenario (Azurite scans the table for every call; Azure Table Storage does not):');
+    say(`\nStorage on its own, before and after each scenario${storage.emulated ? ' (Azurite scans the table for every call; Azure Table Storage does not)' : ''}:`);
     say(storageTable(results));
     say('\nBudget:');
     say(budgetTable(budget));
@@ -290,14 +299,15 @@ async function main(): Promise<void> {
       const e = floor.byConcurrency['20']!;
       say(`\nFor scale, at 20 concurrent: the echo bot with only its state in Azure Tables is ${floor.ratioToBaseline.p50.toFixed(2)}× / ${floor.ratioToBaseline.p99.toFixed(2)}× the bare echo (p50 / p99); the dialog turn is ${(d.p50 / e.p50).toFixed(2)}× / ${(d.p99 / e.p99).toFixed(2)}× that stateful echo.`);
     }
-    const output = { at: new Date().toISOString(), machine: { cores: os.cpus().length, node: process.version }, azurite: onDisk ? 'on disk' : 'in memory', quick: QUICK, repetitions: REPS, results, storageCalls: costs, trustDigest: { schools: TRUST_SCHOOLS, seconds: trustSeconds }, trustLoad: trust, partitionGrowth: partition, soak, budget, budgetByName: Object.fromEntries(budget.map((b) => [b.name, { measured: b.value ?? b.measured, limit: b.max ?? b.limit, pass: b.pass }])) };
+    const output = { at: new Date().toISOString(), machine: { cores: os.cpus().length, node: process.version }, storage: storage.description, quick: QUICK, repetitions: REPS, results, storageCalls: costs, trustDigest: { schools: TRUST_SCHOOLS, seconds: trustSeconds }, trustLoad: trust, partitionGrowth: partition, soak, budget, budgetByName: Object.fromEntries(budget.map((b) => [b.name, { measured: b.value ?? b.measured, limit: b.max ?? b.limit, pass: b.pass }])) };
     writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(output, null, 2)}\n`);
     say(`\nWritten: bench/results/latest.json${nodeArgs.length ? `; CPU profiles in ${path.relative(ROOT, profileDir)}` : ''}`);
     if (args.has('--strict') && budget.some((b) => b.pass === false)) process.exitCode = 1;
   } finally {
     await Promise.all(processes.map((p) => p.stop()));
     await connector.stop();
-    await azurite.stop();
+    await storage.stop();
+    process.removeListener('SIGINT', interrupted);
     if (args.has('--keep-logs')) say(`Logs of every process kept in ${work}`);
     else rmSync(work, { recursive: true, force: true });
   }

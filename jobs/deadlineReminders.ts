@@ -37,6 +37,8 @@ export class DeadlineReminders {
     let acted = 0;
     for (const item of await this.deps.cases.openActionsDueBy(school.id, tomorrow)) {
       const state: State = item.deadline < today ? 'overdue' : item.deadline === today ? 'dueToday' : 'dueTomorrow';
+      // Already reminded at this stage, as the index says: no need to read the action (a pass a minute).
+      if (item.stage !== undefined && item.stage >= STAGE[state]) continue;
       if (await this.advance(school, item.caseId, item.stepId, state)) acted++;
     }
     return acted;

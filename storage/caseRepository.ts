@@ -23,7 +23,8 @@ import { statusOf } from './tableStore';
  *   approvalcard|{caseId}|{aad}   where each approver's card was posted, to update it in place
  *   action|{caseId}|{stepId}      every tracked action of a case, open or closed
  *   open|{deadline}|{caseId}|{stepId}  present only while an action is open: the deadline list is a
- *                                 range of open items ordered by date, never a scan of history
+ *                                 range of open items ordered by date, never a scan of history; it
+ *                                 carries the action's reminder stage, so a pass reads no action rows
  *   susp|{startDate}|{caseId}     a decided suspension, so a term's suspensions are one date range
  *   digest|{weekOf}               the weekly digest's lease: claimed, then posted (once per week)
  */
@@ -34,6 +35,8 @@ export interface OpenItem {
   ref: string;
   statutory: boolean;
   pupilId?: string;
+  /** The action's reminder stage as the index holds it; absent on rows written before it was kept there. */
+  stage?: number;
 }
 
 export class RefCollisionError extends Error {
@@ -69,7 +72,15 @@ function actionEntity(schoolId: string, a: TrackedAction) {
 }
 
 function openEntity(schoolId: string, a: TrackedAction) {
-  return { partitionKey: schoolId, rowKey: openKey(a), caseId: a.caseId, stepId: a.stepId, deadline: a.deadline, ref: a.ref, statutory: a.statutory, ...(a.pupilId ? { pupilId: a.pupilId } : {}) };
+  return { partitionKey: schoolId, rowKey: openKey(a), caseId: a.caseId, stepId: a.stepId, deadline: a.deadline, ref: a.ref, statutory: a.statutory, stage: a.stage, ...(a.pupilId ? { pupilId: a.pupilId } : {}) };
+}
+
+/**
+ * The reminder stage copied onto the open-index row, in the transaction that changes the action's:
+ * the deadline job then passes over what it has already reminded without reading each action.
+ */
+function openStage(schoolId: string, a: TrackedAction): TransactionAction {
+  return ['update', { partitionKey: schoolId, rowKey: openKey(a), stage: a.stage }, 'Merge'];
 }
 
 /** Closing actions inside another transaction: the action row updated, its open-index row removed. */
@@ -397,7 +408,15 @@ export class CaseRepository {
   async openActionsDueBy(schoolId: string, until: string): Promise<OpenItem[]> {
     const out: OpenItem[] = [];
     for await (const row of this.between(schoolId, 'open|', `open|${until}|\uffff`)) {
-      out.push({ caseId: String(row.caseId), stepId: String(row.stepId), deadline: String(row.deadline), ref: String(row.ref ?? ''), statutory: row.statutory === true, ...(typeof row.pupilId === 'string' ? { pupilId: row.pupilId } : {}) });
+      out.push({
+        caseId: String(row.caseId),
+        stepId: String(row.stepId),
+        deadline: String(row.deadline),
+        ref: String(row.ref ?? ''),
+        statutory: row.statutory === true,
+        ...(typeof row.pupilId === 'string' ? { pupilId: row.pupilId } : {}),
+        ...(typeof row.stage === 'number' ? { stage: row.stage } : {}),
+      });
     }
     return out;
   }
@@ -481,6 +500,7 @@ export class CaseRepository {
   async advanceAction(schoolId: string, action: TrackedAction, etag: string, stage: number, notifications: Notification[], entry: AuditEntry): Promise<void> {
     await this.chain.submit(schoolId, [
       ['update', actionEntity(schoolId, { ...action, stage }), 'Replace', { etag }],
+      openStage(schoolId, { ...action, stage }),
       auditAction(schoolId, entry),
       ...notifications.map((n): TransactionAction => ['create', outboxEntity(schoolId, n)]),
       ...notifications.map((n): TransactionAction => ['create', { partitionKey: schoolId, rowKey: `pending|${n.id}`, caseId: n.caseId }]),
@@ -498,7 +518,7 @@ export class CaseRepository {
 
   /** A person changes an open action (gives it to someone else): only if it is as read (ETag), with its audit entry. */
   async updateAction(schoolId: string, action: TrackedAction, etag: string, entry: AuditEntry): Promise<void> {
-    await this.chain.submit(schoolId, [['update', actionEntity(schoolId, action), 'Replace', { etag }], auditAction(schoolId, entry)]);
+    await this.chain.submit(schoolId, [['update', actionEntity(schoolId, action), 'Replace', { etag }], openStage(schoolId, action), auditAction(schoolId, entry)]);
   }
 
   /** Appends to a case's chronology on its own (a reminder, a retry), taking the next free sequence number. */

@@ -1,5 +1,7 @@
 import { cardText, createHarness, draftIdOf, Harness, lastCard } from './support/botHarness';
 import { act, raiseSuspensionRisk } from './support/flows';
+import { azuriteConnectionString, uniquePrefix } from './support/store';
+import { TABLES, TableStore } from '../storage/tableStore';
 
 /** Kai (in care, placed by Essex) joins on Monday 30 November 2026. */
 async function raiseAdmission(h: Harness): Promise<string> {
@@ -84,6 +86,36 @@ describe('tracked actions and their deadlines (fixed clock, school days)', () =>
     at('2026-12-18T09:00:00Z');
     await h.parts.deadlines.runOnce();
     expect((await h.parts.cases.getAction('oakfield-demo', caseId, 'admission.recordsFifteenDays'))!.action.stage).toBe(1);
+  });
+});
+
+/**
+ * The deadline job runs every minute. Once it has reminded what is due, a pass that finds nothing
+ * new must not read each open action again: a school with a few hundred open actions would
+ * otherwise pay hundreds of reads a minute, all day, for nothing.
+ */
+describe('a deadline pass with nothing new to remind', () => {
+  it('reads the open list and nothing else; when a stage is due, it acts again', async () => {
+    let now = Date.parse('2026-11-23T09:00:00Z');
+    const calls: string[] = [];
+    const store = new TableStore({ connectionString: azuriteConnectionString(), tablePrefix: uniquePrefix(), onCall: (c) => calls.push(`${c.method} ${c.table}`) });
+    await store.ensureTables();
+    const h = await createHarness({ store, clock: () => new Date(now) });
+    for (const who of ['dsl', 'dt'] as const) await h.install(who);
+    const caseId = await raiseAdmission(h);
+    now = Date.parse('2026-12-04T09:00:00Z'); // Friday: the CP file is due on Monday 7th
+    const open = (await h.parts.cases.openActionsDueBy('oakfield-demo', '2026-12-07')).length;
+    expect(open).toBeGreaterThanOrEqual(1);
+    expect(await h.parts.deadlines.runOnce()).toBe(open);
+
+    now = Date.parse('2026-12-04T09:01:00Z');
+    calls.length = 0;
+    expect(await h.parts.deadlines.runOnce()).toBe(0);
+    expect(calls.filter((c) => c.endsWith(store.tableName(TABLES.cases)))).toEqual([`GET ${store.tableName(TABLES.cases)}`]);
+
+    now = Date.parse('2026-12-07T09:00:00Z'); // Monday: due today, the next stage
+    expect(await h.parts.deadlines.runOnce()).toBeGreaterThanOrEqual(1);
+    expect((await h.parts.cases.getAction('oakfield-demo', caseId, 'admission.cpFileFiveDays'))!.action.stage).toBe(2);
   });
 });
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { TableServiceClient } from '@azure/data-tables';
 import { startAzuriteProcess } from '../scripts/azurite';
+import { isLocalEmulator } from '../storage/tableStore';
 
 /**
  * Where `npm run bench` keeps its tables. By default its own Azurite; with
@@ -58,7 +59,7 @@ export async function accountRun(connectionString: string, runId = `b${randomByt
   if (!/^[a-z][a-z0-9]{5,9}$/.test(runId)) throw new BenchStorageError(`run id ${runId}: a letter then letters and digits, 6 to 10 in all`);
   let service: TableServiceClient;
   try {
-    service = TableServiceClient.fromConnectionString(connectionString, { allowInsecureConnection: /TableEndpoint=http:\/\/(127\.0\.0\.1|localhost)[:/]/i.test(connectionString) });
+    service = TableServiceClient.fromConnectionString(connectionString, { allowInsecureConnection: isLocalEmulator(connectionString) });
   } catch (err) {
     // The SDK's message quotes the connection string it could not read: only its first words are kept.
     throw new BenchStorageError(`${ACCOUNT_VARIABLE} for ${account} could not be read as a connection string (${String(err instanceof Error ? err.message : err).split(/[:;]/)[0]})`);

@@ -75,6 +75,8 @@ export function createBotServer(deps: ServerDependencies): BotServer {
   // answer now beats a turn that would time out anyway. Checked before the token and the body, so a
   // burst costs its headers only; a Send that is shed was not saved, and its retry saves it once.
   let admitted = 0;
+  /** Of those, the ones that are not card buttons (see keepRoomForCardButtons). */
+  let othersAdmitted = 0;
   let shed = 0;
   let shedLoggedAt = 0;
   const answerBusy = (res: Response, next: Next, kind: 'atTheDoor' | 'keptForCardButtons'): void => {
@@ -109,7 +111,6 @@ export function createBotServer(deps: ServerDependencies): BotServer {
   // these carry decisions. The pupil search is not among them: it is asked for at every few letters
   // typed, so under a burst it would take the room kept for decisions. Only an authenticated
   // activity's type can say which a request is, so this is decided after the token and the body.
-  let othersAdmitted = 0;
   const othersShare = config.maxConcurrentMessages - config.invokeReserve;
   const keepRoomForCardButtons = (req: Request, res: Response, next: Next): void => {
     if (isCardButton(req.body)) {

@@ -498,9 +498,10 @@ export class CaseRepository {
 
   /** Moves an action to its next reminder stage with its notifications and audit entry; 412 if another instance did. */
   async advanceAction(schoolId: string, action: TrackedAction, etag: string, stage: number, notifications: Notification[], entry: AuditEntry): Promise<void> {
+    const moved = { ...action, stage };
     await this.chain.submit(schoolId, [
-      ['update', actionEntity(schoolId, { ...action, stage }), 'Replace', { etag }],
-      openStage(schoolId, { ...action, stage }),
+      ['update', actionEntity(schoolId, moved), 'Replace', { etag }],
+      openStage(schoolId, moved),
       auditAction(schoolId, entry),
       ...notifications.map((n): TransactionAction => ['create', outboxEntity(schoolId, n)]),
       ...notifications.map((n): TransactionAction => ['create', { partitionKey: schoolId, rowKey: `pending|${n.id}`, caseId: n.caseId }]),

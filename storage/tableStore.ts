@@ -64,9 +64,7 @@ export class TableStore {
     if (options.tablePrefix !== undefined && !/^[A-Za-z][A-Za-z0-9]{0,20}$/.test(options.tablePrefix)) {
       throw new Error(`table prefix must be letters and digits, starting with a letter: ${options.tablePrefix}`);
     }
-    // Azurite listens on plain http on loopback; a production account is always https (and a
-    // token credential is only ever sent over https).
-    this.insecure = 'connectionString' in options && /UseDevelopmentStorage=true|TableEndpoint=http:\/\/(127\.0\.0\.1|localhost)[:/]/i.test(options.connectionString);
+    this.insecure = 'connectionString' in options && isLocalEmulator(options.connectionString);
     const retry = { ...DEFAULT_STORAGE_RETRY, ...options.retry };
     this.clientOptions = {
       allowInsecureConnection: this.insecure,
@@ -118,6 +116,14 @@ export class TableStore {
     const iter = this.service.listTables().byPage({ maxPageSize: 1 });
     await iter.next();
   }
+}
+
+/**
+ * Azurite listens on plain http on loopback; a production account is always https (and a token
+ * credential is only ever sent over https), so only these may be reached without TLS.
+ */
+export function isLocalEmulator(connectionString: string): boolean {
+  return /UseDevelopmentStorage=true|TableEndpoint=http:\/\/(127\.0\.0\.1|localhost)[:/]/i.test(connectionString);
 }
 
 type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { TableServiceClient } from '@azure/data-tables';
+import { odata, TableServiceClient } from '@azure/data-tables';
 import { startAzuriteProcess } from '../scripts/azurite';
 import { isLocalEmulator } from '../storage/tableStore';
 
@@ -64,10 +64,13 @@ export async function accountRun(connectionString: string, runId = `b${randomByt
     // The SDK's message quotes the connection string it could not read: only its first words are kept.
     throw new BenchStorageError(`${ACCOUNT_VARIABLE} for ${account} could not be read as a connection string (${String(err instanceof Error ? err.message : err).split(/[:;]/)[0]})`);
   }
+  // Only the tables that start with the run id's letter, in either case (Azure compares table names
+  // without case), are listed: an account may hold thousands of others.
+  const [lower, upper] = [runId[0]!, runId[0]!.toUpperCase()];
+  const after = (c: string) => String.fromCharCode(c.charCodeAt(0) + 1);
   const ours = async () => {
     const names: string[] = [];
-    // Table names compare without case in Azure: the run id is lower case and checked against every name.
-    for await (const t of service.listTables()) if (t.name?.toLowerCase().startsWith(runId)) names.push(t.name);
+    for await (const t of service.listTables({ queryOptions: { filter: odata`(TableName ge ${lower} and TableName lt ${after(lower)}) or (TableName ge ${upper} and TableName lt ${after(upper)})` } })) if (t.name?.toLowerCase().startsWith(runId)) names.push(t.name);
     return names;
   };
   const already = await ours();

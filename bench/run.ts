@@ -20,6 +20,8 @@ import { caseIdsOf, outboxDrained } from './benchCases';
 import { partitionGrowth, PartitionStage, partitionTable } from './partitionGrowth';
 import { runTrust, seedTrustSchools, TrustResult } from './trust';
 import { storageFloor } from './storageFloor';
+import { benchClockStart } from './benchClock';
+import { formatLondonDateTime } from '../policy/dates';
 import { approval, attendanceDialog, BENCH_TEACHERS, BenchTarget, cancelledDialog, digest, echo, personalChat, Scenario, search, TeacherChats, trustDigest } from './scenarios';
 import { putRows, syntheticRegister, yearOfHistory } from './schoolData';
 import { median, medianFigures, RunFigures } from './stats';
@@ -84,6 +86,8 @@ async function main(): Promise<void> {
   const connector = new BenchConnector();
   await connector.start();
   const digestKey = randomBytes(24).toString('hex');
+  const clockStart = benchClockStart(new Date());
+  say(`The bots' clocks start at ${formatLondonDateTime(clockStart)}, a school day's morning, whenever the bench is run (bench/benchClock.ts)`);
   const store = new TableStore({ connectionString: storage.connectionString, tablePrefix: storage.prefix('bench') });
   const env: Record<string, string> = {
     AZURE_TABLES_CONNECTION_STRING: storage.connectionString,
@@ -92,6 +96,7 @@ async function main(): Promise<void> {
     DATA_DIR: path.join(work, 'data'),
     DIGEST_API_KEY: digestKey,
     LOG_LEVEL: 'info',
+    CLOCK_START: clockStart.toISOString(),
   };
   const processes: NodeProcess[] = [];
   // Ctrl-C: the bots and the emulator stop, and a run against an account deletes its tables, before the bench exits.
@@ -299,7 +304,7 @@ async function main(): Promise<void> {
       const e = floor.byConcurrency['20']!;
       say(`\nFor scale, at 20 concurrent: the echo bot with only its state in Azure Tables is ${floor.ratioToBaseline.p50.toFixed(2)}× / ${floor.ratioToBaseline.p99.toFixed(2)}× the bare echo (p50 / p99); the dialog turn is ${(d.p50 / e.p50).toFixed(2)}× / ${(d.p99 / e.p99).toFixed(2)}× that stateful echo.`);
     }
-    const output = { at: new Date().toISOString(), machine: { cores: os.cpus().length, node: process.version }, storage: storage.description, quick: QUICK, repetitions: REPS, results, storageCalls: costs, trustDigest: { schools: TRUST_SCHOOLS, seconds: trustSeconds }, trustLoad: trust, partitionGrowth: partition, soak, budget, budgetByName: Object.fromEntries(budget.map((b) => [b.name, { measured: b.value ?? b.measured, limit: b.max ?? b.limit, pass: b.pass }])) };
+    const output = { at: new Date().toISOString(), botClockStart: clockStart.toISOString(), machine: { cores: os.cpus().length, node: process.version }, storage: storage.description, quick: QUICK, repetitions: REPS, results, storageCalls: costs, trustDigest: { schools: TRUST_SCHOOLS, seconds: trustSeconds }, trustLoad: trust, partitionGrowth: partition, soak, budget, budgetByName: Object.fromEntries(budget.map((b) => [b.name, { measured: b.value ?? b.measured, limit: b.max ?? b.limit, pass: b.pass }])) };
     writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(output, null, 2)}\n`);
     say(`\nWritten: bench/results/latest.json${nodeArgs.length ? `; CPU profiles in ${path.relative(ROOT, profileDir)}` : ''}`);
     if (args.has('--strict') && budget.some((b) => b.pass === false)) process.exitCode = 1;

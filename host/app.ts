@@ -25,6 +25,7 @@ import { tabRoutes } from '../tab/server/composeTab';
 import { registerUpload } from '../tab/server/registerUpload';
 import { RefusalLog, SettingsRefusals } from '../services/refusalLog';
 import { AppMetrics } from '../telemetry/metrics';
+import { clockFrom } from './clock';
 
 export interface App {
   server: BotServer;
@@ -54,8 +55,11 @@ export async function startApp(config: Config, logger: Logger, storage: StorageT
   const blobCredential = config.mode === 'production' ? appIdentityCredential(config) : undefined;
   const groupReader = graph ? new GraphGroupMembers({ credential: graph, graphBaseUrl: config.graphBaseUrl }) : undefined;
   const sender = new RateLimitedSender(new AdapterProactiveSender(adapter, config.auth.appId, config.allowedServiceUrls));
+  const clock = config.clockStart ? clockFrom(config.clockStart) : () => new Date();
+  if (config.clockStart) logger.warn({ event: 'clockSet', startsAt: config.clockStart.toISOString() }, 'the bot\'s clock was set by CLOCK_START (local mode only)');
   const parts = composeBot(store, logger, sender, {
     demo: config.mode === 'local',
+    clock,
     allowedTenantIds: config.allowedTenantIds,
     mailer: mailerFor(config, certificate),
     retry: { ...DEFAULT_RETRY, leaseMs: config.outboxLeaseMs },
@@ -72,8 +76,8 @@ export async function startApp(config: Config, logger: Logger, storage: StorageT
   });
   const { bot } = parts;
   const { recordAudit } = parts;
-  const refusals = new RefusalLog(recordAudit, () => new Date());
-  const settingsRefusals = new SettingsRefusals(recordAudit, () => new Date());
+  const refusals = new RefusalLog(recordAudit, clock);
+  const settingsRefusals = new SettingsRefusals(recordAudit, clock);
   const flushRefusals = async () => {
     await refusals.flush();
     await settingsRefusals.flush();
@@ -94,11 +98,11 @@ export async function startApp(config: Config, logger: Logger, storage: StorageT
     digest: async (schoolId, dryRun) => {
       const school = (await parts.directory.all()).find((s) => s.id === schoolId);
       if (!school) return undefined;
-      if (dryRun) return { card: (await parts.digests.build(school, new Date())).card };
-      return await parts.digests.post(school, new Date());
+      if (dryRun) return { card: (await parts.digests.build(school, clock())).card };
+      return await parts.digests.post(school, clock());
     },
     logger,
-    routes: tabRoutes(config, { ...parts, recordAudit, refusals, settingsRefusals, upload: registerUpload(importer) }, logger),
+    routes: tabRoutes(config, { ...parts, recordAudit, refusals, settingsRefusals, upload: registerUpload(importer) }, logger, clock),
   });
   const address = await server.listen();
   parts.outbox.start(config.outboxIntervalMs);

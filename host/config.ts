@@ -73,6 +73,7 @@ const envSchema = z.object({
   TABLE_PREFIX: optionalText.pipe(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,20}$/, 'letters and digits, starting with a letter').optional()),
   DATA_DIR: optionalText,
   REGISTER_DROP_ROOT: optionalText,
+  CLOCK_START: optionalText.pipe(z.iso.datetime({ offset: true, error: 'must be a date and time with its offset, such as 2026-12-01T10:00:00Z' }).optional()),
   LOG_LEVEL: optionalText.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   MAX_BODY_BYTES: optionalInt(1024, 4 * 1024 * 1024),
   ALLOWED_SERVICE_URLS: listOf(z.url({ protocol: /^https?$/ })),
@@ -147,6 +148,11 @@ export interface Config {
   readonly loadDemoSchool: boolean;
   /** Local only: the policy profile the demo school runs under (`DEMO_POLICY=offord npm start`); The Leys' by default. */
   readonly demoPolicy: PolicyProfileId | undefined;
+  /**
+   * Local only: the bot's clock starts at this time and runs on from there. The benchmark sets a
+   * school-day morning, so its reminder jobs run as they would in school hours whenever it is run.
+   */
+  readonly clockStart: Date | undefined;
   readonly shutdownGraceMs: number;
   /** How often each instance looks for notifications to send, and for approvals to chase. */
   readonly outboxIntervalMs: number;
@@ -209,6 +215,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       throw new ConfigError('LOAD_DEMO_SCHOOL: the synthetic demo school is for local mode only');
     }
     if (e.DEMO_POLICY) throw new ConfigError('DEMO_POLICY: the synthetic demo school is for local mode only');
+    // Deadlines, reminders and the audit trail's times must be the real ones wherever real schools are.
+    if (e.CLOCK_START) throw new ConfigError('CLOCK_START: a clock set to another time is for local mode only');
   }
 
   const maxConcurrentMessages = e.MAX_CONCURRENT_MESSAGES ?? 32;
@@ -232,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     allowedTenantIds: e.ALLOWED_TENANT_IDS,
     loadDemoSchool: mode === 'local' && e.LOAD_DEMO_SCHOOL !== 'false',
     demoPolicy: e.DEMO_POLICY,
+    clockStart: e.CLOCK_START ? new Date(e.CLOCK_START) : undefined,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? 10_000,
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS ?? 15_000,
     reminderIntervalMs: e.REMINDER_INTERVAL_MS ?? 60_000,

@@ -6,8 +6,17 @@ export interface Person {
   name: string;
 }
 
+/** What an activity says: typed text, a card's answer (with the pressed card's id), or an invoke. */
+export interface ActivityBody {
+  text?: string;
+  value?: unknown;
+  type?: string;
+  name?: string;
+  replyToId?: string | undefined;
+}
+
 /** A Teams personal-chat activity as Teams posts it, from one of the demo school's staff. */
-export function activity(serviceUrl: string, conversationId: string, as: Staff | Person, body: { text?: string; value?: unknown; type?: string; name?: string }, tenantId = PLAYGROUND_TENANT_ID): string {
+export function activity(serviceUrl: string, conversationId: string, as: Staff | Person, body: ActivityBody, tenantId = PLAYGROUND_TENANT_ID): string {
   const who = typeof as === 'string' ? DEMO_STAFF[as] : as;
   return JSON.stringify({
     type: body.type ?? 'message',
@@ -23,6 +32,7 @@ export function activity(serviceUrl: string, conversationId: string, as: Staff |
     ...(body.text !== undefined ? { text: body.text, textFormat: 'plain' } : {}),
     ...(body.value !== undefined ? { value: body.value } : {}),
     ...(body.name !== undefined ? { name: body.name } : {}),
+    ...(body.replyToId !== undefined ? { replyToId: body.replyToId } : {}),
   });
 }
 

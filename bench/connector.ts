@@ -8,7 +8,7 @@ import { AddressInfo } from 'node:net';
 export class BenchConnector {
   private server?: http.Server;
   /** The last few replies in each conversation, by the id of the activity each answers. */
-  private readonly replies = new Map<string, Array<{ to: string; raw: string }>>();
+  private readonly replies = new Map<string, Array<{ to: string; raw: string; id: string }>>();
   received = 0;
   url = '';
   /** Told of every activity the bot sends (the trust scenario reads approval cards from it). */
@@ -20,21 +20,22 @@ export class BenchConnector {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const m = /^\/v3\/conversations\/([^/]+)\/activities(\/[^/?]+)?/.exec(req.url ?? '');
+        if (m) this.received++;
+        const id = `reply-${this.received}`;
         if (m) {
-          this.received++;
           const conversationId = decodeURIComponent(m[1]!);
           const raw = Buffer.concat(chunks).toString('utf8');
           // Keyed by the activity it answers: a staff card sent to a teacher's chat a moment later is
           // also sent "in reply" (to the last activity the bot saw there), so the latest is not the answer.
           if (m[2] && req.method === 'POST') {
             const recent = this.replies.get(conversationId) ?? [];
-            recent.push({ to: decodeURIComponent(m[2].slice(1)), raw });
+            recent.push({ to: decodeURIComponent(m[2].slice(1)), raw, id });
             this.replies.set(conversationId, recent.slice(-64));
           }
           this.onActivity?.(conversationId, raw);
         }
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: `reply-${this.received}` }));
+        res.end(JSON.stringify({ id }));
       });
     });
     this.server.keepAliveTimeout = 60_000;
@@ -44,7 +45,16 @@ export class BenchConnector {
 
   /** What the bot answered to one activity (by its id) in a conversation, as sent: the last such message. */
   replyTo(conversationId: string, activityId: string): string | undefined {
-    return this.replies.get(conversationId)?.filter((r) => r.to === activityId).at(-1)?.raw;
+    return this.lastReplyTo(conversationId, activityId)?.raw;
+  }
+
+  /** The id this connector gave that reply: what Teams puts in `replyToId` when its card's button is pressed. */
+  replyIdTo(conversationId: string, activityId: string): string | undefined {
+    return this.lastReplyTo(conversationId, activityId)?.id;
+  }
+
+  private lastReplyTo(conversationId: string, activityId: string) {
+    return this.replies.get(conversationId)?.filter((r) => r.to === activityId).at(-1);
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,5 @@
 import { DEMO_SCHOOL_ID } from '../demo/demoSchool';
-import { activity, post } from './activities';
+import { activity, ActivityBody, post } from './activities';
 import { BenchConnector } from './connector';
 import { benchTeachers, SEARCH_PREFIXES } from './schoolData';
 
@@ -89,7 +89,10 @@ export function attendanceDialog(drafts: string[], chats: TeacherChats): Scenari
       const conversation = personalChat(who.aadObjectId);
       const step = chats.stepOf(worker);
       let sent = '';
-      const say = (body: { text?: string; value?: unknown }) => {
+      // A button pressed on a card comes with the card's id, as Teams sends it: the bot then puts the
+      // answered card away (one more call to the connector), as it does for a teacher in Teams.
+      const onCard = () => t.connector.replyIdTo(conversation, chats.lastId(worker));
+      const say = (body: ActivityBody) => {
         const json = activity(t.connector.url, conversation, who, body);
         sent = (JSON.parse(json) as { id: string }).id;
         return post(`${t.botUrl}/api/messages`, json);
@@ -99,10 +102,10 @@ export function attendanceDialog(drafts: string[], chats: TeacherChats): Scenari
           await say({ text: 'attendance' });
           break;
         case 1:
-          await say({ value: { verb: 'answer', question: 'pupil', pupilId: PUPIL_NEEDING_APPROVAL, pupilName: '' } });
+          await say({ value: { verb: 'answer', question: 'pupil', pupilId: PUPIL_NEEDING_APPROVAL, pupilName: '' }, replyToId: onCard() });
           break;
         case 2:
-          await say({ value: { verb: 'answer', question: 'details', what: 'unexplainedToday', absenceType: 'notKnown', reasons: '' } });
+          await say({ value: { verb: 'answer', question: 'details', what: 'unexplainedToday', absenceType: 'notKnown', reasons: '' }, replyToId: onCard() });
           break;
         default: {
           const card = t.connector.replyTo(conversation, chats.lastId(worker));
@@ -114,7 +117,7 @@ export function attendanceDialog(drafts: string[], chats: TeacherChats): Scenari
             return;
           }
           const draftId = draftIdIn(card);
-          await say({ value: { verb: 'answer', question: 'confirm', draftId } });
+          await say({ value: { verb: 'answer', question: 'confirm', draftId }, replyToId: onCard() });
           const receipt = t.connector.replyTo(conversation, sent) ?? '';
           if (!receipt.includes('ATT-')) throw new Error(`Send gave no reference: ${receipt.slice(0, 300)}`);
           drafts.push(draftId);

@@ -6,7 +6,7 @@ import { ConversationRefRepository } from '../storage/conversationRefRepository'
 import { PupilRepository } from '../storage/pupilRepository';
 import { SchoolRepository } from '../storage/schoolRepository';
 import { TABLES, TableStore } from '../storage/tableStore';
-import { activity, Person } from './activities';
+import { activity, ActivityBody, Person } from './activities';
 import { BenchConnector } from './connector';
 import { draftIdOn } from './scenarios';
 import { SEARCH_PREFIXES, syntheticRegister } from './schoolData';
@@ -170,7 +170,7 @@ export async function runTrust(botUrl: string, connector: BenchConnector, school
     Array.from({ length: o.conversations }, async (_, w) => {
       const school = schools[w % schools.length]!;
       const slot = Math.floor(w / schools.length) % 10;
-      const post = (who: Person, conversation: string, body: { text?: string; value?: unknown; type?: string; name?: string }) => activity(connector.url, conversation, who, body, school.tenantId);
+      const post = (who: Person, conversation: string, body: ActivityBody) => activity(connector.url, conversation, who, body, school.tenantId);
       const search = (who: Person, i: number) =>
         send('search', post(who, `search-${who.aadObjectId}`, { type: 'invoke', name: 'application/search', value: { queryText: SEARCH_PREFIXES[(w * 7 + i) % SEARCH_PREFIXES.length], dataset: 'pupils', queryOptions: { skip: 0, top: 15 } } }), searchCheck);
       // Conversations start spread over the first second, as people do, not in one instant.
@@ -200,8 +200,9 @@ export async function runTrust(botUrl: string, connector: BenchConnector, school
           await search(teacher, i);
           continue;
         }
+        // A button pressed on a card carries the card's id, as in Teams (the bot puts the answered card away).
         const turn = async (value: { text?: string; value?: unknown }) => {
-          const json = post(teacher, chat, value);
+          const json = post(teacher, chat, value.value === undefined ? value : { ...value, replyToId: connector.replyIdTo(chat, lastAnswered) });
           const ok = await send('turn', json, () => 'ok');
           if (ok) lastAnswered = (JSON.parse(json) as { id: string }).id;
           return ok;

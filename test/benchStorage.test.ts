@@ -1,23 +1,31 @@
 import { randomBytes } from 'node:crypto';
 import { odata, TableClient, TableServiceClient } from '@azure/data-tables';
 import { accountOf, accountRun, ACCOUNT_VARIABLE, benchStorage, BenchStorageError } from '../bench/benchStorage';
-import { DEV_ACCOUNT, DEV_KEY } from '../scripts/azurite';
+import { DEV_ACCOUNT, DEV_KEY, RunningAzurite, startInProcessAzurite } from '../scripts/azurite';
 import { TABLES, TableStore } from '../storage/tableStore';
-import { azuriteConnectionString } from './support/store';
 
 /**
  * `npm run bench` against a storage account of the school's or trust's own
- * (BENCH_TABLES_CONNECTION_STRING): the account here is the tests' Azurite, standing in for it.
- * What its owner relies on: the run's synthetic tables go at the end, nothing of theirs is touched,
- * and the key is never printed.
+ * (BENCH_TABLES_CONNECTION_STRING): an Azurite of this file's own stands in for it. What its owner
+ * relies on: the run's synthetic tables go at the end, nothing of theirs is touched, and the key is
+ * never printed. Not the suite's shared Azurite: an owner's account holds its own tables, not
+ * thousands of other tests', and on the shared one these listings timed out under the full suite's
+ * load (CI at a004351: 120 s a test).
  */
 describe('the bench against a storage account of your own', () => {
-  const cs = () => azuriteConnectionString();
+  let azurite: RunningAzurite;
+  beforeAll(async () => {
+    azurite = await startInProcessAzurite();
+  });
+  afterAll(async () => {
+    await azurite.stop();
+  });
+  const cs = () => azurite.connectionString;
   const service = () => TableServiceClient.fromConnectionString(cs(), { allowInsecureConnection: true });
-  /** The account's tables starting with `prefix` (the tests' shared Azurite holds thousands of others). */
+  /** The account's tables starting with `prefix`, the prefix checked again as the bench's own listing does. */
   const tableNames = async (prefix: string) => {
     const names: string[] = [];
-    for await (const t of service().listTables({ queryOptions: { filter: odata`TableName ge ${prefix} and TableName lt ${`${prefix}~`}` } })) if (t.name) names.push(t.name);
+    for await (const t of service().listTables({ queryOptions: { filter: odata`TableName ge ${prefix} and TableName lt ${`${prefix}~`}` } })) if (t.name?.startsWith(prefix)) names.push(t.name);
     return names;
   };
   const id = (letter: string) => `${letter}${randomBytes(3).toString('hex')}`;

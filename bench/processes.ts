@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { freePort } from '../scripts/azurite';
 
@@ -8,6 +8,8 @@ export interface NodeProcess {
   /** Resident set size now, and the highest it has been (Linux: VmRSS and VmHWM), in MB. */
   rssMb(): number;
   peakRssMb(): number;
+  /** CPU time the process has used so far, user and system, in ms (Linux: /proc/<pid>/stat). */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -19,6 +21,26 @@ function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number {
     // Not Linux, or the process has gone: the figure is unknown rather than zero.
     return Number.NaN;
   }
+}
+
+/** Clock ticks a second, the unit of /proc/<pid>/stat's CPU times. */
+export function clockTicks(): number {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+}
+
+/**
+ * utime and stime from /proc/<pid>/stat, in ms. The fields are counted after the command name,
+ * which is in parentheses and may itself hold spaces.
+ */
+export function cpuMsFromStat(stat: string, ticksPerSecond: number): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of the whole line (utime, stime) are the 12th and 13th after the name.
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / ticksPerSecond;
 }
 
 /** A built entry point (`dist/...`) as its own process, logging to a file as it would in production. */
@@ -44,11 +66,19 @@ export async function startNode(entry: string, env: Record<string, string>, logF
     await new Promise((r) => setTimeout(r, 100));
   }
   const pid = child.pid!;
+  const ticks = clockTicks();
   return {
     url,
     pid,
     rssMb: () => statusField(pid, 'VmRSS'),
     peakRssMb: () => statusField(pid, 'VmHWM'),
+    cpuMs: () => {
+      try {
+        return cpuMsFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'), ticks);
+      } catch {
+        return Number.NaN;
+      }
+    },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);

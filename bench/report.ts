@@ -28,7 +28,7 @@ export interface BudgetLine {
 const ms = (n: number) => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n.toFixed(1)) : '–');
 
 export function resultsTable(results: readonly ScenarioResult[]): string {
-  const header = ['scenario', 'conc', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'peak RSS MB', '×echo p50/p99 @20'];
+  const header = ['scenario', 'conc', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'CPU ms/req', 'peak RSS MB', '×echo p50/p99 @20'];
   const rows: string[][] = [];
   for (const r of results) {
     for (const [concurrency, f] of Object.entries(r.byConcurrency)) {
@@ -41,6 +41,7 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
         ms(f.p95),
         ms(f.p99),
         String(f.errors),
+        Number.isFinite(f.cpuMsPerRequest) ? f.cpuMsPerRequest.toFixed(2) : '–',
         concurrency === Object.keys(r.byConcurrency)[0] ? r.peakRssMb.toFixed(0) : '',
         concurrency === '20' && r.ratioToBaseline ? `${r.ratioToBaseline.p50.toFixed(2)} / ${r.ratioToBaseline.p99.toFixed(2)}` : '',
       ]);

@@ -134,7 +134,11 @@ async function main(): Promise<void> {
       for (const concurrency of [1, 20] as const) {
         await runLoad({ concurrency, requests: scale(plan.warm), one: scenario(target, `${key}-w${concurrency}`) });
         const reps: RunFigures[] = [];
-        for (let r = 0; r < REPS; r++) reps.push(await runLoad({ concurrency, requests: scale(plan[concurrency]), one: scenario(target, `${key}-${concurrency}-${r}`) }));
+        for (let r = 0; r < REPS; r++) {
+          const cpuBefore = target.cpuMs?.() ?? Number.NaN;
+          const f = await runLoad({ concurrency, requests: scale(plan[concurrency]), one: scenario(target, `${key}-${concurrency}-${r}`) });
+          reps.push({ ...f, cpuMsPerRequest: ((target.cpuMs?.() ?? Number.NaN) - cpuBefore) / f.requests });
+        }
         byConcurrency[String(concurrency)] = medianFigures(reps);
         say(`  ${label} at ${concurrency}: p50 ${byConcurrency[String(concurrency)]!.p50.toFixed(1)} ms, p99 ${byConcurrency[String(concurrency)]!.p99.toFixed(1)} ms`);
       }
@@ -145,7 +149,7 @@ async function main(): Promise<void> {
     // 1. The baseline.
     say('1. Echo bot (baseline)…');
     const echoBot = await start(ECHO_ENTRY, 'echo');
-    const base = await measure('echo', 'echo bot (baseline)', echo, { botUrl: echoBot.url, connector, digestKey }, PLAN.echo);
+    const base = await measure('echo', 'echo bot (baseline)', echo, { botUrl: echoBot.url, connector, digestKey, cpuMs: echoBot.cpuMs }, PLAN.echo);
     base.peakRssMb = echoBot.peakRssMb();
     await echoBot.stop();
     results.push(base);
@@ -154,7 +158,7 @@ async function main(): Promise<void> {
     // tables): what reading and writing state costs each turn here, before the bot does anything.
     say('1b. Echo bot with its state in Azure Tables (what storage alone costs a turn)…');
     const statefulEcho = await start(ECHO_ENTRY, 'echo-state', storage.prefix('benchecho'), { ECHO_STATE: 'tables' });
-    const stateBase = await measure('echoState', 'echo bot, state in Azure Tables', echo, { botUrl: statefulEcho.url, connector, digestKey }, PLAN.echo);
+    const stateBase = await measure('echoState', 'echo bot, state in Azure Tables', echo, { botUrl: statefulEcho.url, connector, digestKey, cpuMs: statefulEcho.cpuMs }, PLAN.echo);
     stateBase.peakRssMb = statefulEcho.peakRssMb();
     await statefulEcho.stop();
     results.push(stateBase);
@@ -165,7 +169,7 @@ async function main(): Promise<void> {
     if (wants('dialog')) {
       say('2. Attendance concern dialog…');
       const bot = await start(BOT_ENTRY, 'bot-dialog');
-      const dialog = await measure('dialog', 'attendance dialog turn', attendanceDialog(drafts, chats), { botUrl: bot.url, connector, digestKey }, PLAN.dialog, store);
+      const dialog = await measure('dialog', 'attendance dialog turn', attendanceDialog(drafts, chats), { botUrl: bot.url, connector, digestKey, cpuMs: bot.cpuMs }, PLAN.dialog, store);
       dialog.peakRssMb = bot.peakRssMb();
       // The staff cards of these concerns were queued behind the turns (work after answers gives way
       // to requests); they are delivered by this bot before it stops, not left to the next scenario's.
@@ -187,7 +191,7 @@ async function main(): Promise<void> {
     if (wants('approval')) {
       say('3. Approval invoke (Action.Execute)…');
       const bot = await start(BOT_ENTRY, 'bot-approval');
-      const target = { botUrl: bot.url, connector, digestKey };
+      const target = { botUrl: bot.url, connector, digestKey, cpuMs: bot.cpuMs };
       const needed = REPS * (scale(PLAN.approval[1]) + scale(PLAN.approval[20])) + 2 * scale(PLAN.approval.warm);
       if (drafts.length < needed) await runLoad({ concurrency: 20, requests: (needed - drafts.length) * 4 + 80, one: attendanceDialog(drafts, chats)(target, 'more') });
       const cases = new CaseRepository(store.client(TABLES.cases));
@@ -206,7 +210,7 @@ async function main(): Promise<void> {
     if (wants('search')) {
       say('4. Pupil search at 2,000 pupils…');
       const bot = await start(BOT_ENTRY, 'bot-search');
-      const searches = await measure('search', 'pupil search (2,000 pupils)', search, { botUrl: bot.url, connector, digestKey }, PLAN.search, store);
+      const searches = await measure('search', 'pupil search (2,000 pupils)', search, { botUrl: bot.url, connector, digestKey, cpuMs: bot.cpuMs }, PLAN.search, store);
       searches.peakRssMb = bot.peakRssMb();
       await bot.stop();
       results.push(searches);
@@ -220,7 +224,7 @@ async function main(): Promise<void> {
       await seedLargeSchool(digestStore, connector.url, true);
       const trust = await seedTrust(digestStore, connector.url, TRUST_SCHOOLS - 1);
       const bot = await start(BOT_ENTRY, 'bot-digest', storage.prefix('benchdigest'));
-      const digestTarget = { botUrl: bot.url, connector, digestKey };
+      const digestTarget = { botUrl: bot.url, connector, digestKey, cpuMs: bot.cpuMs };
       const oneSchool = await measure('digest', 'digest, one school (a year of history)', digest(), digestTarget, PLAN.digest, digestStore);
       const trustRuns: number[] = [];
       for (let r = 0; r < REPS; r++) {
@@ -303,6 +307,10 @@ async function main(): Promise<void> {
       const d = dialogResult.byConcurrency['20']!;
       const e = floor.byConcurrency['20']!;
       say(`\nFor scale, at 20 concurrent: the echo bot with only its state in Azure Tables is ${floor.ratioToBaseline.p50.toFixed(2)}× / ${floor.ratioToBaseline.p99.toFixed(2)}× the bare echo (p50 / p99); the dialog turn is ${(d.p50 / e.p50).toFixed(2)}× / ${(d.p99 / e.p99).toFixed(2)}× that stateful echo.`);
+      // CPU time is less swayed than latency by what else the two cores are doing (Azurite, this driver).
+      if (Number.isFinite(d.cpuMsPerRequest) && Number.isFinite(e.cpuMsPerRequest)) {
+        say(`The bot's CPU a request at 20 concurrent (user and system, over the measured runs): the dialog turn ${d.cpuMsPerRequest.toFixed(2)} ms, the stateful echo ${e.cpuMsPerRequest.toFixed(2)} ms (${(d.cpuMsPerRequest / e.cpuMsPerRequest).toFixed(2)}×).`);
+      }
     }
     const output = { at: new Date().toISOString(), botClockStart: clockStart.toISOString(), machine: { cores: os.cpus().length, node: process.version }, storage: storage.description, quick: QUICK, repetitions: REPS, results, storageCalls: costs, trustDigest: { schools: TRUST_SCHOOLS, seconds: trustSeconds }, trustLoad: trust, partitionGrowth: partition, soak, budget, budgetByName: Object.fromEntries(budget.map((b) => [b.name, { measured: b.value ?? b.measured, limit: b.max ?? b.limit, pass: b.pass }])) };
     writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(output, null, 2)}\n`);

@@ -14,6 +14,8 @@ export interface BenchTarget {
   botUrl: string;
   connector: BenchConnector;
   digestKey: string;
+  /** The bot's CPU time so far in ms, where its process can be read: the bench reports it per request. */
+  cpuMs?: () => number;
 }
 
 /** One timed request by a worker (a conversation) in one measured run. */

@@ -7,6 +7,8 @@ export interface RunFigures {
   p50: number;
   p95: number;
   p99: number;
+  /** The bot's CPU time (user and system) over the run, per request answered, in ms; NaN where not measured. */
+  cpuMsPerRequest: number;
 }
 
 /** Nearest-rank percentile of an ascending list (the value a request at that rank actually took). */
@@ -33,11 +35,12 @@ export function figuresOf(latenciesMs: readonly number[], seconds: number, error
     p50: percentile(sorted, 50),
     p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
+    cpuMsPerRequest: Number.NaN,
   };
 }
 
 /** The median of each figure over the repetitions, so one noisy repetition does not decide the result. */
 export function medianFigures(reps: readonly RunFigures[]): RunFigures {
   const m = (k: keyof RunFigures) => median(reps.map((r) => r[k]));
-  return { requests: m('requests'), errors: m('errors'), seconds: m('seconds'), rps: m('rps'), p50: m('p50'), p95: m('p95'), p99: m('p99') };
+  return { requests: m('requests'), errors: m('errors'), seconds: m('seconds'), rps: m('rps'), p50: m('p50'), p95: m('p95'), p99: m('p99'), cpuMsPerRequest: m('cpuMsPerRequest') };
 }

@@ -128,16 +128,19 @@ async function main(): Promise<void> {
     }
 
     const results: ScenarioResult[] = [];
+    /** A scenario's view of a bot process: where to send, and its CPU time for the per-request figure. */
+    const targetOf = (bot: NodeProcess): BenchTarget => ({ botUrl: bot.url, connector, digestKey, cpuMs: bot.cpuMs });
     const measure = async (key: string, label: string, scenario: Scenario, target: BenchTarget, plan: { 1: number; 20: number; warm: number }, tables?: TableStore): Promise<ScenarioResult> => {
       const before = tables ? await storageFloor(tables.client(TABLES.cases), DEMO_SCHOOL_ID) : undefined;
       const byConcurrency: Record<string, RunFigures> = {};
       for (const concurrency of [1, 20] as const) {
         await runLoad({ concurrency, requests: scale(plan.warm), one: scenario(target, `${key}-w${concurrency}`) });
         const reps: RunFigures[] = [];
+        const cpuMs = target.cpuMs ?? (() => Number.NaN);
         for (let r = 0; r < REPS; r++) {
-          const cpuBefore = target.cpuMs?.() ?? Number.NaN;
+          const cpuBefore = cpuMs();
           const f = await runLoad({ concurrency, requests: scale(plan[concurrency]), one: scenario(target, `${key}-${concurrency}-${r}`) });
-          reps.push({ ...f, cpuMsPerRequest: ((target.cpuMs?.() ?? Number.NaN) - cpuBefore) / f.requests });
+          reps.push({ ...f, cpuMsPerRequest: (cpuMs() - cpuBefore) / f.requests });
         }
         byConcurrency[String(concurrency)] = medianFigures(reps);
         say(`  ${label} at ${concurrency}: p50 ${byConcurrency[String(concurrency)]!.p50.toFixed(1)} ms, p99 ${byConcurrency[String(concurrency)]!.p99.toFixed(1)} ms`);
@@ -149,7 +152,7 @@ async function main(): Promise<void> {
     // 1. The baseline.
     say('1. Echo bot (baseline)…');
     const echoBot = await start(ECHO_ENTRY, 'echo');
-    const base = await measure('echo', 'echo bot (baseline)', echo, { botUrl: echoBot.url, connector, digestKey, cpuMs: echoBot.cpuMs }, PLAN.echo);
+    const base = await measure('echo', 'echo bot (baseline)', echo, targetOf(echoBot), PLAN.echo);
     base.peakRssMb = echoBot.peakRssMb();
     await echoBot.stop();
     results.push(base);
@@ -158,7 +161,7 @@ async function main(): Promise<void> {
     // tables): what reading and writing state costs each turn here, before the bot does anything.
     say('1b. Echo bot with its state in Azure Tables (what storage alone costs a turn)…');
     const statefulEcho = await start(ECHO_ENTRY, 'echo-state', storage.prefix('benchecho'), { ECHO_STATE: 'tables' });
-    const stateBase = await measure('echoState', 'echo bot, state in Azure Tables', echo, { botUrl: statefulEcho.url, connector, digestKey, cpuMs: statefulEcho.cpuMs }, PLAN.echo);
+    const stateBase = await measure('echoState', 'echo bot, state in Azure Tables', echo, targetOf(statefulEcho), PLAN.echo);
     stateBase.peakRssMb = statefulEcho.peakRssMb();
     await statefulEcho.stop();
     results.push(stateBase);
@@ -169,7 +172,7 @@ async function main(): Promise<void> {
     if (wants('dialog')) {
       say('2. Attendance concern dialog…');
       const bot = await start(BOT_ENTRY, 'bot-dialog');
-      const dialog = await measure('dialog', 'attendance dialog turn', attendanceDialog(drafts, chats), { botUrl: bot.url, connector, digestKey, cpuMs: bot.cpuMs }, PLAN.dialog, store);
+      const dialog = await measure('dialog', 'attendance dialog turn', attendanceDialog(drafts, chats), targetOf(bot), PLAN.dialog, store);
       dialog.peakRssMb = bot.peakRssMb();
       // The staff cards of these concerns were queued behind the turns (work after answers gives way
       // to requests); they are delivered by this bot before it stops, not left to the next scenario's.
@@ -183,7 +186,7 @@ async function main(): Promise<void> {
     if (ONLY === 'partition') {
       say('2b. The dialog turn and the approval invoke at 20 concurrent as the school\'s concerns grow…');
       const bot = await start(BOT_ENTRY, 'bot-partition');
-      partition = await partitionGrowth({ botUrl: bot.url, connector, digestKey }, store, say);
+      partition = await partitionGrowth(targetOf(bot), store, say);
       await bot.stop();
     }
 
@@ -191,7 +194,7 @@ async function main(): Promise<void> {
     if (wants('approval')) {
       say('3. Approval invoke (Action.Execute)…');
       const bot = await start(BOT_ENTRY, 'bot-approval');
-      const target = { botUrl: bot.url, connector, digestKey, cpuMs: bot.cpuMs };
+      const target = targetOf(bot);
       const needed = REPS * (scale(PLAN.approval[1]) + scale(PLAN.approval[20])) + 2 * scale(PLAN.approval.warm);
       if (drafts.length < needed) await runLoad({ concurrency: 20, requests: (needed - drafts.length) * 4 + 80, one: attendanceDialog(drafts, chats)(target, 'more') });
       const cases = new CaseRepository(store.client(TABLES.cases));
@@ -210,7 +213,7 @@ async function main(): Promise<void> {
     if (wants('search')) {
       say('4. Pupil search at 2,000 pupils…');
       const bot = await start(BOT_ENTRY, 'bot-search');
-      const searches = await measure('search', 'pupil search (2,000 pupils)', search, { botUrl: bot.url, connector, digestKey, cpuMs: bot.cpuMs }, PLAN.search, store);
+      const searches = await measure('search', 'pupil search (2,000 pupils)', search, targetOf(bot), PLAN.search, store);
       searches.peakRssMb = bot.peakRssMb();
       await bot.stop();
       results.push(searches);
@@ -224,7 +227,7 @@ async function main(): Promise<void> {
       await seedLargeSchool(digestStore, connector.url, true);
       const trust = await seedTrust(digestStore, connector.url, TRUST_SCHOOLS - 1);
       const bot = await start(BOT_ENTRY, 'bot-digest', storage.prefix('benchdigest'));
-      const digestTarget = { botUrl: bot.url, connector, digestKey, cpuMs: bot.cpuMs };
+      const digestTarget = targetOf(bot);
       const oneSchool = await measure('digest', 'digest, one school (a year of history)', digest(), digestTarget, PLAN.digest, digestStore);
       const trustRuns: number[] = [];
       for (let r = 0; r < REPS; r++) {
@@ -263,7 +266,7 @@ async function main(): Promise<void> {
     if (args.has('--soak') || ONLY === 'soak') {
       say(`Soak: ${SOAK_TURNS.toLocaleString('en-GB')} dialog turns at 20 concurrent (to the confirmation, then cancel)…`);
       const bot = await start(BOT_ENTRY, 'bot-soak');
-      soak = await runSoak(bot, { botUrl: bot.url, connector, digestKey }, chats);
+      soak = await runSoak(bot, targetOf(bot), chats);
       await bot.stop();
     }
 

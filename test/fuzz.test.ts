@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +20,7 @@ import { TableStore } from '../storage/tableStore';
 import { MONDAY_9AM, RecordingMailer, RecordingSender } from './support/botHarness';
 import { ConnectorStub } from './support/connectorStub';
 import { SCHOOL_B_ID, SCHOOL_B_STAFF, SCHOOL_B_TENANT_ID, schoolB, schoolBPupils, seedTwoSchools } from './support/secondSchool';
-import { connectionStringFor, freePort, waitForPort } from '../scripts/azurite';
+import { startMemoryAzurite } from './support/memoryAzurite';
 import { checkCard } from './support/validateCard';
 
 /**
@@ -537,28 +536,6 @@ function errorCollector(): { logger: pino.Logger; errors: string[] } {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-/**
- * Azurite of its own, in memory, in a child process: storage on the second core and the bot on
- * this one, which roughly halves the run compared with the shared in-process Azurite.
- */
-async function startMemoryAzurite(): Promise<{ connectionString: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [require.resolve('azurite/dist/src/table/main.js'), '--tableHost', '127.0.0.1', '--tablePort', String(port), '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry', '--silent'],
-    { stdio: 'ignore' },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitForPort(port, 15_000);
-  return {
-    connectionString: connectionStringFor('127.0.0.1', port),
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
-      await exited;
-    },
-  };
-}
 
 describe('fuzzing the bot with generated activities and card submits', () => {
   let inProcessCount = 0;

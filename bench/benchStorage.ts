@@ -8,8 +8,9 @@ import { isLocalEmulator } from '../storage/tableStore';
  * Where `npm run bench` keeps its tables. By default its own Azurite; with
  * BENCH_TABLES_CONNECTION_STRING, a real Azure storage account, so that the budget can be measured
  * where Azure Table Storage is the store (Azurite, even as patched here, scans the whole table for
- * any query that names no RowKey range: see bench/partitionGrowth.ts). Everything the run writes is synthetic, in tables whose names
- * start with a fresh run id, and those tables, and only those, are deleted at the end.
+ * any query that names no RowKey range: see bench/partitionGrowth.ts). Everything the run writes is
+ * synthetic, in tables whose names start with a fresh run id, and those tables, and only those, are
+ * deleted at the end.
  */
 export interface BenchStorage {
   connectionString: string;

@@ -298,7 +298,7 @@ async function main(): Promise<void> {
       say(trustTable(trust.byKind));
     }
     if (partition) {
-      say(`\nAs the school's concerns grow${storage.emulated ?  " (Azurite, as patched here, finds rows and RowKey ranges by the RowKey index, as Azure Table Storage does)" : ''}:`);
+      say(`\nAs the school's concerns grow${storage.emulated ? " (Azurite, as patched here, finds rows and RowKey ranges by the RowKey index, as Azure Table Storage does)" : ''}:`);
       say(partitionTable(partition, stateBase.byConcurrency['20']!));
     }
     say(`\nStorage on its own, before and after each scenario${storage.emulated ? ' (Azurite, as patched here, finds a row or a RowKey range by the RowKey index; any other query scans the table)' : ''}:`);

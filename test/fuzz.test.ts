@@ -20,7 +20,7 @@ import { TableStore } from '../storage/tableStore';
 import { MONDAY_9AM, RecordingMailer, RecordingSender } from './support/botHarness';
 import { ConnectorStub } from './support/connectorStub';
 import { SCHOOL_B_ID, SCHOOL_B_STAFF, SCHOOL_B_TENANT_ID, schoolB, schoolBPupils, seedTwoSchools } from './support/secondSchool';
-import { startMemoryAzurite } from './support/memoryAzurite';
+import { MemoryAzurite, startMemoryAzurite } from './support/memoryAzurite';
 import { checkCard } from './support/validateCard';
 
 /**
@@ -541,7 +541,7 @@ describe('fuzzing the bot with generated activities and card submits', () => {
   let inProcessCount = 0;
   let httpCount = 0;
   const started = Date.now();
-  let azurite: Awaited<ReturnType<typeof startMemoryAzurite>>;
+  let azurite: MemoryAzurite;
   beforeAll(async () => {
     azurite = await startMemoryAzurite();
   });

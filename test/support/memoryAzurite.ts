@@ -1,11 +1,16 @@
 import { spawn } from 'node:child_process';
 import { connectionStringFor, freePort, waitForPort } from '../../scripts/azurite';
 
+export interface MemoryAzurite {
+  connectionString: string;
+  stop(): Promise<void>;
+}
+
 /**
  * Azurite of its own, in memory, in a child process: storage on the second core and the bot on
  * this one, which roughly halves the run compared with the shared in-process Azurite.
  */
-export async function startMemoryAzurite(): Promise<{ connectionString: string; stop(): Promise<void> }> {
+export async function startMemoryAzurite(): Promise<MemoryAzurite> {
   const port = await freePort();
   const child = spawn(
     process.execPath,

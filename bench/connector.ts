@@ -21,15 +21,19 @@ export class BenchConnector {
       req.on('end', () => {
         const m = /^\/v3\/conversations\/([^/]+)\/activities(\/[^/?]+)?/.exec(req.url ?? '');
         if (m) this.received++;
-        const id = `reply-${this.received}`;
+        // A PUT replaces a message the bot sent before (the next question in the card just answered): same id.
+        const replaced = req.method === 'PUT' && m?.[2] ? decodeURIComponent(m[2].slice(1)) : undefined;
+        const id = replaced ?? `reply-${this.received}`;
         if (m) {
           const conversationId = decodeURIComponent(m[1]!);
           const raw = Buffer.concat(chunks).toString('utf8');
           // Keyed by the activity it answers: a staff card sent to a teacher's chat a moment later is
           // also sent "in reply" (to the last activity the bot saw there), so the latest is not the answer.
-          if (m[2] && req.method === 'POST') {
+          // A replaced card names the activity it answers in its body.
+          const to = replaced !== undefined ? (JSON.parse(raw) as { replyToId?: string }).replyToId : m[2] && req.method === 'POST' ? decodeURIComponent(m[2].slice(1)) : undefined;
+          if (to !== undefined) {
             const recent = this.replies.get(conversationId) ?? [];
-            recent.push({ to: decodeURIComponent(m[2].slice(1)), raw, id });
+            recent.push({ to, raw, id });
             this.replies.set(conversationId, recent.slice(-64));
           }
           this.onActivity?.(conversationId, raw);

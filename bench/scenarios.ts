@@ -91,8 +91,8 @@ export function attendanceDialog(drafts: string[], chats: TeacherChats): Scenari
       const conversation = personalChat(who.aadObjectId);
       const step = chats.stepOf(worker);
       let sent = '';
-      // A button pressed on a card comes with the card's id, as Teams sends it: the bot then puts the
-      // answered card away (one more call to the connector), as it does for a teacher in Teams.
+      // A button pressed on a card comes with the card's id, as Teams sends it: the bot then asks the
+      // next question in that card's place, as it does for a teacher in Teams.
       const onCard = () => t.connector.replyIdTo(conversation, chats.lastId(worker));
       const say = (body: ActivityBody) => {
         const json = activity(t.connector.url, conversation, who, body);

@@ -200,7 +200,7 @@ export async function runTrust(botUrl: string, connector: BenchConnector, school
           await search(teacher, i);
           continue;
         }
-        // A button pressed on a card carries the card's id, as in Teams (the bot puts the answered card away).
+        // A button pressed on a card carries the card's id, as in Teams (the bot asks the next question in its place).
         const turn = async (value: { text?: string; value?: unknown }) => {
           const json = post(teacher, chat, value.value === undefined ? value : { ...value, replyToId: connector.replyIdTo(chat, lastAnswered) });
           const ok = await send('turn', json, () => 'ok');

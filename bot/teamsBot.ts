@@ -25,6 +25,7 @@ import { StaffRoster } from '../services/staffRoster';
 import { SettingsHandlers } from './settingsHandlers';
 import { FORM_VERSION, FormContext, isStaleDialogState } from '../dialogs/form/formContext';
 import { recogniseIntent } from '../dialogs/intents';
+import { putAwayNow } from '../dialogs/form/cardInPlace';
 import { handedBackText } from '../dialogs/form/questionPrompt';
 import { createDialogSet, DIALOG_SPECS } from '../dialogs/registry';
 import { FormServices } from '../services/formServices';
@@ -308,6 +309,8 @@ export class SocialWorkerBot extends TeamsActivityHandler {
       }
       try {
         const result = await dc.continueDialog();
+        // The card answered this turn, if no question took its place, is put away now.
+        await putAwayNow(context);
         // "new starter" or "menu" typed at the name step: that dialog stopped, and the words start what they say.
         const handedBack = handedBackText(result.result);
         if (handedBack !== undefined) {

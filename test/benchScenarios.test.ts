@@ -5,9 +5,10 @@ import { attendanceDialog, TeacherChats } from '../bench/scenarios';
 
 /**
  * The bench's teachers answer cards as Teams sends a button press: with the id of the card pressed
- * (`replyToId`), so the bot does what it does in Teams, putting the answered card away, and the
- * measured turn includes that call. A stand-in bot here replies through the bench's connector as
- * a bot does (to the activity it answers) and records what it was sent.
+ * (`replyToId`), so the bot does what it does in Teams, asking the next question in the place of
+ * the card answered, and the measured turn includes that call. A stand-in bot here answers through
+ * the bench's connector as the bot does (a new card, then the same card replaced by each question
+ * and at last by the receipt) and records what it was sent.
  */
 describe('the bench’s attendance concern, as Teams sends it', () => {
   const connector = new BenchConnector();
@@ -25,10 +26,12 @@ describe('the bench’s attendance concern, as Teams sends it', () => {
           const a = JSON.parse(Buffer.concat(chunks).toString('utf8')) as (typeof seen)[number];
           seen.push(a);
           const card = a.value?.question === 'details' ? { contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', actions: [{ type: 'Action.Submit', data: { verb: 'answer', draftId: 'draft-1' } }] } } : undefined;
-          await fetch(`${connector.url}/v3/conversations/${encodeURIComponent(a.conversation.id)}/activities/${encodeURIComponent(a.id)}`, {
-            method: 'POST',
+          // A button pressed: the next question replaces the card pressed (PUT, naming the answer in the body).
+          const inPlace = a.replyToId !== undefined;
+          await fetch(`${connector.url}/v3/conversations/${encodeURIComponent(a.conversation.id)}/activities/${encodeURIComponent(inPlace ? a.replyToId! : a.id)}`, {
+            method: inPlace ? 'PUT' : 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ type: 'message', text: a.value?.question === 'confirm' ? 'Sent: ATT-0001' : 'a question', ...(card ? { attachments: [card] } : {}) }),
+            body: JSON.stringify({ type: 'message', replyToId: a.id, text: a.value?.question === 'confirm' ? 'Sent: ATT-0001' : 'a question', ...(card ? { attachments: [card] } : {}) }),
           });
           // Two calls: restify, loaded by other tests in the same worker, replaces Node's writeHead with one that returns nothing.
           res.writeHead(200);
@@ -51,11 +54,11 @@ describe('the bench’s attendance concern, as Teams sends it', () => {
 
     expect(seen.map((a) => a.text ?? a.value?.question)).toEqual(['attendance', 'pupil', 'details', 'confirm']);
     expect(seen[0]!.replyToId).toBeUndefined();
-    for (let i = 1; i < 4; i++) {
-      // The card pressed is the bot's reply to the turn before, by the id the connector gave it.
-      expect(seen[i]!.replyToId).toBe(connector.replyIdTo(seen[i]!.conversation.id, seen[i - 1]!.id));
-      expect(seen[i]!.replyToId).toMatch(/^reply-\d+$/);
-    }
+    const firstCard = connector.replyIdTo(seen[0]!.conversation.id, seen[0]!.id);
+    expect(firstCard).toMatch(/^reply-\d+$/);
+    // Every button is pressed on the one card, which the bot's next question replaced each time.
+    for (let i = 1; i < 4; i++) expect(seen[i]!.replyToId).toBe(firstCard);
+    // The check-and-send card's draft id was read from the card as replaced, and Send got its reference.
     expect(drafts).toEqual(['draft-1']);
   });
 });

@@ -134,37 +134,80 @@ describe('a form card once used (over HTTP, as Teams posts a card button press)'
     await connector.stop();
   });
 
-  /** Presses a button on the last card sent, as Teams does: the message names the card it came from. */
-  async function press(value: Record<string, unknown>): Promise<string> {
-    const index = connector.sent.map((s) => s.conversationId).lastIndexOf(conversationId);
-    const cardId = `stub-${index + 1}`;
+  const sentHere = () => connector.sent.filter((s) => s.conversationId === conversationId);
+  /** The id the connector gave the last card sent here as a new message. */
+  const lastCardId = () => `stub-${connector.sent.map((s) => s.conversationId).lastIndexOf(conversationId) + 1}`;
+  /** Presses a button on a card, as Teams does: the message names the card it came from. */
+  async function press(cardId: string, value: Record<string, unknown>): Promise<void> {
     const res = await postActivity(app.url, { ...teamsMessage({ serviceUrl: connector.url, conversationId, value }), replyToId: cardId });
     expect(res.status).toBe(200);
-    return cardId;
   }
-  const updateOf = (id: string) => connector.updated.find((u) => u.activityId === id);
-  const cardIn = (body: Record<string, unknown>) => (body.attachments as Array<{ content: { body: CardElement[]; actions?: unknown[] } }>)[0]!.content;
+  const updatesOf = (id: string) => connector.updated.filter((u) => u.activityId === id);
+  const cardIn = (body: Record<string, unknown>) => (body.attachments as Array<{ content: { body: CardElement[]; actions?: Array<{ data?: Record<string, string> }> } }>)[0]!.content;
+  /** The question a card asks, by the data its answer button sends. */
+  const questionOf = (body: Record<string, unknown>) => cardIn(body).actions?.find((a) => a.data?.verb === 'answer')?.data?.question;
 
-  it('is replaced by a read-only line saying what came of it, step by step, ending with the reference', async () => {
+  it('moves through the form as one card, each answer replaced by the next question, ending as the receipt with the reference', async () => {
     expect((await postActivity(app.url, teamsMessage({ serviceUrl: connector.url, conversationId, text: 'attendance' }))).status).toBe(200);
-    const pupilCard = await press({ verb: 'answer', question: 'pupil', pupilName: 'Leo Hazelgrove' });
-    const detailsCard = await press({ verb: 'answer', question: 'details', what: 'unexplainedToday', absenceType: 'notKnown', reasons: '' });
-    const confirm = connector.sent.filter((s) => s.conversationId === conversationId).at(-1)!;
-    const draftId = (cardIn(confirm.body).actions as Array<{ data: { verb: string; draftId?: string } }>).find((a) => a.data.verb === 'answer')!.data.draftId!;
-    const confirmCard = await press({ verb: 'answer', question: 'confirm', draftId });
+    const formCard = lastCardId();
+    const sentBefore = sentHere().length;
+    expect(questionOf(sentHere().at(-1)!.body)).toBe('pupil');
 
-    for (const [id, words] of [
-      [pupilCard, /Child: Leo Hazelgrove \(Year 6\)/],
-      [detailsCard, /Answered/],
-      [confirmCard, /Sent: reference ATT-/],
-    ] as const) {
-      const updated = updateOf(id);
-      expect(updated).toBeDefined();
-      const card = cardIn(updated!.body);
-      expect(card.actions).toBeUndefined();
-      expect(JSON.stringify(card.body)).toMatch(words);
-      expect(checkCard(card as never).errors).toEqual([]);
-    }
+    await press(formCard, { verb: 'answer', question: 'pupil', pupilName: 'Leo Hazelgrove' });
+    const details = updatesOf(formCard).at(-1)!.body;
+    expect(questionOf(details)).toBe('details');
+    expect(JSON.stringify(cardIn(details).body)).toContain('Leo Hazelgrove');
+
+    await press(formCard, { verb: 'answer', question: 'details', what: 'unexplainedToday', absenceType: 'notKnown', reasons: '' });
+    const confirm = updatesOf(formCard).at(-1)!.body;
+    expect(questionOf(confirm)).toBe('confirm');
+    // Nothing new in the chat while the form moves on: the same card, asked again and again.
+    expect(sentHere().length).toBe(sentBefore);
+
+    const draftId = cardIn(confirm).actions!.find((a) => a.data?.verb === 'answer')!.data!.draftId!;
+    await press(formCard, { verb: 'answer', question: 'confirm', draftId });
+    const receipt = cardIn(updatesOf(formCard).at(-1)!.body);
+    expect(receipt.actions).toBeUndefined();
+    expect(receipt.body[0]!.text).toMatch(/^Sent: ATT-[A-Z2-9]{5}$/);
+    expect(JSON.stringify(receipt.body)).toContain('It is saved with reference');
+    expect(sentHere().length).toBe(sentBefore);
+    for (const u of updatesOf(formCard)) expect(checkCard(cardIn(u.body) as never).errors).toEqual([]);
+  });
+
+  it('a card that can no longer be replaced: it is left as it was, and the next question comes as a new card', async () => {
+    expect((await postActivity(app.url, teamsMessage({ serviceUrl: connector.url, conversationId, text: 'attendance' }))).status).toBe(200);
+    const formCard = lastCardId();
+    connector.fixedActivities.add(formCard);
+    const sentBefore = sentHere().length;
+    await press(formCard, { verb: 'answer', question: 'pupil', pupilName: 'Leo Hazelgrove' });
+    expect(sentHere().length).toBe(sentBefore + 1);
+    expect(questionOf(sentHere().at(-1)!.body)).toBe('details');
+    expect(updatesOf(formCard)).toEqual([]);
+    expect((await postActivity(app.url, teamsMessage({ serviceUrl: connector.url, conversationId, text: 'cancel' }))).status).toBe(200);
+  });
+
+  it('a button that stops the form puts the card away as a read-only line before saying so', async () => {
+    expect((await postActivity(app.url, teamsMessage({ serviceUrl: connector.url, conversationId, text: 'attendance' }))).status).toBe(200);
+    const formCard = lastCardId();
+    await press(formCard, { verb: 'answer', question: 'pupil', pupilName: 'Leo Hazelgrove' });
+    await press(formCard, { verb: 'cancel', question: 'details' });
+    const used = cardIn(updatesOf(formCard).at(-1)!.body);
+    expect(used.actions).toBeUndefined();
+    expect(JSON.stringify(used.body)).toContain('Stopped: nothing was saved or sent.');
+    expect(String(sentHere().at(-1)!.body.text)).toMatch(/^Stopped\. Nothing has been saved or sent\./);
+  });
+
+  it('Back on a card brings the earlier question back in its place', async () => {
+    expect((await postActivity(app.url, teamsMessage({ serviceUrl: connector.url, conversationId, text: 'attendance' }))).status).toBe(200);
+    const formCard = lastCardId();
+    const sentBefore = sentHere().length;
+    await press(formCard, { verb: 'answer', question: 'pupil', pupilName: 'Leo Hazelgrove' });
+    await press(formCard, { verb: 'back', question: 'details' });
+    const again = updatesOf(formCard).at(-1)!.body;
+    expect(questionOf(again)).toBe('pupil');
+    expect(cardIn(again).body[0]!.text).toBe('Attendance concern: step 1 of 3');
+    expect(sentHere().length).toBe(sentBefore);
+    expect((await postActivity(app.url, teamsMessage({ serviceUrl: connector.url, conversationId, text: 'cancel' }))).status).toBe(200);
   });
 
   it('a typed answer leaves the card alone (nothing says which card it answered)', async () => {

@@ -8,8 +8,8 @@ import { CaseBlockedError, CaseNotSavedError, FormServices, RaisedCase } from '.
 import { Answers, FormContext, FormId, formProgressSchema, FormProgress, FORM_VERSION, StaleDialogStateError } from './formContext';
 import { Question } from './question';
 import { PromptBegin, PromptResult, QuestionPrompt } from './questionPrompt';
-import { cardReply } from '../../cards/cardReply';
 import { usedFormCard } from '../../cards/formCard';
+import { putAwayLater, sendInPlaceOfAnswered } from './cardInPlace';
 import { pupilAnswerSchema } from '../questions/pupilQuestion';
 
 /** What the teacher is told when Send could not save: nothing half-saved, nothing lost, safe to press again. */
@@ -109,7 +109,7 @@ export class GuidedDialog extends ComponentDialog {
     const result = step.result as PromptResult | { kind: 'skipped' } | undefined;
     if (!result || result.kind === 'skipped') return undefined;
     if (result.kind === 'cancel') {
-      await this.retire(step, progress, index, 'Stopped: nothing was saved or sent.');
+      this.retire(step, progress, index, 'Stopped: nothing was saved or sent.');
       await step.context.sendActivity('Stopped. Nothing has been saved or sent. Type "menu" to start again.');
       return step.endDialog({ cancelled: true });
     }
@@ -118,32 +118,32 @@ export class GuidedDialog extends ComponentDialog {
       const earlier = progress.asked.filter((n) => n < index);
       const target = earlier.length > 0 ? earlier[earlier.length - 1]! : index;
       if (target === index) await step.context.sendActivity('This is the first question.');
-      else await this.retire(step, progress, index, 'You went back to change an earlier answer.');
+      else this.retire(step, progress, index, 'You went back to change an earlier answer.');
       return step.replaceDialog(this.waterfallId, { ...progress, asked: earlier.filter((n) => n < target), startAt: target } satisfies FormProgress);
     }
     const q = this.spec.questions[index]!;
     progress.answers = { ...progress.answers, [q.id]: result.value };
     progress.asked = [...progress.asked.filter((n) => n !== index), index];
     save(step, progress);
-    // The confirmation is retired once the case is saved, with its reference.
+    // The confirmation gives way once the case is saved: to the receipt, or a line with its reference.
     if (index < this.spec.questions.length - 1) {
       const about = ASKS_WHO.has(q.id) ? aboutOf(progress.answers) : undefined;
-      await this.retire(step, progress, index, about ? `Child: ${about}` : 'Answered: your answers are on the "Check and send" card.');
+      this.retire(step, progress, index, about ? `Child: ${about}` : 'Answered: your answers are on the "Check and send" card.');
     }
     return undefined;
   }
 
   /**
-   * Replaces the card just answered with a read-only line (its buttons, pressed again later, would
-   * only confuse). Only a card's own button press says which card it was; a typed answer leaves it.
+   * The card just answered gives way: to the next question in its place, or else to a read-only line
+   * (its buttons, pressed again later, would only confuse). Only a card's own button press says which
+   * card it was; a typed answer leaves it.
    */
-  private async retire(step: WaterfallStepContext, progress: FormProgress, index: number, outcome: string): Promise<void> {
+  private retire(step: WaterfallStepContext, progress: FormProgress, index: number, outcome: string): void {
     const { replyToId, value } = step.context.activity;
     if (!replyToId || !value) return;
     const visible = this.spec.questions.filter((x) => !x.skip?.(progress.answers, progress.ctx));
     const position = Math.max(1, visible.indexOf(this.spec.questions[index]!) + 1);
-    // A card that cannot be replaced (deleted, too old) changes nothing that matters: the answer is kept.
-    await step.context.updateActivity({ type: 'message', id: replyToId, ...cardReply(usedFormCard(this.spec.title, position, visible.length, outcome)) }).catch(() => undefined);
+    putAwayLater(step.context, replyToId, usedFormCard(this.spec.title, position, visible.length, outcome));
   }
 
   private async finalStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -171,11 +171,11 @@ export class GuidedDialog extends ComponentDialog {
         silentAt: confirmAt,
       } satisfies FormProgress);
     }
-    await this.retire(step, progress, this.spec.questions.length - 1, raised.created ? `Sent: reference ${raised.ref}` : `Already sent: reference ${raised.ref}`);
+    this.retire(step, progress, this.spec.questions.length - 1, raised.created ? `Sent: reference ${raised.ref}` : `Already sent: reference ${raised.ref}`);
     const view = planViewFor(ctx.roles, raised.plan);
     if (view) {
       const people = planByPerson(raised.plan, { staff: await this.services.schoolStaff(ctx.schoolId) }, ctx.user, ctx.user.aadObjectId);
-      await step.context.sendActivity(cardReply(receiptCard(raised.ref, this.spec.title, view, !raised.created, people)));
+      await sendInPlaceOfAnswered(step.context, receiptCard(raised.ref, this.spec.title, view, !raised.created, people));
     }
     if (raised.created) await this.services.deliverStaffNotifications(ctx.schoolId, raised.caseId);
     return step.endDialog({ ref: raised.ref });

@@ -9,7 +9,7 @@ import { recogniseIntent } from '../intents';
 import { readingAnswersOn } from '../recognition/answerDay';
 import { answersSchema, formContextSchema, StaleDialogStateError } from './formContext';
 import { Command, commandOf, Question, QuestionEnv, Reply } from './question';
-import { cardReply } from '../../cards/cardReply';
+import { sendInPlaceOfAnswered } from './cardInPlace';
 
 /** `handBack`: the dialog stops and the bot reads `text` afresh ("new starter" typed at the name step). */
 export type PromptResult = { kind: 'answer'; value: unknown } | { kind: 'back' } | { kind: 'cancel' } | { kind: 'handBack'; text: string };
@@ -176,7 +176,7 @@ export class QuestionPrompt extends Dialog<PromptBegin> {
     const field = soleDateInput(card);
     if (field) state.typedDateField = field;
     else delete state.typedDateField;
-    await context.sendActivity(cardReply(card));
+    await sendInPlaceOfAnswered(context, card);
   }
 }
 

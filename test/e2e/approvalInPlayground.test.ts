@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { BrowserContext, Locator } from 'playwright-core';
-import { until, openPlayground } from '../support/chromium';
+import { until, openPlayground, playgroundChat } from '../support/chromium';
 import { RunningProduct, startProduct } from '../support/launcher';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'playground');
@@ -34,19 +34,9 @@ describe('raise as a teacher, approve as the DSL, in the Playground', () => {
     })());
     let page = browser.pages()[0]!;
     const card = (): Locator => page.locator('.ac-adaptiveCard').last();
-    const nextCard = async (before: number) => until('a new card', async () => (await page.locator('.ac-adaptiveCard').count()) > before);
-    const press = async (name: string) => {
-      const before = await page.locator('.ac-adaptiveCard').count();
-      await card().getByRole('button', { name, exact: true }).click();
-      await nextCard(before);
-    };
-    const type = async (text: string) => {
-      const before = await page.locator('.ac-adaptiveCard').count();
-      await page.locator('[data-lexical-editor="true"]').click();
-      await page.keyboard.type(text);
-      await page.keyboard.press('Enter');
-      await nextCard(before);
-    };
+    // A form's button moves its card on to the next question in place; typed answers and Send bring new cards.
+    const press = async (name: string) => void (await playgroundChat(page).press(card(), name));
+    const type = async (text: string) => void (await playgroundChat(page).type(text));
 
     await card().getByText('Children with a social worker').first().waitFor({ state: 'visible', timeout: 15_000 });
     await press('Worried a child may be suspended');

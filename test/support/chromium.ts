@@ -40,7 +40,7 @@ export async function closeLogPanel(page: Page): Promise<void> {
   await panel.waitFor({ state: 'hidden' });
 }
 
-/** The Playground's chat, driven as a person would: type a message or press a card's button, then wait for the bot's next card. */
+/** The Playground's chat, driven as a person would: type a message or press a card's button, then wait for the bot's next card (new, or the one pressed, moved on). */
 export function playgroundChat(page: Page) {
   const cards = () => page.locator('.ac-adaptiveCard');
   const card = (): Locator => cards().last();
@@ -64,10 +64,22 @@ export function playgroundChat(page: Page) {
       await page.keyboard.press('Enter');
       return nextCard(before);
     },
+    /**
+     * Presses a button and returns the bot's next card: a new one below, or, for a form's button, the
+     * same card moved on in place (the next question, or the receipt after Send).
+     */
     async press(c: Locator, name: string): Promise<Locator> {
       const before = await cards().count();
+      const wasText = await c.innerText();
       await c.getByRole('button', { name, exact: true }).click();
-      return nextCard(before);
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        if ((await cards().count()) > before) return card();
+        const now = await c.innerText().catch(() => wasText);
+        if (now !== wasText && now.trim() !== '') return c;
+        if (Date.now() > deadline) throw new Error(`no new card from the bot after ${before} cards, and the card pressed still reads: ${now.slice(0, 200)}`);
+        await page.waitForTimeout(100);
+      }
     },
   };
 }

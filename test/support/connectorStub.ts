@@ -46,6 +46,8 @@ export class ConnectorStub {
   readonly people = new Map<string, TeamsMember>();
   /** Activities replaced in place (PUT /v3/conversations/{id}/activities/{activityId}): a used card made read-only. */
   readonly updated: Array<SentActivity & { activityId: string }> = [];
+  /** Messages Teams will no longer let the bot replace (deleted, or too old): a PUT to them is answered 404. */
+  readonly fixedActivities = new Set<string>();
   /** Roster reads, for tests that count them. */
   readonly rosterReads: string[] = [];
   private server = http.createServer((req, res) => this.handle(req, res));
@@ -86,6 +88,12 @@ export class ConnectorStub {
         if (this.refuseFor.has(decodeURIComponent(m[1]!))) {
           res.statusCode = 403;
           res.end();
+          return;
+        }
+        if (this.fixedActivities.has(decodeURIComponent(m[2]))) {
+          res.statusCode = 404;
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ error: { code: 'NotFound', message: 'The message was not found.' } }));
           return;
         }
         this.updated.push({ conversationId: decodeURIComponent(m[1]!), activityId: decodeURIComponent(m[2]), body: JSON.parse(data || '{}') as Record<string, unknown>, authorization: req.headers.authorization });

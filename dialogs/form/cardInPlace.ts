@@ -31,7 +31,7 @@ export function putAwayLater(context: TurnContext, id: string, usedCard: Adaptiv
 /** Puts away the answered card, if one is waiting: a card that can no longer be replaced changes nothing that matters. */
 export async function putAwayNow(context: TurnContext): Promise<void> {
   const answered = take(context);
-  if (answered) await context.updateActivity({ type: 'message', id: answered.id, ...cardReply(answered.usedCard) }).catch(() => undefined);
+  if (answered) await replace(context, answered.id, answered.usedCard).catch(() => undefined);
 }
 
 /** Sends the form's next card (a question, or the receipt): in place of the card just answered when there is one, else as a new message. */
@@ -39,13 +39,17 @@ export async function sendInPlaceOfAnswered(context: TurnContext, card: Adaptive
   const answered = take(context);
   if (answered) {
     try {
-      await context.updateActivity({ type: 'message', id: answered.id, ...cardReply(card) });
+      await replace(context, answered.id, card);
       return;
     } catch {
       // Too old or deleted to replace: the card comes as a new message, and nothing is lost.
     }
   }
   await context.sendActivity(cardReply(card));
+}
+
+function replace(context: TurnContext, id: string, card: AdaptiveCard): Promise<void> {
+  return context.updateActivity({ type: 'message', id, ...cardReply(card) }).then(() => undefined);
 }
 
 function take(context: TurnContext): Answered | undefined {

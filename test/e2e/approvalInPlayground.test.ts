@@ -34,7 +34,7 @@ describe('raise as a teacher, approve as the DSL, in the Playground', () => {
     })());
     let page = browser.pages()[0]!;
     const card = (): Locator => page.locator('.ac-adaptiveCard').last();
-    // A form's button moves its card on to the next question in place; typed answers and Send bring new cards.
+    // A form's button moves its card on in place (the next question, or the receipt after Send); a typed answer brings a new card.
     const press = async (name: string) => void (await playgroundChat(page).press(card(), name));
     const type = async (text: string) => void (await playgroundChat(page).type(text));
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BrowserContext, Locator, Page } from 'playwright-core';
-import { until, openPlayground } from '../support/chromium';
+import { openPlayground, playgroundChat } from '../support/chromium';
 import { RunningProduct, startProduct } from '../support/launcher';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'playground');
@@ -30,31 +30,9 @@ describe('a new starter in the Playground: raised by a teacher, matched by the D
     ({ browser, page } = await openPlayground(product.playgroundUrl));
     const cards = () => page.locator('.ac-adaptiveCard');
     const card = (): Locator => cards().last();
-    /**
-     * Presses a button on the last card and waits for the bot's next card: the same card moved on in
-     * place (the next question, or the receipt after Send), or a new card below. With `refill`, a press that
-     * brings nothing within 10 s (a late redraw emptied the form, so its required fields stopped it:
-     * seen twice in CI, never alone) is followed, as a person would, by filling the form in again and
-     * pressing again, up to three times.
-     */
-    const press = async (name: string, { refill }: { refill?: () => Promise<void> } = {}) => {
-      const before = await cards().count();
-      const pressed = cards().nth(before - 1);
-      const wasText = await pressed.innerText();
-      const movedOn = async () =>
-        (await cards().count()) > before || ((await pressed.innerText()) !== wasText && (await pressed.innerText()).trim() !== '');
-      for (let tries = 1; ; tries++) {
-        await pressed.getByRole('button', { name, exact: true }).click();
-        try {
-          await until('the next card', movedOn, refill ? 10_000 : undefined);
-          break;
-        } catch (err) {
-          if (!refill || tries === 3) throw new Error(`${String(err)}; the last card reads: ${await card().innerText()}`, { cause: err });
-          if (await movedOn()) break; // only slow: the answer came after all
-          await refill();
-        }
-      }
-    };
+    const chat = playgroundChat(page);
+    /** Presses a button on the last card and waits for the bot's next card (see `playgroundChat`). */
+    const press = async (name: string, o: { refill?: () => Promise<void> } = {}) => void (await chat.press(card(), name, o));
     /** Fluent UI draws a choice list as a combobox: open it, then choose the option as a person would. */
     const choose = async (label: RegExp, option: string, typed?: string) => {
       const box = card().getByRole('combobox', { name: label });
@@ -64,11 +42,7 @@ describe('a new starter in the Playground: raised by a teacher, matched by the D
     };
 
     await card().getByText('Children with a social worker').first().waitFor({ state: 'visible', timeout: 15_000 });
-    const before = await cards().count();
-    await page.locator('[data-lexical-editor="true"]').click();
-    await page.keyboard.type('new starter');
-    await page.keyboard.press('Enter');
-    await until('the first question', async () => (await cards().count()) > before);
+    await chat.type('new starter');
     await card().getByText('Is the child on our register yet?').waitFor({ state: 'visible' });
     await card().getByText('No, not yet: they have not started, or the office has not added them', { exact: true }).click();
     await press('Next');

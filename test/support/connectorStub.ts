@@ -44,7 +44,7 @@ export class ConnectorStub {
   readonly teams = new Map<string, TeamsMember[]>();
   /** Everyone Teams knows, for GET /v3/conversations/{id}/members/{userId}. */
   readonly people = new Map<string, TeamsMember>();
-  /** Activities replaced in place (PUT /v3/conversations/{id}/activities/{activityId}): a used card made read-only. */
+  /** Activities replaced in place (PUT /v3/conversations/{id}/activities/{activityId}): the next card of a form, or a used card made read-only. */
   readonly updated: Array<SentActivity & { activityId: string }> = [];
   /** Messages Teams will no longer let the bot replace (deleted, or too old): a PUT to them is answered 404. */
   readonly fixedActivities = new Set<string>();

@@ -72,12 +72,16 @@ export function playgroundChat(page: Page) {
      * in again and pressing again, up to three times.
      */
     async press(c: Locator, name: string, { refill }: { refill?: () => Promise<void> } = {}): Promise<Locator> {
+      // Moved on in place when its first line ("Attendance concern: step 2 of 3", or the receipt's
+      // "Sent: …") changes: the rest also changes when the Playground draws the chat again and
+      // empties what was filled in, which is not an answer.
+      const firstLine = async () => (await c.innerText().catch(() => '')).trim().split('\n')[0] ?? '';
       const before = await cards().count();
-      const wasText = await c.innerText();
+      const was = await firstLine();
       const next = async (): Promise<Locator | undefined> => {
         if ((await cards().count()) > before) return card();
-        const now = await c.innerText().catch(() => wasText);
-        return now !== wasText && now.trim() !== '' ? c : undefined;
+        const now = await firstLine();
+        return now !== was && now !== '' ? c : undefined;
       };
       for (let tries = 1; ; tries++) {
         await c.getByRole('button', { name, exact: true }).click();

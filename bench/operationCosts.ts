@@ -23,6 +23,8 @@ export interface OperationCosts {
   /** A dialog turn that saves nothing: a button answer, then a typed one. */
   dialogTurn: Counted;
   typedAnswerTurn: Counted;
+  /** Starting a concern (the chat's reference already seen on an earlier turn). */
+  startTurn: Counted;
   /** Send, while the teacher waits. */
   sendTurn: Counted;
   /** The staff cards Send starts (three people have the app), after the answer. */
@@ -112,6 +114,8 @@ export async function measureOperationCosts(connectionString: string, prefix = u
   const saved = await h.parts.cases.findByDraft(DEMO_SCHOOL_ID, draftId ?? '');
   if (!saved) throw new Error('the concern was not saved');
   const staffCards = h.sender.sent.length;
+  const startTurn = await measure(() => h.say('attendance'));
+  await h.say('cancel');
   const approval = await split(() => act(h, 'approveCase', { caseId: saved.caseId }, 'dsl'));
   const search = (queryText: string) => h.invoke('application/search', { kind: 'search', queryText, queryOptions: { skip: 0, top: 15 }, dataset: 'pupils' });
   // The register is read once per school and kept for 30 s: a search right after another reads nothing.
@@ -129,6 +133,7 @@ export async function measureOperationCosts(connectionString: string, prefix = u
   return {
     dialogTurn,
     typedAnswerTurn,
+    startTurn,
     sendTurn: send.request,
     staffCardsAfterSend: send.after,
     staffCards,

@@ -282,6 +282,7 @@ async function main(): Promise<void> {
         storageCallsTable([
           { operation: 'a dialog turn that saves nothing', ...costs.dialogTurn },
           { operation: 'a typed answer', ...costs.typedAnswerTurn },
+          { operation: 'starting a concern', ...costs.startTurn },
           { operation: 'Send, while the teacher waits', ...costs.sendTurn },
           { operation: `the ${costs.staffCards} staff cards after Send`, ...costs.staffCardsAfterSend },
           { operation: 'the same with nobody installed', ...costs.noCardsAfterSend },

@@ -9,9 +9,10 @@ function scopeOf(conversationType: string | undefined): ConversationRef['scope']
 }
 
 /** Saves what is needed to message this person or channel later (proactive delivery). */
-export async function captureReference(context: TurnContext, repo: ConversationRefRepository): Promise<'created' | 'changed' | 'unchanged' | 'noTenant'> {
+/** `reread`: an install, when what is stored is read again rather than taken from this instance's memory. */
+export async function captureReference(context: TurnContext, repo: ConversationRefRepository, o: { reread?: boolean } = {}): Promise<'created' | 'changed' | 'unchanged' | 'noTenant'> {
   const ref = referenceOf(context);
-  return ref ? repo.saveIfChanged(ref) : 'noTenant';
+  return ref ? repo.saveIfChanged(ref, o) : 'noTenant';
 }
 
 /** This turn's conversation as a stored reference (undefined without a tenant). */

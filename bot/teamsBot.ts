@@ -128,7 +128,7 @@ export class SocialWorkerBot extends TeamsActivityHandler {
       const botAdded = added.some((m) => m.id === context.activity.recipient.id);
       const inTeam = context.activity.conversation.conversationType === 'channel';
       if (botAdded) {
-        await this.capture(context);
+        await this.capture(context, { reread: true });
         // In a team: the set-up card for a lead, never the welcome with concern buttons.
         if (inTeam) await deps.settings?.teamSetup(context);
         else if (context.activity.conversation.conversationType !== 'groupChat') {
@@ -158,7 +158,7 @@ export class SocialWorkerBot extends TeamsActivityHandler {
     });
 
     this.onInstallationUpdateAdd(async (context, next) => {
-      await this.capture(context);
+      await this.capture(context, { reread: true });
       await next();
     });
 
@@ -431,9 +431,10 @@ export class SocialWorkerBot extends TeamsActivityHandler {
     await this.welcomed.set(context, true);
   }
 
-  private async capture(context: TurnContext): Promise<void> {
+  /** `reread`: an install (see captureReference). */
+  private async capture(context: TurnContext, o: { reread?: boolean } = {}): Promise<void> {
     try {
-      const seen = await captureReference(context, this.deps.conversationRefs);
+      const seen = await captureReference(context, this.deps.conversationRefs, o);
       const tenantId = tenantOf(context);
       const aadObjectId = context.activity.from.aadObjectId;
       // Only a new or changed reference can release anything: a card waits only while there is none.

@@ -100,6 +100,18 @@ interface CaseReads {
 type CardReads = CaseReads & { notification: Notification & { etag: string } };
 
 /**
+ * What saving a case wrote, handed to `deliverSaved` so that its cards go without reading any of
+ * it back: the case, its notifications (the pending ones leased to this instance by `leaseAtSave`)
+ * with the ETag each was written with, and the case's next audit number.
+ */
+export interface SavedCase {
+  record: CaseRecord;
+  notifications: readonly Notification[];
+  etags: ReadonlyMap<string, string>;
+  nextAuditSeq: number;
+}
+
+/**
  * Delivers notifications from the transactional outbox: Teams cards to staff and emails to people
  * outside school. At least once: a notification is claimed with a short lease (ETag), sent, then
  * settled with its audit entry; a crash in between leaves it pending for the next pass. Transient
@@ -119,6 +131,11 @@ export class OutboxSender {
   private readonly delivering = new Set<string>();
   /** Cases whose notifications this instance is delivering together right now (school|case). */
   private readonly casesInHand = new Set<string>();
+  /**
+   * Notifications saved leased to this instance, to be sent by the work after the Send that saved
+   * them (school|id → until when, in ms): a pass here leaves them, as another instance's would.
+   */
+  private readonly handedOver = new Map<string, number>();
 
   constructor(private readonly deps: OutboxDeps) {
     this.retry = deps.retry ?? DEFAULT_RETRY;
@@ -145,7 +162,7 @@ export class OutboxSender {
         if (this.stopping) break;
         await this.deps.giveWay?.();
         if (this.stopping) break;
-        const busy = this.casesInHand.has(`${school.id}|${key}`);
+        const busy = this.casesInHand.has(`${school.id}|${key}`) || items.some(({ id }) => this.isHandedOver(school.id, id));
         const outcomes = key.startsWith('|') || busy ? new Map<string, Outcome>() : await this.deliverCase(school.id, key);
         for (const { id, since } of items) {
           // Being delivered here already: skipped. Not among the case's pending notifications (an
@@ -181,20 +198,85 @@ export class OutboxSender {
     }
   }
 
+  /**
+   * A case's notifications as they are to be saved, those to send now leased to this instance in
+   * the save itself: the work after the Send then delivers them from what the save wrote
+   * (`deliverSaved`), without reading them back or claiming them first, and until it has (or the
+   * lease runs out, if this instance stops first) every pass, here or elsewhere, leaves them.
+   */
+  leaseAtSave(schoolId: string, notifications: readonly Notification[]): Notification[] {
+    const now = this.deps.clock();
+    for (const [k, until] of this.handedOver) if (until <= now.getTime()) this.handedOver.delete(k);
+    return notifications.map((n) => {
+      if (n.status !== 'pending') return n;
+      const leased = this.leased(n, now);
+      this.handedOver.set(`${schoolId}|${n.id}`, now.getTime() + this.retry.leaseMs);
+      return leased;
+    });
+  }
+
+  /**
+   * Delivers the notifications of a case this instance has just saved (see `leaseAtSave`): the
+   * recipients' chat references are read (one call), the cards sent, and the delivered ones settled
+   * with their audit entries (one more), where reading the case back and claiming them took four.
+   * Work that waited behind a burst until half its lease had gone, or a save whose answer named no
+   * ETags, goes the usual way (read, claim, send).
+   */
+  async deliverSaved(schoolId: string, saved: SavedCase): Promise<Map<string, Outcome>> {
+    const mine = saved.notifications.filter((n) => n.status === 'pending');
+    const keys = mine.map((n) => `${schoolId}|${n.id}`);
+    try {
+      const now = this.deps.clock().getTime();
+      const fresh = mine.every((n) => saved.etags.has(n.id) && n.delivery?.leaseOwner === this.instanceId && Date.parse(n.delivery.leaseUntil ?? '') - now >= this.retry.leaseMs / 2);
+      if (mine.length === 0) return new Map();
+      if (!fresh || mine.length > MAX_TOGETHER) {
+        keys.forEach((k) => this.handedOver.delete(k));
+        return await this.deliverCase(schoolId, saved.record.id);
+      }
+      const school = await this.deps.directory.school(schoolId);
+      const listed = saved.notifications.map((n) => ({ ...n, etag: saved.etags.get(n.id) ?? '' }));
+      const reads: CaseReads = { notifications: listed, record: saved.record, refs: new PersonalRefs(this.deps.conversationRefs), audit: { next: saved.nextAuditSeq } };
+      const pending = listed.filter((n) => n.status === 'pending');
+      await this.prefetchPeople(school, pending, reads);
+      keys.forEach((k) => this.delivering.add(k));
+      try {
+        const { installed, notInstalled } = await this.byInstall(school, pending, reads);
+        const outcomes = new Map<string, Outcome>();
+        if (notInstalled.length > 0) {
+          const waits = notInstalled.map(({ etag, ...n }) => ({ n: this.waitingForInstall(n, this.deps.clock()), etag }));
+          try {
+            await this.deps.cases.updateNotifications(school.id, waits);
+            this.markedWaiting(school, waits.map((w) => w.n), outcomes);
+          } catch (err) {
+            if (statusOf(err) !== 412) throw err;
+            waits.forEach((w) => outcomes.set(w.n.id, 'skipped'));
+          }
+        }
+        return await this.sendAndSettle(school, installed.map(({ etag, ...n }) => ({ n, etag })), reads, outcomes);
+      } finally {
+        keys.forEach((k) => this.delivering.delete(k));
+      }
+    } finally {
+      keys.forEach((k) => this.handedOver.delete(k));
+    }
+  }
+
   private async deliverCaseInHand(schoolId: string, caseId: string): Promise<Map<string, Outcome>> {
     const outcomes = new Map<string, Outcome>();
     const school = await this.deps.directory.school(schoolId);
     const listed = await this.deps.cases.notifications(schoolId, caseId);
     const pending = listed.filter((n) => n.status === 'pending');
-    if (pending.length === 0) return outcomes;
+    const now = this.deps.clock();
+    const due = pending.filter((n) => this.isDue(school.id, n, now) && !this.delivering.has(`${school.id}|${n.id}`));
+    // None of them is this pass's to send (a retry not due yet, another's lease): nothing more to read.
+    if (due.length === 0) {
+      for (const n of pending) outcomes.set(n.id, 'skipped');
+      return outcomes;
+    }
     const record = await this.deps.cases.get(schoolId, caseId);
     if (!record) return outcomes;
     const shared: CaseReads = { notifications: listed, record, refs: new PersonalRefs(this.deps.conversationRefs), audit: {} };
-    // Everyone these cards go to or name (the approvers are role holders): one read, not one a person.
-    const people = [...pending.flatMap((n) => (n.channel === 'teams' ? [n.to.aadObjectId] : [])), ...school.staff.map((s) => s.aadObjectId)];
-    await shared.refs.prefetch(school.tenantId, people);
-    const now = this.deps.clock();
-    const due = pending.filter((n) => this.isDue(n, now) && !this.delivering.has(`${school.id}|${n.id}`));
+    await this.prefetchPeople(school, pending, shared);
     const keys = due.map((n) => `${school.id}|${n.id}`);
     keys.forEach((k) => this.delivering.add(k));
     let together: Map<string, Outcome> | undefined;
@@ -208,8 +290,20 @@ export class OutboxSender {
     return outcomes;
   }
 
-  /** Not waiting for a retry's time, nor held by another instance's lease. */
-  private isDue(n: Notification, now: Date): boolean {
+  /** Everyone a case's cards go to or name (the approvers are role holders): one read, not one a person. */
+  private async prefetchPeople(school: SchoolProfile, pending: readonly Notification[], reads: CaseReads): Promise<void> {
+    const people = [...pending.flatMap((n) => (n.channel === 'teams' ? [n.to.aadObjectId] : [])), ...school.staff.map((s) => s.aadObjectId)];
+    await reads.refs.prefetch(school.tenantId, people);
+  }
+
+  private isHandedOver(schoolId: string, id: string): boolean {
+    const until = this.handedOver.get(`${schoolId}|${id}`);
+    return until !== undefined && until > this.deps.clock().getTime();
+  }
+
+  /** Not waiting for a retry's time, nor held by another instance's lease, nor handed to the work after a Send here. */
+  private isDue(schoolId: string, n: Notification, now: Date): boolean {
+    if (this.isHandedOver(schoolId, n.id)) return false;
     const delivery = n.delivery ?? { attempts: 0 };
     if (delivery.nextAttemptAt && Date.parse(delivery.nextAttemptAt) > now.getTime()) return false;
     return !(delivery.leaseUntil && Date.parse(delivery.leaseUntil) > now.getTime() && delivery.leaseOwner !== this.instanceId);
@@ -226,17 +320,11 @@ export class OutboxSender {
    */
   private async deliverTogether(profile: SchoolProfile, due: ReadonlyArray<Notification & { etag: string }>, reads: CaseReads): Promise<Map<string, Outcome> | undefined> {
     const { cases } = this.deps;
-    const outcomes = new Map<string, Outcome>();
     // One transaction holds at most 100 operations, and a settle takes up to four a notification.
     if (due.length > MAX_TOGETHER) return undefined;
     const now = this.deps.clock();
-    const toClaim: Array<Notification & { etag: string }> = [];
-    const notInstalled: Array<Notification & { etag: string }> = [];
-    for (const n of due) {
-      if (n.channel === 'teams' && !(await reads.refs.find(profile.tenantId, n.to.aadObjectId))) notInstalled.push(n);
-      else toClaim.push(n);
-    }
-    const claims = toClaim.map(({ etag, ...n }) => ({ n: this.leased(n, now), etag }));
+    const { installed, notInstalled } = await this.byInstall(profile, due, reads);
+    const claims = installed.map(({ etag, ...n }) => ({ n: this.leased(n, now), etag }));
     const waits = notInstalled.map(({ etag, ...n }) => ({ n: this.waitingForInstall(n, now), etag }));
     let etags: Array<string | undefined>;
     try {
@@ -245,10 +333,7 @@ export class OutboxSender {
       if (statusOf(err) === 412) return undefined;
       throw err;
     }
-    for (const { n } of waits) {
-      outcomes.set(n.id, 'waiting');
-      this.deps.logger.info({ event: 'recipientNotInstalled', school: profile.id, caseId: n.caseId, notification: n.id }, 'recipient has not installed the app; notification stays pending');
-    }
+    const outcomes = this.markedWaiting(profile, waits.map((w) => w.n), new Map());
     if (claims.length === 0) return outcomes;
     // The answer names each claim's new ETag; where it did not, they are listed again (one read).
     let claimEtags = etags.slice(0, claims.length);
@@ -256,22 +341,45 @@ export class OutboxSender {
       const fresh = new Map((await cases.notifications(profile.id, reads.record.id)).map((n) => [n.id, n.etag]));
       claimEtags = claims.map(({ n }) => fresh.get(n.id));
     }
+    return this.sendAndSettle(profile, claims.map(({ n }, i) => ({ n, etag: claimEtags[i] })), reads, outcomes);
+  }
 
+  /** Those whose recipient has the app (a chat reference, known from the prefetch), and the rest. */
+  private async byInstall<T extends Notification>(profile: SchoolProfile, due: readonly T[], reads: CaseReads): Promise<{ installed: T[]; notInstalled: T[] }> {
+    const installed: T[] = [];
+    const notInstalled: T[] = [];
+    for (const n of due) {
+      if (n.channel === 'teams' && !(await reads.refs.find(profile.tenantId, n.to.aadObjectId))) notInstalled.push(n);
+      else installed.push(n);
+    }
+    return { installed, notInstalled };
+  }
+
+  private markedWaiting(profile: SchoolProfile, waits: readonly Notification[], outcomes: Map<string, Outcome>): Map<string, Outcome> {
+    for (const n of waits) {
+      outcomes.set(n.id, 'waiting');
+      this.deps.logger.info({ event: 'recipientNotInstalled', school: profile.id, caseId: n.caseId, notification: n.id }, 'recipient has not installed the app; notification stays pending');
+    }
+    return outcomes;
+  }
+
+  /** Sends each claimed notification, then settles the delivered ones together; a send that failed has written its own outcome. */
+  private async sendAndSettle(profile: SchoolProfile, claimed: ReadonlyArray<{ n: Notification; etag: string | undefined }>, reads: CaseReads, outcomes: Map<string, Outcome>): Promise<Map<string, Outcome>> {
+    const { cases } = this.deps;
     const delivered: Array<{ claimed: Notification & { etag: string }; approvalCard?: ApprovalCardRow }> = [];
-    for (const [i, { n }] of claims.entries()) {
-      const claimEtag = claimEtags[i];
-      if (!claimEtag) {
+    for (const { n, etag } of claimed) {
+      if (!etag) {
         outcomes.set(n.id, 'skipped');
         continue;
       }
-      const sent = await this.send(profile, reads.record, n, claimEtag, reads);
+      const sent = await this.send(profile, reads.record, n, etag, reads);
       if (sent.outcome) {
         outcomes.set(n.id, sent.outcome);
         // A failure wrote its own audit entry: the next sequence number is read again.
         reads.audit.next = undefined;
         continue;
       }
-      delivered.push({ claimed: { ...n, etag: claimEtag }, ...(sent.approvalCard ? { approvalCard: sent.approvalCard } : {}) });
+      delivered.push({ claimed: { ...n, etag }, ...(sent.approvalCard ? { approvalCard: sent.approvalCard } : {}) });
     }
     if (delivered.length === 0) return outcomes;
 
@@ -284,9 +392,9 @@ export class OutboxSender {
       return { ...d, completes };
     });
     await this.settleTogether(profile.id, reads.record, items, reads.audit);
-    for (const { claimed } of delivered) {
-      outcomes.set(claimed.id, 'delivered');
-      this.deps.logger.info({ event: 'notificationDelivered', school: profile.id, caseId: reads.record.id, notification: claimed.id, channel: claimed.channel }, 'notification delivered');
+    for (const { claimed: c } of delivered) {
+      outcomes.set(c.id, 'delivered');
+      this.deps.logger.info({ event: 'notificationDelivered', school: profile.id, caseId: reads.record.id, notification: c.id, channel: c.channel }, 'notification delivered');
     }
     return outcomes;
   }
@@ -395,7 +503,7 @@ export class OutboxSender {
       return 'skipped';
     }
     const { etag, ...n } = found;
-    if (!this.isDue(n, now)) return 'skipped';
+    if (!this.isDue(profile.id, n, now)) return 'skipped';
 
     // Claim it: if another instance claimed it first, the ETag no longer matches and we leave it.
     let claimEtag: string;

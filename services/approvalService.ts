@@ -15,6 +15,9 @@ import { ProactiveSender } from '../delivery/proactive';
 import { Membership } from './schoolDirectory';
 import { StaffCards } from './staffCards';
 
+/** Tries at a decision before the DSL is told it could not be recorded (each after a pause: see pauseBeforeTry). */
+const DECISION_TRIES = 8;
+
 const OUTCOME_WORD = { approved: 'approved', amended: 'amended', declined: 'declined' } as const;
 
 /** The one line the decider reads in their chat after pressing a button: the outcome, and what leaves the school. */
@@ -45,6 +48,9 @@ export class ApprovalService {
       background: BackgroundWork;
       logger: Logger;
       clock: () => Date;
+      /** Waits between tries (tests pass one that does not wait). */
+      pause?: (ms: number) => Promise<void>;
+      random?: () => number;
     },
   ) {}
 
@@ -60,7 +66,8 @@ export class ApprovalService {
   async decide(membership: Membership, actor: Actor, caseId: string, request: DecisionRequest, said?: (line: string) => void): Promise<AdaptiveCard | undefined> {
     const { cases, cards, logger } = this.deps;
     const school = membership.school;
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < DECISION_TRIES; attempt++) {
+      if (attempt > 0) await this.pauseBeforeTry(attempt);
       // The case is looked up in the caller's own school's partition: another school's case is simply not found.
       // Read together, not one after another: the DSL is waiting on the card. The audit sequence is
       // only needed if this becomes a decision; it costs one listing of keys.
@@ -130,7 +137,20 @@ export class ApprovalService {
       said?.(decisionLine(decided.ref, decision.outcome, release.length, withhold.length));
       return answer;
     }
-    throw new Error(`could not record a decision on case ${caseId} after 5 tries`);
+    throw new Error(`could not record a decision on case ${caseId} after ${DECISION_TRIES} tries`);
+  }
+
+  /**
+   * Another writer took the case's next audit number (or decided first) between the read and the
+   * write. Right after a Send, the deadline job and the staff cards append a case's entries one
+   * after another; trying again at once met the next of them each time, five times in a row under
+   * load, and the DSL's Approve failed. A short pause, longer each time and spread at random, lets
+   * them pass.
+   */
+  private pauseBeforeTry(attempt: number): Promise<void> {
+    const ceiling = 25 * 2 ** Math.min(attempt, 4);
+    const ms = ceiling / 2 + ((this.deps.random ?? Math.random)() * ceiling) / 2;
+    return (this.deps.pause ?? ((t) => new Promise<void>((resolve) => setTimeout(resolve, t))))(ms);
   }
 
   /** Slow work after the invoke has been answered: send, and update every approver's copy of the card. */

@@ -21,7 +21,7 @@ import { Logger } from '../telemetry/logger';
 import { PupilDirectory } from './pupilDirectory';
 import { SchoolDirectory } from './schoolDirectory';
 import { BackgroundWork } from './backgroundWork';
-import { OutboxSender } from '../delivery/outboxSender';
+import { OutboxSender, SavedCase } from '../delivery/outboxSender';
 import { windowEnd } from '../policy/schoolHours';
 
 export interface CaseServiceDeps {
@@ -99,7 +99,7 @@ export class CaseService implements FormServices {
    * When storage stays unreachable the draft is read back before the teacher is told it was not saved.
    */
   async raiseCase(request: CaseRequest): Promise<RaisedCase> {
-    const tried = new Map<string, RoutingPlan>();
+    const tried = new Map<string, SavedCase & { plan: RoutingPlan }>();
     try {
       // A Send pressed again (or retried by Teams) is not looked for first: saving it again fails on
       // its draft row, and `create` answers with the case saved the first time.
@@ -108,9 +108,13 @@ export class CaseService implements FormServices {
       if (prepared.plan.blocked) throw new CaseBlockedError(prepared.plan.blocked.reason);
       for (let attempt = 0; attempt < 5; attempt++) {
         const record = this.record(request, prepared);
-        tried.set(record.id, prepared.plan);
         const audit = this.audit(record, prepared);
-        const notifications = [...staffNotifications(prepared.profile, record.id, prepared.plan, request.raisedBy), ...externalNotifications(record.id, prepared.plan)];
+        // Those to send now are saved leased to this instance, which sends them straight after the answer.
+        const notifications = this.deps.outbox.leaseAtSave(request.schoolId, [
+          ...staffNotifications(prepared.profile, record.id, prepared.plan, request.raisedBy),
+          ...externalNotifications(record.id, prepared.plan),
+        ]);
+        tried.set(record.id, { plan: prepared.plan, record, notifications, etags: new Map(), nextAuditSeq: audit.length });
         try {
           const approvalDueAt = record.approval.required
             ? windowEnd(prepared.now, prepared.profile.approvalWindows[record.caseType], new SchoolCalendar(prepared.profile.calendar), prepared.profile.schoolDay).toISOString()
@@ -122,7 +126,9 @@ export class CaseService implements FormServices {
             'case saved',
           );
           if (saved.created) this.askForMissingContact(prepared, record.ref);
-          return { caseId: record.id, ref: record.ref, created: true, plan: prepared.plan };
+          // A save whose answer was lost (found by its draft) names no ETags: deliverSaved then reads and claims as usual.
+          const written: SavedCase = { record, notifications, etags: saved.notificationEtags ?? new Map(), nextAuditSeq: audit.length };
+          return { caseId: record.id, ref: record.ref, created: true, plan: prepared.plan, saved: written };
         } catch (err) {
           if (!(err instanceof RefCollisionError)) throw err;
         }
@@ -142,15 +148,17 @@ export class CaseService implements FormServices {
   }
 
   /** Storage failed mid-save: the case is saved only if its draft row says so. */
-  private async afterStorageFailure(request: CaseRequest, tried: ReadonlyMap<string, RoutingPlan>, failure: unknown): Promise<RaisedCase> {
+  private async afterStorageFailure(request: CaseRequest, tried: ReadonlyMap<string, SavedCase & { plan: RoutingPlan }>, failure: unknown): Promise<RaisedCase> {
     const log = { school: request.schoolId, err: errorSummary(failure) };
     let found: { caseId: string; ref: string } | undefined;
     try {
       found = await this.deps.cases.findByDraft(request.schoolId, request.draftId);
-      const plan = found ? tried.get(found.caseId) : undefined;
-      if (found && plan) {
+      const ours = found ? tried.get(found.caseId) : undefined;
+      if (found && ours) {
         this.deps.logger.info({ event: 'caseRaised', ...log, caseId: found.caseId, answerLost: true }, 'case saved (found by its draft after a storage error)');
-        return { caseId: found.caseId, ref: found.ref, created: true, plan };
+        // No ETags came back: its cards go the usual way (read and claimed), from deliverSaved.
+        const { plan, ...saved } = ours;
+        return { caseId: found.caseId, ref: found.ref, created: true, plan, saved };
       }
       if (found) return await this.alreadyRaised(request.schoolId, found.caseId);
     } catch (readErr) {
@@ -166,10 +174,12 @@ export class CaseService implements FormServices {
    * time), and a failure must not reach them as "nothing was sent": the cards are pending in the
    * outbox, which retries them.
    */
-  async deliverStaffNotifications(schoolId: string, caseId: string): Promise<void> {
+  async deliverStaffNotifications(schoolId: string, raised: RaisedCase): Promise<void> {
+    const { caseId, saved } = raised;
     this.deps.background.run('staffCards', async () => {
       try {
-        await this.deps.outbox.deliverCase(schoolId, caseId);
+        if (saved) await this.deps.outbox.deliverSaved(schoolId, saved);
+        else await this.deps.outbox.deliverCase(schoolId, caseId);
       } catch (err) {
         this.deps.logger.warn({ event: 'staffCardsDeferred', school: schoolId, caseId, err: errorSummary(err) }, 'staff cards left to the outbox after an error');
       }

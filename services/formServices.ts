@@ -6,6 +6,7 @@ import { RoutingPlan } from '../policy/routing/step';
 import { IsoDate } from '../policy/dates';
 import { DatePurpose } from '../policy/dateChecks';
 import { StaffMember } from '../policy/schoolProfile';
+import type { SavedCase } from '../delivery/outboxSender';
 
 export interface CaseRequest {
   schoolId: string;
@@ -21,6 +22,8 @@ export interface RaisedCase {
   /** False when this draft had already been saved (a retried Send): nothing new was written. */
   created: boolean;
   plan: RoutingPlan;
+  /** What this Send wrote, when it wrote it: its cards are sent from it, not read back (see OutboxSender.deliverSaved). */
+  saved?: SavedCase;
 }
 
 /** What the guided dialogs need from the rest of the product, injected so dialogs stay testable. */
@@ -40,7 +43,7 @@ export interface FormServices {
   /** Saves the case, its audit entries and its notifications in one transaction; CaseNotSavedError if storage could not be reached. */
   raiseCase(request: CaseRequest): Promise<RaisedCase>;
   /** Starts sending the internal cards of a saved case to role holders who have the app, after the turn (never throws: the outbox retries what fails). */
-  deliverStaffNotifications(schoolId: string, caseId: string): Promise<void>;
+  deliverStaffNotifications(schoolId: string, raised: RaisedCase): Promise<void>;
   /** Why a date is probably a slip for this school (see policy/dateChecks.ts), or undefined. */
   questionableDate(schoolId: string, date: IsoDate, purpose: DatePurpose): Promise<string | undefined>;
   /** Records a PEP meeting; returns a sentence on when the next one is due. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { odata, TableClient, TransactionAction } from '@azure/data-tables';
+import { odata, TableClient, TableTransactionResponse, TransactionAction } from '@azure/data-tables';
 import { statusOf } from './tableStore';
 
 /**
@@ -47,8 +47,17 @@ interface Head {
 
 interface Pending {
   actions: readonly TransactionAction[];
-  done: () => void;
+  done: (etags: Etags) => void;
   failed: (err: unknown) => void;
+}
+
+/** The new ETag of each of a caller's operations, in order; undefined where the answer carried none. */
+export type Etags = Array<string | undefined>;
+
+function etagsOf(result: TableTransactionResponse, operations: number): Etags {
+  // Answers come in the order of the operations; a count that does not match says nothing reliable.
+  const answers = result.subResponses.length === operations ? result.subResponses : [];
+  return Array.from({ length: operations }, (_, i) => answers[i]?.etag);
 }
 
 /** Azure Tables takes at most 100 operations in one transaction; one is the head's. */
@@ -74,13 +83,10 @@ export class AuditChain {
    * instance moved the head first, the transaction is rebuilt on the new head and tried again; any
    * other failure (a stale ETag of the caller's own, a row that exists) is the caller's to handle.
    */
-  async submit(schoolId: string, actions: readonly TransactionAction[]): Promise<void> {
+  async submit(schoolId: string, actions: readonly TransactionAction[]): Promise<Etags> {
     const audited = actions.some(([kind, entity]) => kind === 'create' && isAuditRowKey(String(entity.rowKey)));
-    if (!audited) {
-      await this.table.submitTransaction([...actions]);
-      return;
-    }
-    return new Promise<void>((done, failed) => {
+    if (!audited) return etagsOf(await this.table.submitTransaction([...actions]), actions.length);
+    return new Promise<Etags>((done, failed) => {
       const queue = this.waiting.get(schoolId);
       if (queue) {
         queue.push({ actions, done, failed });
@@ -98,8 +104,12 @@ export class AuditChain {
       const group = takeGroup(queue);
       if (group.length > 1) {
         try {
-          await this.append(schoolId, group.flatMap((p) => p.actions), false);
-          group.forEach((p) => p.done());
+          const etags = await this.append(schoolId, group.flatMap((p) => p.actions), false);
+          let from = 0;
+          for (const p of group) {
+            p.done(etags.slice(from, from + p.actions.length));
+            from += p.actions.length;
+          }
           continue;
         } catch {
           // One of them failed (its own ETag, a row that exists, a conflict between them): each on its own.
@@ -107,8 +117,7 @@ export class AuditChain {
       }
       for (const p of group) {
         try {
-          await this.append(schoolId, p.actions, true);
-          p.done();
+          p.done(await this.append(schoolId, p.actions, true));
         } catch (err) {
           p.failed(err);
         }
@@ -117,8 +126,8 @@ export class AuditChain {
     this.waiting.delete(schoolId);
   }
 
-  /** One transaction on the current head; with `retry`, tried again on the new head if another instance moved it. */
-  private async append(schoolId: string, actions: readonly TransactionAction[], retry: boolean): Promise<void> {
+  /** One transaction on the current head; with `retry`, tried again on the new head if another instance moved it. Returns the ETags of `actions`. */
+  private async append(schoolId: string, actions: readonly TransactionAction[], retry: boolean): Promise<Etags> {
     for (let attempt = 1; ; attempt++) {
       const head = this.known.get(schoolId) ?? (await this.head(schoolId));
       let { seq, hash } = head;
@@ -139,7 +148,7 @@ export class AuditChain {
         const etag = result.subResponses.length === all.length ? result.subResponses.at(-1)?.etag : undefined;
         if (etag) this.known.set(schoolId, { seq, hash, etag });
         else this.known.delete(schoolId);
-        return;
+        return etagsOf(result, all.length).slice(0, actions.length);
       } catch (err) {
         this.known.delete(schoolId);
         const status = statusOf(err);

@@ -146,7 +146,9 @@ export class CaseRepository {
 
   /**
    * Saves a case with its audit entries and notifications, all or nothing. A second save of the
-   * same draft returns the case saved the first time instead of a duplicate.
+   * same draft returns the case saved the first time instead of a duplicate. A save made now says
+   * the ETag each notification was written with, where the answer named it, so its cards can be
+   * sent without reading them back.
    */
   async create(
     record: CaseRecord,
@@ -154,7 +156,7 @@ export class CaseRepository {
     notifications: Notification[],
     approvalDueAt?: string,
     tracked: TrackedAction[] = [],
-  ): Promise<{ created: boolean; caseId: string; ref: string }> {
+  ): Promise<{ created: boolean; caseId: string; ref: string; notificationEtags?: ReadonlyMap<string, string> }> {
     const pk = record.schoolId;
     const actions: TransactionAction[] = [
       ['create', { partitionKey: pk, rowKey: `case|${record.id}`, ref: record.ref, caseType: record.caseType, status: record.status, raisedOn: record.raisedOn, ...packJson(`case ${record.ref}`, record) }],
@@ -197,8 +199,11 @@ export class CaseRepository {
     // One more row than these: the audit chain's head moves in the same transaction.
     if (actions.length > 99) throw new Error(`a case needs ${actions.length + 1} rows; a transaction takes 100`);
     try {
-      await this.chain.submit(pk, actions);
-      return { created: true, caseId: record.id, ref: record.ref };
+      const etags = await this.chain.submit(pk, actions);
+      // The notification rows follow the case's three rows and its audit entries.
+      const first = 3 + audit.length;
+      const notificationEtags = new Map(notifications.flatMap((n, i) => { const etag = etags[first + i]; return etag ? [[n.id, etag] as const] : []; }));
+      return { created: true, caseId: record.id, ref: record.ref, notificationEtags };
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
       const existing = await this.findByDraft(pk, record.draftId);

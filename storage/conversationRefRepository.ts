@@ -34,26 +34,69 @@ function rowKeyFor(ref: Pick<ConversationRef, 'scope' | 'conversationId' | 'aadO
   return `${ref.scope}:${Buffer.from(id, 'utf8').toString('base64url')}`;
 }
 
+/**
+ * How long a reference this instance has just read or written is taken as stored, for the turns
+ * that follow (a teacher starting one concern after another would otherwise read it each time).
+ * An install always reads it again, and an uninstall through this instance forgets it; what is
+ * left is an uninstall through another instance without a reinstall, when this one may skip a
+ * write it would have made until this runs out: the person has removed the app, so nothing is
+ * sent to them meanwhile anyway.
+ */
+export const CONFIRMED_FOR_MS = 10 * 60_000;
+/** The most references remembered at once (a trust's staff); past it, the oldest are forgotten. */
+const CONFIRMED_AT_MOST = 5_000;
+
+function confirmedKey(ref: ConversationRef): string {
+  return `${ref.tenantId}|${rowKeyFor(ref)}`;
+}
+
 export class ConversationRefRepository {
-  constructor(private readonly table: TableClient) {}
+  /** References known to be stored as they are, until when (see CONFIRMED_FOR_MS). */
+  private readonly confirmed = new Map<string, { ref: ConversationRef; until: number }>();
+
+  constructor(
+    private readonly table: TableClient,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Saves a reference unconditionally (an install event, a seed). */
   async save(ref: ConversationRef): Promise<void> {
     const valid = conversationRefSchema.parse(ref);
     await this.table.upsertEntity({ partitionKey: valid.tenantId, rowKey: rowKeyFor(valid), ...valid }, 'Replace');
+    this.confirm(valid);
   }
 
   /**
    * Saves a reference seen on a turn, only if it is new or differs from the one kept (apart from
    * when it was seen): most turns come from a conversation already known, and a read costs no more
    * than the write it saves. Says which, so that work owed to a newcomer runs once, not every turn.
+   * `reread`: read what is stored even if this instance confirmed it lately (an install: the
+   * reference may have been removed through another instance since).
    */
-  async saveIfChanged(ref: ConversationRef): Promise<'created' | 'changed' | 'unchanged'> {
+  async saveIfChanged(ref: ConversationRef, o: { reread?: boolean } = {}): Promise<'created' | 'changed' | 'unchanged'> {
     const valid = conversationRefSchema.parse(ref);
+    const known = this.confirmed.get(confirmedKey(valid));
+    if (!o.reread && known && known.until > this.now() && sameReference(known.ref, valid)) return 'unchanged';
     const kept = await this.find(valid.tenantId, rowKeyFor(valid));
-    if (kept && sameReference(kept, valid)) return 'unchanged';
+    if (kept && sameReference(kept, valid)) {
+      this.confirm(valid);
+      return 'unchanged';
+    }
     await this.table.upsertEntity({ partitionKey: valid.tenantId, rowKey: rowKeyFor(valid), ...valid }, 'Replace');
+    this.confirm(valid);
     return kept ? 'changed' : 'created';
+  }
+
+  private confirm(ref: ConversationRef): void {
+    const key = confirmedKey(ref);
+    this.confirmed.delete(key);
+    if (this.confirmed.size >= CONFIRMED_AT_MOST) {
+      const now = this.now();
+      for (const [k, v] of this.confirmed) if (v.until <= now) this.confirmed.delete(k);
+      // Still full of live ones: the oldest go (a Map keeps insertion order).
+      for (const k of [...this.confirmed.keys()].slice(0, this.confirmed.size - CONFIRMED_AT_MOST + 1)) this.confirmed.delete(k);
+    }
+    this.confirmed.set(key, { ref, until: this.now() + CONFIRMED_FOR_MS });
   }
 
   async findPersonal(tenantId: string, aadObjectId: string): Promise<ConversationRef | undefined> {
@@ -116,8 +159,9 @@ export class ConversationRefRepository {
   /** Removes every reference to a conversation (uninstall from a team, chat or personal scope). */
   async removeConversation(tenantId: string, conversationId: string): Promise<number> {
     const rows = this.table.listEntities<Record<string, unknown>>({
-      queryOptions: { filter: odata`PartitionKey eq ${tenantId} and conversationId eq ${conversationId}`, select: ['RowKey', 'conversationId'] },
+      queryOptions: { filter: odata`PartitionKey eq ${tenantId} and conversationId eq ${conversationId}`, select: ['PartitionKey', 'RowKey', 'conversationId'] },
     });
+    for (const [k, v] of this.confirmed) if (v.ref.tenantId === tenantId && v.ref.conversationId === conversationId) this.confirmed.delete(k);
     let removed = 0;
     for await (const row of rows) {
       // Checked again in code before deleting anything (see CaseRepository.range on the emulator).

@@ -1,16 +1,28 @@
 import { DEMO_SCHOOL_ID, DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../demo/demoSchool';
 import { Notification } from '../policy/caseRecord';
-import { createHarness, Harness } from './support/botHarness';
+import { DEFAULT_RETRY } from '../delivery/outboxSender';
+import { createHarness, Harness, MONDAY_9AM } from './support/botHarness';
 import { act, raiseSuspensionRisk } from './support/flows';
 import { createTestStore } from './support/store';
 
 /**
- * A concern's staff cards are claimed in one transaction and settled in another (issue 20: two
- * storage calls a card). These show the guarantees of one card at a time still hold: each card
+ * A concern's staff cards are sent from what its Send saved (leased to the instance in the save)
+ * and settled in one transaction; a pass claims a case's cards in one transaction and settles them
+ * in another (issue 20). These show the guarantees of one card at a time still hold: each card
  * sent once, each with its own audit entry in the school's chain, an approval card findable so a
- * decision updates it, a refused card retried on its own, and a notification someone else touched
- * between the listing and the claim left to them. SYNTHETIC demo school.
+ * decision updates it, a refused card retried on its own, a notification someone else touched
+ * between a pass's listing and its claim left to them, and a Send's cards left by every pass until
+ * they are sent or their lease runs out. SYNTHETIC demo school.
  */
+
+/** A clock the test moves on, from Monday 9am (a school day). */
+function movingClock() {
+  let now = MONDAY_9AM.getTime();
+  return { clock: () => new Date(now), later: (ms: number) => (now += ms) };
+}
+
+/** Past the lease a Send's cards are saved with: as if the instance that saved them stopped before sending them. */
+const PAST_THE_LEASE = DEFAULT_RETRY.leaseMs + 1000;
 describe("a case's cards delivered together", () => {
   let h: Harness;
 
@@ -68,7 +80,12 @@ describe("a case's cards delivered together", () => {
     expect((await h.parts.cases.verifyAuditChain(DEMO_SCHOOL_ID)).ok).toBe(true);
   });
 
-  it('a notification changed after it was listed is left to whoever changed it, and the others still go, once each', async () => {
+  it('a notification changed after a pass listed it is left to whoever changed it, and the others still go, once each', async () => {
+    // The Send's own sending never happens (its instance stopped): the cards are left to a pass once their lease runs out.
+    const time = movingClock();
+    h = await createHarness({ store: await createTestStore(), clock: time.clock });
+    for (const who of ['dsl', 'dt', 'deputyDsl'] as const) await h.install(who);
+    h.parts.background.run = () => undefined;
     const cases = h.parts.cases;
     const list = cases.notifications.bind(cases);
     let touched = false;
@@ -84,6 +101,8 @@ describe("a case's cards delivered together", () => {
       return listed;
     };
     const caseId = await raiseSuspensionRisk(h);
+    time.later(PAST_THE_LEASE);
+    await h.parts.outbox.runOnce();
     expect(touched).toBe(true);
     expect(h.sender.sent.map((s) => s.ref.conversationId).sort()).toEqual(['conv-deputyDsl', 'conv-dsl']);
     expect(teamsTo(await list(DEMO_SCHOOL_ID, caseId), DEMO_STAFF.dt.aadObjectId)!.status).toBe('pending');
@@ -111,13 +130,82 @@ describe("a case's cards delivered together", () => {
   });
 });
 
+describe("a Send's cards, sent from what it saved", () => {
+  /** A harness whose work after each answer is held until the test runs it. */
+  async function holding(clock: () => Date) {
+    const store = await createTestStore();
+    const h = await createHarness({ store, clock });
+    for (const who of ['dsl', 'dt', 'deputyDsl'] as const) await h.install(who);
+    const held: Array<() => Promise<unknown>> = [];
+    h.parts.background.run = (_name, work) => void held.push(work);
+    const runHeld = async () => {
+      for (const work of held.splice(0)) await work();
+    };
+    return { h, store, runHeld };
+  }
+  const sentTo = (h: Harness) => h.sender.sent.map((s) => s.ref.conversationId).sort();
+  const notifiedOnce = async (h: Harness, caseId: string) => {
+    const notified = (await h.parts.cases.auditTrail(DEMO_SCHOOL_ID, caseId)).filter((e) => e.action === 'notified');
+    expect(notified).toHaveLength(3);
+    expect(new Set(notified.map((e) => (e.detail as { to: string }).to)).size).toBe(3);
+    expect((await h.parts.cases.verifyAuditChain(DEMO_SCHOOL_ID)).ok).toBe(true);
+  };
+
+  it('a pass on the same instance before they go leaves them: each card is sent once, by the work after the Send', async () => {
+    const time = movingClock();
+    const { h, runHeld } = await holding(time.clock);
+    const caseId = await raiseSuspensionRisk(h);
+    await h.parts.outbox.runOnce();
+    expect(h.sender.sent).toHaveLength(0);
+    await runHeld();
+    expect(sentTo(h)).toEqual(['conv-deputyDsl', 'conv-dsl', 'conv-dt']);
+    await h.parts.outbox.runOnce();
+    expect(h.sender.sent).toHaveLength(3);
+    await notifiedOnce(h, caseId);
+  });
+
+  it('another instance leaves them while they are leased; if the instance that saved them stops first, it sends them once the lease runs out', async () => {
+    const time = movingClock();
+    const { h, store } = await holding(time.clock);
+    const other = await createHarness({ store, clock: time.clock });
+    const caseId = await raiseSuspensionRisk(h);
+    await other.parts.outbox.runOnce();
+    expect(other.sender.sent).toHaveLength(0);
+    // The first instance stops with its work after the Send undone.
+    time.later(PAST_THE_LEASE);
+    await other.parts.outbox.runOnce();
+    expect(sentTo(other)).toEqual(['conv-deputyDsl', 'conv-dsl', 'conv-dt']);
+    expect(h.sender.sent).toHaveLength(0);
+    await notifiedOnce(other, caseId);
+  });
+
+  it('work that waited behind a burst until half the lease had gone reads and claims them first, and still sends each once', async () => {
+    const time = movingClock();
+    const { h, runHeld } = await holding(time.clock);
+    const caseId = await raiseSuspensionRisk(h);
+    time.later(DEFAULT_RETRY.leaseMs / 2 + 1000);
+    const listed = h.parts.cases.notifications.bind(h.parts.cases);
+    let listings = 0;
+    h.parts.cases.notifications = async (school, id) => {
+      listings++;
+      return listed(school, id);
+    };
+    await runHeld();
+    expect(listings).toBeGreaterThan(0);
+    expect(sentTo(h)).toEqual(['conv-deputyDsl', 'conv-dsl', 'conv-dt']);
+    await notifiedOnce(h, caseId);
+  });
+});
+
 describe('the outbox at shutdown', () => {
   it('a pass in progress stops after the case in hand, and what is left stays pending for the next instance', async () => {
-    const h = await createHarness({ store: await createTestStore() });
+    const time = movingClock();
+    const h = await createHarness({ store: await createTestStore(), clock: time.clock });
     for (const who of ['dsl', 'dt', 'deputyDsl'] as const) await h.install(who);
-    // The staff cards are left to the outbox's pass (as after a burst), not sent after each Send.
+    // The staff cards are left to the outbox's pass (their Send's instance stopped before sending them), not sent after each Send.
     h.parts.background.run = () => undefined;
     for (let i = 0; i < 3; i++) await raiseSuspensionRisk(h);
+    time.later(PAST_THE_LEASE);
     const waiting = await h.parts.cases.pendingNotificationIds(DEMO_SCHOOL_ID);
     expect(waiting.length).toBeGreaterThanOrEqual(9);
 

@@ -177,7 +177,7 @@ export class GuidedDialog extends ComponentDialog {
       const people = planByPerson(raised.plan, { staff: await this.services.schoolStaff(ctx.schoolId) }, ctx.user, ctx.user.aadObjectId);
       await sendInPlaceOfAnswered(step.context, receiptCard(raised.ref, this.spec.title, view, !raised.created, people));
     }
-    if (raised.created) await this.services.deliverStaffNotifications(ctx.schoolId, raised.caseId);
+    if (raised.created) await this.services.deliverStaffNotifications(ctx.schoolId, raised);
     return step.endDialog({ ref: raised.ref });
   }
 }

@@ -48,9 +48,6 @@ export class ApprovalService {
       background: BackgroundWork;
       logger: Logger;
       clock: () => Date;
-      /** Waits between tries (tests pass one that does not wait). */
-      pause?: (ms: number) => Promise<void>;
-      random?: () => number;
     },
   ) {}
 
@@ -149,8 +146,8 @@ export class ApprovalService {
    */
   private pauseBeforeTry(attempt: number): Promise<void> {
     const ceiling = 25 * 2 ** Math.min(attempt, 4);
-    const ms = ceiling / 2 + ((this.deps.random ?? Math.random)() * ceiling) / 2;
-    return (this.deps.pause ?? ((t) => new Promise<void>((resolve) => setTimeout(resolve, t))))(ms);
+    const ms = ceiling / 2 + (Math.random() * ceiling) / 2;
+    return new Promise<void>((resolve) => setTimeout(resolve, ms));
   }
 
   /** Slow work after the invoke has been answered: send, and update every approver's copy of the card. */

@@ -1,6 +1,7 @@
 import { DEMO_SCHOOL_ID, DEMO_STAFF, PLAYGROUND_TENANT_ID } from '../demo/demoSchool';
 import { Notification } from '../policy/caseRecord';
 import { DEFAULT_RETRY } from '../delivery/outboxSender';
+import { HAND_OVER_WHILE_QUEUED_BELOW } from '../services/caseService';
 import { createHarness, Harness, MONDAY_9AM } from './support/botHarness';
 import { act, raiseSuspensionRisk } from './support/flows';
 import { createTestStore } from './support/store';
@@ -177,6 +178,18 @@ describe("a Send's cards, sent from what it saved", () => {
     expect(sentTo(other)).toEqual(['conv-deputyDsl', 'conv-dsl', 'conv-dt']);
     expect(h.sender.sent).toHaveLength(0);
     await notifiedOnce(other, caseId);
+  });
+
+  it('behind a burst (32 pieces of work waiting) a Send hands nothing over: a pass may send its cards, each once, and the queued work then finds them sent', async () => {
+    const time = movingClock();
+    const { h, runHeld } = await holding(time.clock);
+    Object.defineProperty(h.parts.background, 'queued', { get: () => HAND_OVER_WHILE_QUEUED_BELOW });
+    const caseId = await raiseSuspensionRisk(h);
+    await h.parts.outbox.runOnce();
+    expect(sentTo(h)).toEqual(['conv-deputyDsl', 'conv-dsl', 'conv-dt']);
+    await runHeld();
+    expect(h.sender.sent).toHaveLength(3);
+    await notifiedOnce(h, caseId);
   });
 
   it('work that waited behind a burst until half the lease had gone reads and claims them first, and still sends each once', async () => {

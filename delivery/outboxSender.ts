@@ -70,7 +70,7 @@ export interface OutboxDeps {
 export type Outcome = 'delivered' | 'retrying' | 'failed' | 'waiting' | 'skipped';
 
 /** Exponential backoff with jitter: half the delay fixed, half random, so retries spread out. */
-export function backoffMs(attempt: number, policy: RetryPolicy, random: () => number): number {
+export function backoffMs(attempt: number, policy: Pick<RetryPolicy, 'baseMs' | 'maxMs'>, random: () => number): number {
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
@@ -226,9 +226,9 @@ export class OutboxSender {
     const mine = saved.notifications.filter((n) => n.status === 'pending');
     const keys = mine.map((n) => `${schoolId}|${n.id}`);
     try {
+      if (mine.length === 0) return new Map();
       const now = this.deps.clock().getTime();
       const fresh = mine.every((n) => saved.etags.has(n.id) && n.delivery?.leaseOwner === this.instanceId && Date.parse(n.delivery.leaseUntil ?? '') - now >= this.retry.leaseMs / 2);
-      if (mine.length === 0) return new Map();
       if (!fresh || mine.length > MAX_TOGETHER) {
         keys.forEach((k) => this.handedOver.delete(k));
         return await this.deliverCase(schoolId, saved.record.id);

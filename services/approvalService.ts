@@ -9,7 +9,7 @@ import { AuditSequenceTakenError, CaseRepository, DecisionConflictError } from '
 import { conversationRefSchema } from '../storage/conversationRefRepository';
 import { BackgroundWork } from './backgroundWork';
 import { errorSummary } from '../telemetry/errors';
-import { OutboxSender } from '../delivery/outboxSender';
+import { backoffMs, OutboxSender } from '../delivery/outboxSender';
 import { Logger } from '../telemetry/logger';
 import { ProactiveSender } from '../delivery/proactive';
 import { Membership } from './schoolDirectory';
@@ -17,6 +17,8 @@ import { StaffCards } from './staffCards';
 
 /** Tries at a decision before the DSL is told it could not be recorded (each after a pause: see pauseBeforeTry). */
 const DECISION_TRIES = 8;
+/** 25–50 ms before the second try, doubling to 200–400 ms from the fifth. */
+const DECISION_BACKOFF = { baseMs: 50, maxMs: 400 };
 
 const OUTCOME_WORD = { approved: 'approved', amended: 'amended', declined: 'declined' } as const;
 
@@ -145,8 +147,7 @@ export class ApprovalService {
    * them pass.
    */
   private pauseBeforeTry(attempt: number): Promise<void> {
-    const ceiling = 25 * 2 ** Math.min(attempt, 4);
-    const ms = ceiling / 2 + (Math.random() * ceiling) / 2;
+    const ms = backoffMs(attempt, DECISION_BACKOFF, Math.random);
     return new Promise<void>((resolve) => setTimeout(resolve, ms));
   }
 

@@ -124,7 +124,9 @@ export class CaseService implements FormServices {
         const all = [...staffNotifications(prepared.profile, record.id, prepared.plan, request.raisedBy), ...externalNotifications(record.id, prepared.plan)];
         // Those to send now are saved leased to this instance, which sends them straight after the answer.
         const notifications = handOver ? this.deps.outbox.leaseAtSave(request.schoolId, all) : all;
-        tried.set(record.id, { plan: prepared.plan, ...(handOver ? { saved: { record, notifications, etags: new Map(), nextAuditSeq: audit.length } } : {}) });
+        // Its ETags come with the save's answer; without them (an answer lost) deliverSaved reads and claims as usual.
+        const handed: SavedCase | undefined = handOver ? { record, notifications, etags: new Map(), nextAuditSeq: audit.length } : undefined;
+        tried.set(record.id, { plan: prepared.plan, ...(handed ? { saved: handed } : {}) });
         try {
           const approvalDueAt = record.approval.required
             ? windowEnd(prepared.now, prepared.profile.approvalWindows[record.caseType], new SchoolCalendar(prepared.profile.calendar), prepared.profile.schoolDay).toISOString()
@@ -136,9 +138,7 @@ export class CaseService implements FormServices {
             'case saved',
           );
           if (saved.created) this.askForMissingContact(prepared, record.ref);
-          // A save whose answer was lost (found by its draft) names no ETags: deliverSaved then reads and claims as usual.
-          const written: SavedCase = { record, notifications, etags: saved.notificationEtags ?? new Map(), nextAuditSeq: audit.length };
-          return { caseId: record.id, ref: record.ref, created: true, plan: prepared.plan, ...(handOver ? { saved: written } : {}) };
+          return { caseId: record.id, ref: record.ref, created: true, plan: prepared.plan, ...(handed ? { saved: { ...handed, etags: saved.notificationEtags ?? new Map() } } : {}) };
         } catch (err) {
           if (!(err instanceof RefCollisionError)) throw err;
         }
@@ -166,7 +166,6 @@ export class CaseService implements FormServices {
       const ours = found ? tried.get(found.caseId) : undefined;
       if (found && ours) {
         this.deps.logger.info({ event: 'caseRaised', ...log, caseId: found.caseId, answerLost: true }, 'case saved (found by its draft after a storage error)');
-        // No ETags came back: its cards go the usual way (read and claimed), from deliverSaved.
         return { caseId: found.caseId, ref: found.ref, created: true, plan: ours.plan, ...(ours.saved ? { saved: ours.saved } : {}) };
       }
       if (found) return await this.alreadyRaised(request.schoolId, found.caseId);

@@ -79,6 +79,8 @@ class NotInstalledError extends Error {}
 
 /** A case's notifications claimed and settled together up to this many (a transaction holds 100 operations). */
 const MAX_TOGETHER = 15;
+/** Settled notifications remembered between passes, at most (a burst's minute of cards is a few thousand). */
+const SETTLED_REMEMBERED = 20_000;
 
 /**
  * The next audit sequence number of a case, carried from one of its cards to the next so the trail
@@ -136,6 +138,14 @@ export class OutboxSender {
    * them (school|id → until when, in ms): a pass here leaves them, as another instance's would.
    */
   private readonly handedOver = new Map<string, number>();
+  /**
+   * Notifications this instance has settled since the current pass listed the queue (school|id).
+   * Behind a burst a pass works from a listing that the work after each Send overtakes: a card it
+   * meets that was settled here since is known sent (the settle removed its queue row in the same
+   * transaction), so it is passed over without reading its case, reading it and deleting a row
+   * already gone (seven calls for a case of three cards). Cleared as each pass lists afresh.
+   */
+  private readonly settledSinceListing = new Set<string>();
 
   constructor(private readonly deps: OutboxDeps) {
     this.retry = deps.retry ?? DEFAULT_RETRY;
@@ -148,18 +158,24 @@ export class OutboxSender {
     const totals: Record<Outcome, number> = { delivered: 0, retrying: 0, failed: 0, waiting: 0, skipped: 0 };
     // What is still to send after this pass: a retry, one not due yet or held by another instance.
     const backlog: OutboxBacklog = { pending: 0, waitingForInstall: 0, oldestPendingAgeSeconds: 0 };
+    // Anything settled before the listings below is not in them.
+    this.settledSinceListing.clear();
     for (const school of await this.deps.directory.all()) {
       // A case's notifications together (two storage calls a card, as right after a Send), oldest case first.
       const byCase = new Map<string, Array<{ id: string; since: Date }>>();
       for (const item of await this.deps.cases.pendingNotificationQueue(school.id)) {
+        if (this.settledSinceListing.has(`${school.id}|${item.id}`)) continue;
         const key = item.caseId ?? `|${item.id}`;
         const items = byCase.get(key) ?? [];
         if (items.length === 0) byCase.set(key, items);
         items.push(item);
       }
-      for (const [key, items] of byCase) {
+      for (const [key, listed] of byCase) {
         // Shutting down: what is left stays pending for the next instance.
         if (this.stopping) break;
+        // Settled here since the listing (the work after a Send overtook this pass): nothing to do or wait for.
+        const items = listed.filter(({ id }) => !this.settledSinceListing.has(`${school.id}|${id}`));
+        if (items.length === 0) continue;
         await this.deps.giveWay?.();
         if (this.stopping) break;
         const busy = this.casesInHand.has(`${school.id}|${key}`) || items.some(({ id }) => this.isHandedOver(school.id, id));
@@ -412,6 +428,7 @@ export class OutboxSender {
       try {
         await this.deps.cases.settleDelivered(schoolId, settled);
         cursor.next = seq + items.length;
+        items.forEach((item) => this.settledHere(schoolId, item.claimed.id));
         return;
       } catch (err) {
         cursor.next = undefined;
@@ -654,6 +671,7 @@ export class OutboxSender {
       try {
         await this.deps.cases.settleNotification(schoolId, n, status, entry(seq), alsoCreate, completes, approvalCard);
         cursor.next = seq + 1;
+        this.settledHere(schoolId, n.id);
         return;
       } catch (err) {
         cursor.next = undefined;
@@ -663,6 +681,12 @@ export class OutboxSender {
         if (statusOf(err) !== 409 || attempt >= 4) throw err;
       }
     }
+  }
+
+  /** Remembered until the next pass lists the queue; bounded in case no pass runs (then it only saves calls). */
+  private settledHere(schoolId: string, id: string): void {
+    if (this.settledSinceListing.size >= SETTLED_REMEMBERED) this.settledSinceListing.clear();
+    this.settledSinceListing.add(`${schoolId}|${id}`);
   }
 
   private async withAudit(schoolId: string, caseId: string, entry: (seq: number) => AuditEntry): Promise<void> {

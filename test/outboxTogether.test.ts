@@ -4,7 +4,8 @@ import { DEFAULT_RETRY } from '../delivery/outboxSender';
 import { HAND_OVER_WHILE_QUEUED_BELOW } from '../services/caseService';
 import { createHarness, Harness, MONDAY_9AM } from './support/botHarness';
 import { act, raiseSuspensionRisk } from './support/flows';
-import { createTestStore } from './support/store';
+import { azuriteConnectionString, createTestStore, uniquePrefix } from './support/store';
+import { TableStore } from '../storage/tableStore';
 
 /**
  * A concern's staff cards are sent from what its Send saved (leased to the instance in the save)
@@ -207,6 +208,53 @@ describe("a Send's cards, sent from what it saved", () => {
     expect(listings).toBeGreaterThan(0);
     expect(sentTo(h)).toEqual(['conv-deputyDsl', 'conv-dsl', 'conv-dt']);
     await notifiedOnce(h, caseId);
+  });
+});
+
+describe('an outbox pass that the work after each Send overtakes (behind a burst)', () => {
+  it("passes over the cards settled here since it listed the queue without a storage call, and still sends a card left to it, once", async () => {
+    const calls: string[] = [];
+    const store = new TableStore({ connectionString: azuriteConnectionString(), tablePrefix: uniquePrefix(), onCall: (c) => calls.push(`${c.method} ${c.status}`) });
+    await store.ensureTables();
+    const time = movingClock();
+    const h = await createHarness({ store, clock: time.clock });
+    for (const who of ['dsl', 'dt', 'deputyDsl'] as const) await h.install(who);
+    const held: Array<() => Promise<unknown>> = [];
+    h.parts.background.run = (_name, work) => void held.push(work);
+    const caseIds = [await raiseSuspensionRisk(h), await raiseSuspensionRisk(h), await raiseSuspensionRisk(h)];
+    // The last case's work after its Send never ran (its instance stopped): its cards are the pass's to send.
+    held.pop();
+    time.later(PAST_THE_LEASE);
+    const listQueue = h.parts.cases.pendingNotificationQueue.bind(h.parts.cases);
+    let afterListing = -1;
+    // Between the pass's listing and its first case, the work after the first two Sends sends their cards.
+    h.parts.cases.pendingNotificationQueue = async (school) => {
+      const listed = await listQueue(school);
+      for (const work of held.splice(0)) await work();
+      afterListing = calls.length;
+      return listed;
+    };
+    const totals = await h.parts.outbox.runOnce();
+
+    expect(h.sender.sent).toHaveLength(9);
+    expect(new Set(h.sender.sent.map((s) => JSON.stringify(s.activity).match(/SUS-[A-Z0-9]+/)?.[0])).size).toBe(3);
+    // Only the third case's reads and writes: no read of the first two cases, no delete answered 404.
+    const passCalls = calls.slice(afterListing);
+    expect(passCalls.filter((c) => c.endsWith(' 404'))).toEqual([]);
+    // The third case's six (its notifications, the case, the chats, the claim, the audit trail's
+    // next number, the settle), and one listing each for the other two cases, whose card for
+    // someone without the app still waits. Before, each of the six cards sent took two more.
+    expect(passCalls.length).toBeLessThanOrEqual(8);
+    // The third case's three cards; the others' cards waiting for the app are left, and the six already sent are not counted.
+    expect(totals).toMatchObject({ delivered: 3, waiting: 1, skipped: 2 });
+    for (const caseId of caseIds) {
+      const notified = (await h.parts.cases.auditTrail(DEMO_SCHOOL_ID, caseId)).filter((e) => e.action === 'notified');
+      expect(notified).toHaveLength(3);
+    }
+    // Still pending: each case's card for someone who has not installed the app, and nothing else.
+    const pending = await h.parts.cases.pendingNotificationIds(DEMO_SCHOOL_ID);
+    expect(pending).toHaveLength(3);
+    for (const id of pending) expect((await h.parts.cases.getNotification(DEMO_SCHOOL_ID, id))?.delivery?.waitingForInstall).toBe(true);
   });
 });
 

@@ -10,14 +10,31 @@ export class SharedCache<K, V> {
   /** Moves on at each `invalidate`, so a read begun before it is not kept as fresh. */
   private generation = 0;
 
+  /**
+   * `staleForMs`: how long past its time a value is still answered at once, to a caller that accepts
+   * it (`{ stale: true }`), while it is read again in the background; every other caller after the
+   * time waits for the read. A failed read in the background leaves the old value answered, and the
+   * next caller tries again; once this window too has passed, the caller waits for the read and sees
+   * its failure.
+   */
   constructor(
     private readonly ttlMs: number,
     private readonly now: () => number,
+    private readonly staleForMs = 0,
   ) {}
 
-  async get(key: K, read: () => Promise<V>): Promise<V> {
+  async get(key: K, read: () => Promise<V>, options: { stale?: boolean } = {}): Promise<V> {
     const hit = this.held.get(key);
-    if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
+    const age = hit ? this.now() - hit.at : Number.POSITIVE_INFINITY;
+    if (hit && age < this.ttlMs) return hit.value;
+    if (hit && options.stale && age < this.ttlMs + this.staleForMs) {
+      this.readShared(key, read).catch(() => undefined);
+      return hit.value;
+    }
+    return this.readShared(key, read);
+  }
+
+  private readShared(key: K, read: () => Promise<V>): Promise<V> {
     const inFlight = this.reading.get(key);
     if (inFlight && inFlight.generation === this.generation) return inFlight.value;
     const generation = this.generation;

@@ -1,4 +1,8 @@
+import { DEMO_SCHOOL_ID, demoPupils } from '../demo/demoSchool';
+import { pupilSchema } from '../policy/pupil';
+import { PupilDirectory } from '../services/pupilDirectory';
 import { SharedCache } from '../services/sharedCache';
+import { PupilRepository } from '../storage/pupilRepository';
 
 /**
  * The school directory and the register are kept for a short time, and a burst of turns asking for
@@ -51,5 +55,102 @@ describe('a value kept for a short time, read once however many ask', () => {
     const failing = new SharedCache<string, string>(30_000, () => 0);
     await expect(failing.get('school', async () => Promise.reject(new Error('storage refused')))).rejects.toThrow('storage refused');
     expect(await failing.get('school', async () => 'read again')).toBe('read again');
+  });
+
+  it('with a stale window, past its time a value is answered at once while it is read again, and the new value then kept', async () => {
+    let now = 0;
+    const cache = new SharedCache<string, string>(30_000, () => now, 600_000);
+    expect(await cache.get('school', async () => 'first')).toBe('first');
+    now = 30_000;
+    const r = reader();
+    // Ten keystrokes while the register is read again: each answered from the one held, one read between them.
+    const answers = await Promise.all(Array.from({ length: 10 }, () => cache.get('school', r.read, { stale: true })));
+    expect(answers).toEqual(Array(10).fill('first'));
+    expect(r.reads()).toBe(1);
+    r.finish('second');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await cache.get('school', r.read)).toBe('second');
+    expect(r.reads()).toBe(1);
+  });
+
+  it('with a stale window, a failed read in the background keeps the old value, and past the window the caller waits and sees the failure', async () => {
+    let now = 0;
+    const cache = new SharedCache<string, string>(30_000, () => now, 600_000);
+    await cache.get('school', async () => 'first');
+    now = 31_000;
+    expect(await cache.get('school', async () => Promise.reject(new Error('storage refused')), { stale: true })).toBe('first');
+    await new Promise((resolve) => setImmediate(resolve));
+    // The next caller tries again, still answered at once.
+    let tried = 0;
+    expect(
+      await cache.get('school', async () => {
+        tried++;
+        throw new Error('storage refused');
+      }, { stale: true }),
+    ).toBe('first');
+    expect(tried).toBe(1);
+    now = 30_000 + 600_000;
+    await expect(cache.get('school', async () => Promise.reject(new Error('storage refused')), { stale: true })).rejects.toThrow('storage refused');
+  });
+
+  it('with a stale window, a caller that does not accept a value past its time waits for the read', async () => {
+    let now = 0;
+    const cache = new SharedCache<string, string>(30_000, () => now, 600_000);
+    await cache.get('school', async () => 'first');
+    now = 30_000;
+    expect(await cache.get('school', async () => 'second')).toBe('second');
+  });
+
+  it('with a stale window, a change on this instance is not answered from the old value', async () => {
+    let now = 0;
+    const cache = new SharedCache<string, string>(30_000, () => now, 600_000);
+    await cache.get('school', async () => 'before the load');
+    now = 45_000;
+    cache.invalidate('school');
+    expect(await cache.get('school', async () => 'after the load', { stale: true })).toBe('after the load');
+  });
+});
+
+describe("the register's type-ahead once its 30 seconds are up", () => {
+  it('answers from the register held while it is read again, and then finds a child added since', async () => {
+    let now = 0;
+    const child = (id: string, givenName: string) => pupilSchema.parse({ ...demoPupils[0], id, givenName, familyName: 'Quillfeather' });
+    let register = [child('p-1', 'Ada')];
+    let gate = Promise.resolve();
+    const repo = {
+      listBySchool: async () => {
+        const read = register;
+        await gate;
+        return read;
+      },
+      get: async () => undefined,
+    } as unknown as PupilRepository;
+    const directory = new PupilDirectory(repo, 30_000, () => now);
+    expect((await directory.search(DEMO_SCHOOL_ID, 'quill', 15)).map((m) => m.id)).toEqual(['p-1']);
+    // Another instance loads a register with a new child, and reading it again is slow: the keystroke does not wait for it.
+    register = [child('p-1', 'Ada'), child('p-2', 'Bram')];
+    let readDone!: () => void;
+    gate = new Promise<void>((resolve) => (readDone = resolve));
+    now = 30_000;
+    expect((await directory.search(DEMO_SCHOOL_ID, 'quill', 15)).map((m) => m.id)).toEqual(['p-1']);
+    readDone();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await directory.search(DEMO_SCHOOL_ID, 'quill', 15)).map((m) => m.id).sort()).toEqual(['p-1', 'p-2']);
+  });
+
+  it("never answers a child's record (the status that decides who is told) from a register past its time", async () => {
+    let now = 0;
+    let inCare = false;
+    const repo = {
+      listBySchool: async () => [pupilSchema.parse({ ...demoPupils[0], id: 'p-1', statuses: inCare ? demoPupils[0]!.statuses : [] })],
+      get: async () => undefined,
+    } as unknown as PupilRepository;
+    const directory = new PupilDirectory(repo, 30_000, () => now);
+    await directory.search(DEMO_SCHOOL_ID, 'thistle', 15);
+    expect((await directory.get(DEMO_SCHOOL_ID, 'p-1'))?.statuses).toEqual([]);
+    // Another instance loads a register in which the child has come into care.
+    inCare = true;
+    now = 30_000;
+    expect((await directory.get(DEMO_SCHOOL_ID, 'p-1'))?.statuses.map((s) => s.kind)).toEqual(['CLA']);
   });
 });

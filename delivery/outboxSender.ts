@@ -158,13 +158,12 @@ export class OutboxSender {
     const totals: Record<Outcome, number> = { delivered: 0, retrying: 0, failed: 0, waiting: 0, skipped: 0 };
     // What is still to send after this pass: a retry, one not due yet or held by another instance.
     const backlog: OutboxBacklog = { pending: 0, waitingForInstall: 0, oldestPendingAgeSeconds: 0 };
-    // Anything settled before the listings below is not in them.
+    // Anything settled before the listings below is not in them; what is settled after, each case checks.
     this.settledSinceListing.clear();
     for (const school of await this.deps.directory.all()) {
       // A case's notifications together (two storage calls a card, as right after a Send), oldest case first.
       const byCase = new Map<string, Array<{ id: string; since: Date }>>();
       for (const item of await this.deps.cases.pendingNotificationQueue(school.id)) {
-        if (this.settledSinceListing.has(`${school.id}|${item.id}`)) continue;
         const key = item.caseId ?? `|${item.id}`;
         const items = byCase.get(key) ?? [];
         if (items.length === 0) byCase.set(key, items);

@@ -19,7 +19,7 @@ export interface Mentioned {
 }
 
 /** How long past its 30 seconds a school's register is still searched while it is read again. */
-export const REGISTER_STALE_MS = 10 * 60_000;
+const REGISTER_STALE_MS = 10 * 60_000;
 
 const matchOf = (e: Indexed): PupilMatch => ({ id: e.pupil.id, label: pupilLabel(e.pupil) });
 

@@ -91,29 +91,66 @@ const EVERYDAY_WORDS = new Set([
   'stone', 'bird', 'fox', 'lamb', 'day', 'week', 'new', 'starter', 'help', 'back', 'cancel', 'menu', 'start',
 ]);
 
-/** Whether a sentence word may stand for this name word (an everyday word needs its capital). */
-function standsFor(w: SentenceWord, nameWord: string): boolean {
-  return w.word === nameWord && (w.capitalised || !EVERYDAY_WORDS.has(w.word));
+/**
+ * A register's names, looked up by word: a sentence of a few words is checked against the children
+ * who have one of those words in their name, not against every child of the school (2,000 in a
+ * large secondary, for every message typed). Built once per register read.
+ */
+export class NameIndex<T extends { keys: NameKeys }> {
+  /** By the first word of the full name, for whole names. */
+  private readonly byFirstWord = new Map<string, number[]>();
+  /** By every word of the name, for a name said on its own. */
+  private readonly byWord = new Map<string, number[]>();
+
+  constructor(readonly register: readonly T[]) {
+    register.forEach((entry, at) => {
+      const { tokens } = entry.keys;
+      if (tokens[0] !== undefined) push(this.byFirstWord, tokens[0], at);
+      for (const token of new Set(tokens)) push(this.byWord, token, at);
+    });
+  }
+
+  startingWith(word: string): readonly number[] {
+    return this.byFirstWord.get(word) ?? [];
+  }
+
+  withWord(word: string): readonly number[] {
+    return this.byWord.get(word) ?? [];
+  }
+}
+
+function push(map: Map<string, number[]>, key: string, at: number): void {
+  const list = map.get(key);
+  if (list) list.push(at);
+  else map.set(key, [at]);
 }
 
 /**
  * The children a sentence names: those whose full name is in it if any, otherwise those one of
- * whose names is (two Sams: both, so the person is asked which). `words` is what matched, to show back.
+ * whose names is (two Sams: both, so the person is asked which). `words` is what matched, to show
+ * back. Alphabetical by full name, children of the same name in register order.
  */
-export function mentionedChildren<T extends { keys: NameKeys }>(sentence: string, register: readonly T[]): { matches: T[]; words: string } {
+export function mentionedChildren<T extends { keys: NameKeys }>(sentence: string, names: readonly T[] | NameIndex<T>): { matches: T[]; words: string } {
+  const index = names instanceof NameIndex ? names : new NameIndex(names);
   const words = sentenceWords(sentence);
-  const full: Array<{ entry: T; said: string }> = [];
-  const partial: Array<{ entry: T; said: string }> = [];
-  for (const entry of register) {
-    const { tokens } = entry.keys;
-    const at = words.findIndex((_w, i) => tokens.every((t, j) => words[i + j]?.word === t));
-    if (at >= 0) {
-      full.push({ entry, said: words.slice(at, at + tokens.length).map((w) => w.typed).join(' ') });
-      continue;
+  // Register position -> the words that named the child, at their first place in the sentence.
+  const full = new Map<number, string>();
+  words.forEach((w, i) => {
+    for (const at of index.startingWith(w.word)) {
+      const { tokens } = index.register[at]!.keys;
+      if (!full.has(at) && tokens.every((t, j) => words[i + j]?.word === t)) full.set(at, words.slice(i, i + tokens.length).map((x) => x.typed).join(' '));
     }
-    const hit = words.find((w) => tokens.some((t) => standsFor(w, t)));
-    if (hit) partial.push({ entry, said: hit.typed });
+  });
+  const partial = new Map<number, string>();
+  if (full.size === 0) {
+    for (const w of words) {
+      // An everyday word stands for a name only with its capital.
+      if (!w.capitalised && EVERYDAY_WORDS.has(w.word)) continue;
+      for (const at of index.withWord(w.word)) if (!partial.has(at)) partial.set(at, w.typed);
+    }
   }
-  const found = (full.length > 0 ? full : partial).sort((a, b) => a.entry.keys.full.localeCompare(b.entry.keys.full));
+  const found = [...(full.size > 0 ? full : partial)]
+    .map(([at, said]) => ({ at, entry: index.register[at]!, said }))
+    .sort((a, b) => a.entry.keys.full.localeCompare(b.entry.keys.full) || a.at - b.at);
   return { matches: found.map((f) => f.entry), words: [...new Set(found.map((f) => f.said))].join(', ') };
 }

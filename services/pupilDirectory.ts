@@ -1,6 +1,6 @@
 import { SharedCache } from './sharedCache';
 import { PupilMatch } from '../cards/questions/pupilCards';
-import { mentionedChildren, nameKeys, NameKeys, nearMisses, normaliseName } from '../policy/nameRecognition';
+import { mentionedChildren, NameIndex, nameKeys, NameKeys, nearMisses, normaliseName } from '../policy/nameRecognition';
 import { pupilLabel } from '../policy/pupil';
 import { Pupil } from '../policy/pupil';
 import { PupilRepository } from '../storage/pupilRepository';
@@ -10,6 +10,28 @@ export { normaliseName };
 interface Indexed {
   pupil: Pupil;
   keys: NameKeys;
+}
+
+/** One read of a school's register, with the lookups each request would otherwise repeat over every child. */
+class Register {
+  readonly entries: Indexed[];
+  private readonly byId: Map<string, Pupil>;
+  private names?: NameIndex<Indexed>;
+
+  constructor(pupils: readonly Pupil[]) {
+    this.entries = pupils.map((pupil) => ({ pupil, keys: nameKeys(pupil.givenName, pupil.familyName) }));
+    this.byId = new Map(pupils.map((p) => [p.id, p]));
+  }
+
+  pupil(id: string): Pupil | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Built on the first sentence looked at: searches and suggestions do not need it. */
+  get nameIndex(): NameIndex<Indexed> {
+    this.names ??= new NameIndex(this.entries);
+    return this.names;
+  }
 }
 
 /** What a sentence was found to say about which child: the children, and the words that named them. */
@@ -38,7 +60,7 @@ const matchOf = (e: Indexed): PupilMatch => ({ id: e.pupil.id, label: pupilLabel
  * register and show the same label, so they reveal nothing a search by exact name would not.
  */
 export class PupilDirectory {
-  private readonly cache: SharedCache<string, Indexed[]>;
+  private readonly cache: SharedCache<string, Register>;
 
   constructor(
     private readonly repo: PupilRepository,
@@ -49,16 +71,16 @@ export class PupilDirectory {
   }
 
   /** `names`: only names and year groups are wanted (suggestions), so the register held past its time will do while it is read again. */
-  private index(schoolId: string, names = false): Promise<Indexed[]> {
-    return this.cache.get(schoolId, async () => (await this.repo.listBySchool(schoolId)).map((pupil) => ({ pupil, keys: nameKeys(pupil.givenName, pupil.familyName) })), { stale: names });
+  private register(schoolId: string, names = false): Promise<Register> {
+    return this.cache.get(schoolId, async () => new Register(await this.repo.listBySchool(schoolId)), { stale: names });
   }
 
   async all(schoolId: string): Promise<Pupil[]> {
-    return (await this.index(schoolId)).map((e) => e.pupil);
+    return (await this.register(schoolId)).entries.map((e) => e.pupil);
   }
 
   async get(schoolId: string, pupilId: string): Promise<Pupil | undefined> {
-    return (await this.index(schoolId)).find((e) => e.pupil.id === pupilId)?.pupil ?? (await this.repo.get(schoolId, pupilId));
+    return (await this.register(schoolId)).pupil(pupilId) ?? (await this.repo.get(schoolId, pupilId));
   }
 
   /** Every word typed must start one of the child's names; whole-name matches come first. */
@@ -67,7 +89,7 @@ export class PupilDirectory {
     if (!q) return [];
     const words = q.split(' ');
     const scored: Array<{ e: Indexed; score: number }> = [];
-    for (const e of await this.index(schoolId, true)) {
+    for (const e of (await this.register(schoolId, true)).entries) {
       if (!words.every((w) => e.keys.tokens.some((t) => t.startsWith(w)))) continue;
       const score = e.keys.full === q ? 0 : e.keys.full.startsWith(q) ? 1 : 2;
       scored.push({ e, score });
@@ -78,12 +100,12 @@ export class PupilDirectory {
 
   /** "Did you mean": children of this school whose name is a slip or two from what was typed. */
   async suggest(schoolId: string, typed: string, limit: number): Promise<PupilMatch[]> {
-    return nearMisses(typed, await this.index(schoolId, true), limit).map(matchOf);
+    return nearMisses(typed, (await this.register(schoolId, true)).entries, limit).map(matchOf);
   }
 
   /** The children of this school a sentence names ("I am worried Sam might get excluded"). */
   async mentionedIn(schoolId: string, sentence: string, limit: number): Promise<Mentioned> {
-    const { matches, words } = mentionedChildren(sentence, await this.index(schoolId, true));
+    const { matches, words } = mentionedChildren(sentence, (await this.register(schoolId, true)).nameIndex);
     return { matches: matches.slice(0, limit).map(matchOf), words };
   }
 

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { FormCardFrame } from '../cards/formCard';
 import { pupilChoicesCard, pupilSuggestionsCard } from '../cards/questions/pupilCards';
 import { recogniseIntent } from '../dialogs/intents';
-import { mentionedChildren, nameKeys, nearMisses } from '../policy/nameRecognition';
+import { mentionedChildren, NameIndex, NameKeys, nameKeys, nearMisses, sentenceWords } from '../policy/nameRecognition';
 import { Pupil } from '../policy/pupil';
 import { PupilDirectory } from '../services/pupilDirectory';
 import { PupilRepository } from '../storage/pupilRepository';
@@ -83,6 +84,57 @@ describe('a child named in a sentence', () => {
     const found = mentionedChildren(sentence, entries);
     expect(ids(found.matches)).toEqual(expected);
     expect(found.words).toBe(words);
+  });
+});
+
+/**
+ * The rule as it was first written, child by child over the whole register: the index that
+ * replaced it (a sentence is checked only against children with one of its words in their name)
+ * must find exactly the same children, in the same order, with the same words shown back.
+ */
+function everyChildInTurn(sentence: string, register: ReadonlyArray<{ keys: NameKeys }>): { matches: number[]; words: string } {
+  const everyday = new Set(['will', 'rose', 'may', 'grace']);
+  const words = sentenceWords(sentence);
+  const full: Array<{ at: number; said: string }> = [];
+  const partial: Array<{ at: number; said: string }> = [];
+  register.forEach((entry, at) => {
+    const { tokens } = entry.keys;
+    const start = words.findIndex((_w, i) => tokens.every((t, j) => words[i + j]?.word === t));
+    if (start >= 0) {
+      full.push({ at, said: words.slice(start, start + tokens.length).map((w) => w.typed).join(' ') });
+      return;
+    }
+    const hit = words.find((w) => tokens.some((t) => w.word === t && (w.capitalised || !everyday.has(w.word))));
+    if (hit) partial.push({ at, said: hit.typed });
+  });
+  const found = (full.length > 0 ? full : partial).sort((a, b) => register[a.at]!.keys.full.localeCompare(register[b.at]!.keys.full));
+  return { matches: found.map((f) => f.at), words: [...new Set(found.map((f) => f.said))].join(', ') };
+}
+
+describe('a child named in a sentence, looked up by word', () => {
+  // Everyday words among the names (Will, Rose, May, Grace), a hyphenated name, and the same full
+  // name twice, so the capital rule and the order of children of the same name are both exercised.
+  const given = ['Sam', 'Will', 'Rose', 'Mary-Jane', 'Leo', 'May', 'Kai', 'Grace'];
+  const family = ['Ashcombe', 'Marchbank', 'Rose', "O'Hallorann", 'Will', 'Sam', 'Grace-May'];
+  const registerArb = fc.array(fc.tuple(fc.constantFrom(...given), fc.constantFrom(...family)), { minLength: 1, maxLength: 25 });
+  const wordArb = fc.oneof(
+    fc.constantFrom(...given, ...family, 'Mary', 'Jane', 'Grace', 'May'),
+    fc.constantFrom('I', 'am', 'worried', 'about', 'attendance', 'is', 'dropping', 'and', 'the', 'twins', 'she', 'will', 'may', 'rose', 'sam', "sam's", 'LEO', 'mary-jane'),
+  );
+  const sentenceArb = fc.array(wordArb, { minLength: 0, maxLength: 9 }).map((ws) => ws.join(' '));
+
+  it('finds exactly the children the whole register would, in the same order, for any sentence', () => {
+    fc.assert(
+      fc.property(registerArb, sentenceArb, (names, sentence) => {
+        const register = names.map(([g, f]) => ({ keys: nameKeys(g, f) }));
+        const index = new NameIndex(register);
+        const byIndex = mentionedChildren(sentence, index);
+        const expected = everyChildInTurn(sentence, register);
+        expect(byIndex.matches.map((m) => register.indexOf(m))).toEqual(expected.matches);
+        expect(byIndex.words).toBe(expected.words);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

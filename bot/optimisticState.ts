@@ -30,12 +30,16 @@ export class OptimisticConversationState extends ConversationState {
 
   override async saveChanges(context: TurnContext, force = false): Promise<void> {
     const cached = context.turnState.get<Cached | undefined>(this.cacheKey);
-    if (!cached || (!force && cached.hash === calculateChangeHash(cached.state))) return;
+    if (!cached) return;
+    // The hash leaves out the eTag, which the write updates: what is written is what was hashed,
+    // so the state is serialised once to compare and not again after the write.
+    const hash = calculateChangeHash(cached.state);
+    if (!force && cached.hash === hash) return;
     const key = await this.storageKey(context);
     // The storage writes conditionally on this eTag (or create-only when there is none) and
     // updates it on success.
     await this.storage.write({ [key]: cached.state });
-    cached.hash = calculateChangeHash(cached.state);
+    cached.hash = hash;
   }
 
   override async clear(context: TurnContext): Promise<void> {

@@ -1,4 +1,4 @@
-import { Activity, TestAdapter, TurnContext } from 'botbuilder';
+import { Activity, Storage, StoreItems, TestAdapter, TurnContext } from 'botbuilder';
 import pino from 'pino';
 import { OptimisticConversationState } from '../bot/optimisticState';
 import { ActionTracker } from '../services/actionTracker';
@@ -62,6 +62,36 @@ describe('conversation state with optimistic concurrency', () => {
     await state.saveChanges(other);
     await state.clear(stale);
     await expect(state.saveChanges(stale)).rejects.toBeInstanceOf(StateConflictError);
+  });
+
+  it('an answer set while the state is being written is saved by the next save, not taken as already saved', async () => {
+    const tables = new TableStateStorage(store.client(TABLES.botState));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // Like the table storage, takes what it writes when asked (it is serialised then), and writes it once let go.
+    const slowWrite: Storage = {
+      read: (keys) => tables.read(keys),
+      delete: (keys) => tables.delete(keys),
+      write: async (changes: StoreItems) => {
+        const taken = structuredClone(changes);
+        await held;
+        await tables.write(taken);
+        for (const key of Object.keys(changes)) changes[key]!.eTag = taken[key]!.eTag;
+      },
+    };
+    const state = new OptimisticConversationState(slowWrite);
+    const prop = state.createProperty<string>('answer');
+    const adapter = new TestAdapter();
+    const turn = new TurnContext(adapter, message('a', 'conv-during-write'));
+    await prop.set(turn, 'first');
+    const saving = state.saveChanges(turn);
+    await prop.set(turn, 'second, typed while the first was written');
+    release();
+    await saving;
+    await state.saveChanges(turn);
+
+    const fresh = new OptimisticConversationState(tables);
+    expect(await fresh.createProperty<string>('answer').get(new TurnContext(adapter, message('b', 'conv-during-write')))).toBe('second, typed while the first was written');
   });
 
   it('the bot reports a conflicting turn to the user instead of silently overwriting', async () => {

@@ -10,4 +10,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
   testTimeout: 30000,
+  // A worker per core: jest's default leaves one core idle, and with two cores that runs the suite
+  // one file at a time, with the shared Azurite on the same thread as the tests. Two at once here:
+  // 591 s against 797 s in band (1,428 tests, all passing).
+  maxWorkers: '100%',
 };

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { cpSync, createWriteStream, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import JSZip from 'jszip';
+import { z } from 'zod';
 
 /**
  * `npm run bundle`: the production artefact. App Service runs it from the zip as it is (read-only,
@@ -45,20 +45,7 @@ export async function buildBundle(root: string, outDir: string): Promise<BundleR
   manifest.engines = { node: PRODUCTION_NODE };
   writeFileSync(path.join(staging, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   cpSync(path.join(root, 'package-lock.json'), path.join(staging, 'package-lock.json'));
-  const install = spawnSync('npm', ['ci', '--omit=dev', '--omit=optional', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
-    cwd: staging,
-    encoding: 'utf8',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  // --omit=optional: the only optional dependency is the Node 22 binary the tests run the bundle on.
-  if (install.status !== 0) throw new Error(`npm ci --omit=dev failed:\n${install.stderr}`);
-  // Links to command-line tools: nothing on the server runs them, and a zip cannot hold links.
-  rmSync(path.join(staging, 'node_modules', '.bin'), { recursive: true, force: true });
-  // Type declarations, source maps and documentation in dependencies: never loaded at run time, and
-  // more than a third of the files a cold start would otherwise unpack.
-  for (const file of walk(path.join(staging, 'node_modules'))) {
-    if (NEVER_LOADED.test(path.basename(file))) rmSync(file);
-  }
+  copyProductionPackages(root, staging);
 
   const zip = new JSZip();
   let files = 0;
@@ -70,6 +57,55 @@ export async function buildBundle(root: string, outDir: string): Promise<BundleR
   const target = path.join(outDir, 'bundle.zip');
   await pipeline(zip.generateNodeStream({ type: 'nodebuffer', streamFiles: true, compression: 'DEFLATE', compressionOptions: { level: 6 }, platform: 'UNIX' }), createWriteStream(target));
   return { zip: target, files, bytes: statSync(target).size };
+}
+
+/** The parts of package-lock.json (lockfileVersion 2 or 3) that place each installed package. */
+const lockFileSchema = z.object({
+  packages: z.record(
+    z.string(),
+    z.object({ version: z.string().optional(), dev: z.boolean().optional(), optional: z.boolean().optional(), devOptional: z.boolean().optional(), link: z.boolean().optional() }),
+  ),
+});
+
+/**
+ * The production dependencies, copied from this tree's own node_modules to the places the lock file
+ * gives them: the packages `npm ci --omit=dev --omit=optional` would install (the only optional one
+ * is the Node 22 binary the tests run the bundle on), as their install scripts left them, without
+ * installing them again, which took 34 of the bundle's 58 s and needed the registry. Each package's version is checked against
+ * the lock, so a node_modules that has drifted from it (an `npm install` of something else) stops
+ * the bundle rather than shipping what was not reviewed.
+ */
+/**
+ * botbuilder-dialogs' install script deletes these three, so that its recognizers share the one
+ * recognizers-text-number at the top (1.3.1, not the 1.1.4 they ask for). The bot is developed and
+ * tested without them, so it ships without them: `npm ci --ignore-scripts`, as the bundle used to
+ * install, kept them, and the server ran a number recognizer the tests never had.
+ */
+const REMOVED_BY_INSTALL_SCRIPTS = new Set(
+  ['recognizers-text-suite', 'recognizers-text-date-time', 'recognizers-text-number-with-unit'].map((p) => `node_modules/@microsoft/${p}/node_modules/@microsoft/recognizers-text-number`),
+);
+
+function copyProductionPackages(root: string, staging: string): void {
+  const lock = lockFileSchema.parse(JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')));
+  const production = Object.entries(lock.packages)
+    .filter(([place, entry]) => place.startsWith('node_modules/') && !entry.dev && !entry.optional && !entry.devOptional)
+    .sort(([a], [b]) => a.localeCompare(b));
+  for (const [place, entry] of production) {
+    if (REMOVED_BY_INSTALL_SCRIPTS.has(place)) continue;
+    if (entry.link) throw new Error(`${place} is a link in package-lock.json; the bundle copies installed packages only`);
+    const from = path.join(root, place);
+    const installed = existsSync(path.join(from, 'package.json')) ? (JSON.parse(readFileSync(path.join(from, 'package.json'), 'utf8')) as { version?: unknown }).version : undefined;
+    if (installed !== entry.version) {
+      throw new Error(`${place} is ${installed === undefined ? 'not installed' : `version ${String(installed)}`}, but package-lock.json has ${entry.version ?? 'no version'}: run "npm ci" first`);
+    }
+    // A package's own node_modules may hold development packages; the production ones in it have entries of their own.
+    // Type declarations, source maps and documentation are left out as they are copied: never loaded
+    // at run time, and more than a third of the files a cold start would otherwise unpack.
+    const nested = path.join(from, 'node_modules');
+    const wanted = (source: string) => source !== nested && !(NEVER_LOADED.test(path.basename(source)) && lstatSync(source).isFile());
+    // eslint-disable-next-line no-restricted-syntax -- which files to copy, not a table query
+    cpSync(from, path.join(staging, place), { recursive: true, filter: wanted });
+  }
 }
 
 function* walk(dir: string): Generator<string> {

@@ -197,6 +197,49 @@ describe('the production bundle (npm run bundle)', () => {
     expect(spawnSync(NODE22, ['--version'], { encoding: 'utf8' }).stdout).toMatch(/^v22\./);
   });
 
+  it('holds each production package at the place and version the lock file gives, as installed here and tested', () => {
+    type LockEntry = { version?: string; dev?: boolean; optional?: boolean; devOptional?: boolean };
+    const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+    const production = new Map(Object.entries(lock.packages).filter(([place, e]) => place.startsWith('node_modules/') && !e.dev && !e.optional && !e.devOptional));
+    // A package's place: node_modules/name or node_modules/@scope/name, nested any number of times.
+    const PLACE = /^node_modules\/(?:@[^/]+\/)?[^/]+(?:\/node_modules\/(?:@[^/]+\/)?[^/]+)*$/;
+    const bundled = entries.filter((e) => e.endsWith('/package.json')).map((e) => e.slice(0, -'/package.json'.length)).filter((place) => PLACE.test(place));
+    expect(bundled.filter((place) => !production.has(place))).toEqual([]);
+    const versionIn = (dir: string) => (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+    const missing = [...production.keys()].filter((place) => !bundled.includes(place));
+    const wrong = bundled.filter((place) => versionIn(path.join(appDir, place)) !== production.get(place)!.version);
+    expect(wrong).toEqual([]);
+    // Only what botbuilder-dialogs' install script deletes is not there.
+    expect(missing).toEqual(['suite', 'date-time', 'number-with-unit'].map((p) => `node_modules/@microsoft/recognizers-text-${p}/node_modules/@microsoft/recognizers-text-number`).sort());
+    expect(bundled.length).toBeGreaterThan(400);
+  });
+
+  it('recognises numbers and dates with the same recognizer as the tests (botbuilder-dialogs\' install script applied)', () => {
+    const numberRecognizerFor = (base: string) =>
+      versionOf(require.resolve('@microsoft/recognizers-text-number/package.json', { paths: [path.join(base, 'node_modules', '@microsoft', 'recognizers-text-date-time')] }));
+    const versionOf = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    expect(numberRecognizerFor(appDir)).toBe(numberRecognizerFor(ROOT));
+  });
+
+  it('is not built from a node_modules that differs from the lock file: it says to run npm ci', async () => {
+    const fake = mkdtempSync(path.join(os.tmpdir(), 'swbot-bundle-drift-'));
+    try {
+      for (const f of ['dist/host/main.js', 'dist/tab/client/app.js', 'tab/static/index.html']) {
+        mkdirSync(path.dirname(path.join(fake, f)), { recursive: true });
+        writeFileSync(path.join(fake, f), '');
+      }
+      writeFileSync(path.join(fake, 'package.json'), JSON.stringify({ name: 'drift', dependencies: { 'left-pad': '^1.3.0' } }));
+      writeFileSync(path.join(fake, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/left-pad': { version: '1.3.0' } } }));
+      mkdirSync(path.join(fake, 'node_modules', 'left-pad'), { recursive: true });
+      writeFileSync(path.join(fake, 'node_modules', 'left-pad', 'package.json'), JSON.stringify({ name: 'left-pad', version: '1.1.0' }));
+      await expect(buildBundle(fake, path.join(fake, 'out'))).rejects.toThrow('node_modules/left-pad is version 1.1.0, but package-lock.json has 1.3.0: run "npm ci" first');
+      rmSync(path.join(fake, 'node_modules', 'left-pad'), { recursive: true });
+      await expect(buildBundle(fake, path.join(fake, 'out'))).rejects.toThrow('node_modules/left-pad is not installed, but package-lock.json has 1.3.0: run "npm ci" first');
+    } finally {
+      rmSync(fake, { recursive: true, force: true });
+    }
+  });
+
   it('has no account key, client secret or certificate in its environment', () => {
     const values = Object.values(botEnv).join('\n');
     expect(values).not.toContain(DEV_KEY);

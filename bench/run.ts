@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
 import { DEMO_SCHOOL_ID, DEMO_STAFF, demoSchool, PLAYGROUND_TENANT_ID } from '../demo/demoSchool';
 import { seedDemoSchoolIfEmpty } from '../demo/seed';
 import { loadSchoolProfile } from '../policy/schoolProfile';
@@ -34,7 +35,23 @@ import { median, medianFigures, RunFigures } from './stats';
  * --azurite-on-disk (the emulator saving to disk, as `npm start` runs it, instead of in memory).
  * BENCH_TABLES_CONNECTION_STRING (environment): a storage account of your own instead of Azurite
  * (bench/benchStorage.ts: synthetic tables of this run only, deleted at the end).
+ * BENCH_BOT_ENV (environment): settings given to every bot the bench starts, as a JSON object of
+ * strings, to measure one before changing its default: BENCH_BOT_ENV='{"MAX_CONCURRENT_MESSAGES":"16"}'.
  */
+function botSettings(): Record<string, string> {
+  const given = process.env.BENCH_BOT_ENV;
+  if (!given) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(given);
+  } catch {
+    json = undefined;
+  }
+  const parsed = z.record(z.string(), z.string()).safeParse(json);
+  if (!parsed.success) throw new Error('BENCH_BOT_ENV: expected a JSON object of strings, such as {"MAX_CONCURRENT_MESSAGES":"16"}');
+  return parsed.data;
+}
+
 const argv = process.argv.slice(2);
 const args = new Set(argv);
 const QUICK = args.has('--quick');
@@ -83,6 +100,7 @@ async function main(): Promise<void> {
   // here would partly measure the emulator's save.
   const storage = await benchStorage(process.env, work, nodeArgs, onDisk);
   say(`Benchmark on ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${storage.description}${QUICK ? ' (QUICK: a smoke run, figures not comparable)' : ''}`);
+  if (process.env.BENCH_BOT_ENV) say(`Every bot started with BENCH_BOT_ENV=${JSON.stringify(botSettings())}: these figures are not the defaults`);
   const connector = new BenchConnector();
   await connector.start();
   const digestKey = randomBytes(24).toString('hex');
@@ -97,6 +115,7 @@ async function main(): Promise<void> {
     DIGEST_API_KEY: digestKey,
     LOG_LEVEL: 'info',
     CLOCK_START: clockStart.toISOString(),
+    ...botSettings(),
   };
   const processes: NodeProcess[] = [];
   // Ctrl-C: the bots and the emulator stop, and a run against an account deletes its tables, before the bench exits.

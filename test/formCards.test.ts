@@ -40,7 +40,8 @@ describe('every guided-dialog card is a valid Adaptive Card 1.5 under 40 KB at t
   const subject = `${'Alexandria-Maximiliana'.repeat(3)} (Year 6)`;
   const matches = Array.from({ length: 10 }, (_, i) => ({ id: `p${i}`, label: `${'Longname'.repeat(8)} ${i} (Reception)` }));
   const cases: Array<[string, unknown]> = [
-    ['pupil search', pupilSearchCard(frame, long(120))],
+    ['pupil search', pupilSearchCard(frame, { typedName: long(120) })],
+    ['pupil search, a child chosen before', pupilSearchCard(frame, { chosen: { id: 'demo-p01', label: long(120) } })],
     ['pupil choices (10 matches)', pupilChoicesCard(frame, long(120), matches)],
     ['pupil not found', pupilNotFoundCard(frame, long(200))],
     ['attendance details (all filled)', attendanceDetailsCard(frame, { what: ['unexplainedToday', 'pattern'], sessionsMissed: 400, absenceType: 'mixed', reasons: ['court', 'contact'], attendancePercent: 12.5, consecutiveUnauthorisedDays: 30, alreadyDone: long(2000) })],

@@ -1,7 +1,7 @@
 import { CardAction, CardElement, heading, paragraph } from '../adaptiveCard';
 import { choiceInput, formCard, FormCardFrame, textInput } from '../formCard';
 import { AdaptiveCard } from '../adaptiveCard';
-import { userText } from '../text';
+import { labelledUserText, userText } from '../text';
 
 export const PUPIL_DATASET = 'pupils';
 /** The one static choice: Teams needs at least one, and this one means "use the typed name". */
@@ -14,10 +14,16 @@ export const MAX_PUPIL_BUTTONS = 5;
  * `application/search` invoke as the user types), and a plain name box for clients without it.
  */
 /**
+ * @param before what was answered the last time this question was asked (the teacher pressed Back):
+ *   a child on the register is named above the list (Next with nothing new keeps them: the
+ *   question reads its earlier answer); a name typed for a child not on the register stays typed.
+ *   The list is left empty rather than given the child as its value: a client without the
+ *   type-ahead (the Agents Playground) shows a value as its raw id.
  * @param schoolId the school the search is in, carried in the dataset's name: someone on the staff of
  *   two schools of a trust searches the register of the one they chose for this concern.
  */
-export function pupilSearchCard(frame: FormCardFrame, prefillName?: string, schoolId?: string): AdaptiveCard {
+export function pupilSearchCard(frame: FormCardFrame, before: { chosen?: PupilMatch; typedName?: string } = {}, schoolId?: string): AdaptiveCard {
+  const { chosen, typedName } = before;
   const typeahead: CardElement = {
     type: 'Input.ChoiceSet',
     id: 'pupilId',
@@ -29,8 +35,10 @@ export function pupilSearchCard(frame: FormCardFrame, prefillName?: string, scho
   };
   return formCard(frame, [
     heading('Which child is this about?'),
+    // The register's names are shown as text, never as Markdown.
+    ...(chosen ? [labelledUserText('Chosen:', chosen.label), paragraph('Press Next to keep them, or choose another child.', { spacing: 'Small' })] : []),
     typeahead,
-    textInput('pupilName', 'If no list appears, type their name here', { value: prefillName, placeholder: 'For example: Sam Thistlewood', maxLength: 120 }),
+    textInput('pupilName', 'If no list appears, type their name here', { value: typedName, placeholder: 'For example: Sam Thistlewood', maxLength: 120 }),
     paragraph('Only children on your school\'s register are listed. If the child is not there, type their name anyway: the Designated Safeguarding Lead (DSL) will check.', { isSubtle: true, size: 'Small' }),
   ]);
 }

@@ -71,8 +71,12 @@ export const pupilQuestion: Question = {
   id: 'pupil',
   help: 'Choose the child from the list as you type, or type their name. If they are not on the register, type their name anyway and the DSL will check.',
   ask: ({ frame, answers, ctx }) => {
+    // Asked again after Back: what was answered stays, a child chosen or a name typed.
     const previous = pupilAnswerSchema.safeParse(answers.pupil);
-    return pupilSearchCard(frame, previous.success && previous.data.subject.kind === 'notOnRegister' ? previous.data.subject.description : undefined, ctx.schoolId);
+    const answered = previous.success ? previous.data : undefined;
+    const subject = answered?.subject;
+    const before = subject?.kind === 'onRegister' && answered ? { chosen: { id: subject.pupilId, label: answered.label } } : subject?.kind === 'notOnRegister' ? { typedName: subject.description } : {};
+    return pupilSearchCard(frame, before, ctx.schoolId);
   },
   parse: async (reply, env) => {
     const input = submitted.safeParse(reply.value ?? {});
@@ -88,6 +92,9 @@ export const pupilQuestion: Question = {
       return { ok: true, value: { subject, label: `${fields.notOnRegister} (not on the register)` } satisfies PupilAnswer };
     }
     const typed = (fields.pupilName || reply.text || '').trim();
+    // Asked again after Back with the child named on the card: Next with nothing new keeps them.
+    const before = pupilAnswerSchema.safeParse(env.answers.pupil);
+    if (!typed && !fields.pupilId && before.success && before.data.subject.kind === 'onRegister') return { ok: true, value: before.data };
     if (!typed) return { ok: false, message: 'Please choose a child from the list, or type their name.' };
     if (typed.length < 2) return { ok: false, message: 'Please type at least two letters of their name.' };
     return findTyped(typed, env);

@@ -1,5 +1,6 @@
 import { DEMO_STAFF } from '../../demo/demoSchool';
 import { TABLES } from '../../storage/tableStore';
+import { checkCard } from '../support/validateCard';
 import { cardText, createHarness, draftIdOf, Harness, lastCard, questionOf, texts } from '../support/botHarness';
 
 async function caseCount(h: Harness): Promise<number> {
@@ -47,6 +48,34 @@ describe('guided dialogs: the controls a teacher relies on', () => {
     expect(texts(replies)).toContain('This is the first question.');
     replies = await h.say(pickSam);
     expect(questionOf(lastCard(replies))).toBe('details');
+  });
+
+  it('"back" to the child keeps the child chosen: named on the card, and Next with nothing new goes on with them', async () => {
+    await h.say('attendance');
+    await h.say(pickSam);
+    const replies = await h.say({ verb: 'back', question: 'details' });
+    const card = lastCard(replies);
+    expect(questionOf(card)).toBe('pupil');
+    expect(checkCard(card).errors).toEqual([]);
+    expect(cardText(card)).toMatch(/Chosen:\s+Sam Thistlewood \(Year 4\)\s+Press Next to keep them, or choose another child\./);
+    // Next sends the form as it stands: nothing chosen in the list, the name box empty.
+    const next = await h.say({ verb: 'answer', question: 'pupil', pupilId: '', pupilName: '' });
+    expect(texts(next)).toEqual([]);
+    expect(questionOf(lastCard(next))).toBe('details');
+    expect(cardText(lastCard(next))).toContain('Sam Thistlewood');
+  });
+
+  it('"back" to the child, then another child chosen: the concern is about the new one', async () => {
+    await h.say('attendance');
+    await h.say(pickSam);
+    await h.say({ verb: 'back', question: 'details' });
+    const next = await h.say({ verb: 'answer', question: 'pupil', pupilId: 'demo-p02', pupilName: '' });
+    expect(questionOf(lastCard(next))).toBe('details');
+    expect(cardText(lastCard(next))).not.toContain('Sam Thistlewood');
+    // Nothing chosen at the first asking is still asked again.
+    const fresh = await createHarness();
+    await fresh.say('attendance');
+    expect(texts(await fresh.say({ verb: 'answer', question: 'pupil', pupilId: '', pupilName: '' }))).toEqual(['Please choose a child from the list, or type their name.']);
   });
 
   it('"help" explains the current step and asks it again', async () => {

@@ -23,9 +23,10 @@ describe('npm start builds only when something changed', () => {
   beforeAll(() => {
     const buildCommand = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { build: string } }).scripts.build;
     write('package.json', JSON.stringify({ name: 'build-fixture', private: true, scripts: { build: buildCommand } }));
-    write('tsconfig.json', JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, outDir: 'dist', rootDir: '.', types: [] }, include: ['host', 'scripts', 'services'] }));
+    // The libraries and lib check as this project's own tsconfig.json has them.
+    write('tsconfig.json', JSON.stringify({ compilerOptions: { target: 'ES2022', lib: ['ES2022'], module: 'commonjs', strict: true, skipLibCheck: true, outDir: 'dist', rootDir: '.', types: [] }, include: ['host', 'scripts', 'services'] }));
     write('tsconfig.build.json', JSON.stringify({ extends: './tsconfig.json', exclude: ['node_modules', 'dist'] }));
-    write('tab/client/tsconfig.json', JSON.stringify({ compilerOptions: { target: 'ES2020', strict: true, types: [], outDir: '../../dist/tab/client', rootDir: '.' }, include: ['app.ts'] }));
+    write('tab/client/tsconfig.json', JSON.stringify({ compilerOptions: { target: 'ES2020', lib: ['ES2020', 'DOM'], strict: true, skipLibCheck: true, types: [], outDir: '../../dist/tab/client', rootDir: '.' }, include: ['app.ts'] }));
     write('tab/client/app.ts', "export const greeting: string = 'Hello';\n");
     write('host/main.ts', "import { helper } from '../services/deep/nested/helper';\nexport const main = (): number => helper(1);\n");
     write('services/deep/nested/helper.ts', 'export function helper(n: number): number {\n  return n + 1;\n}\n');

@@ -67,14 +67,9 @@ const lockFileSchema = z.object({
   ),
 });
 
-/**
- * The production dependencies, copied from this tree's own node_modules to the places the lock file
- * gives them: the packages `npm ci --omit=dev --omit=optional` would install (the only optional one
- * is the Node 22 binary the tests run the bundle on), as their install scripts left them, without
- * installing them again, which took 34 of the bundle's 58 s and needed the registry. Each package's version is checked against
- * the lock, so a node_modules that has drifted from it (an `npm install` of something else) stops
- * the bundle rather than shipping what was not reviewed.
- */
+/** What the drift check reads of an installed package's own package.json. */
+const installedManifestSchema = z.object({ version: z.string().optional() });
+
 /**
  * botbuilder-dialogs' install script deletes these three, so that its recognizers share the one
  * recognizers-text-number at the top (1.3.1, not the 1.1.4 they ask for). The bot is developed and
@@ -85,6 +80,14 @@ const REMOVED_BY_INSTALL_SCRIPTS = new Set(
   ['recognizers-text-suite', 'recognizers-text-date-time', 'recognizers-text-number-with-unit'].map((p) => `node_modules/@microsoft/${p}/node_modules/@microsoft/recognizers-text-number`),
 );
 
+/**
+ * The production dependencies, copied from this tree's own node_modules to the places the lock file
+ * gives them: the packages `npm ci --omit=dev --omit=optional` would install (the only optional one
+ * is the Node 22 binary the tests run the bundle on), as their install scripts left them, without
+ * installing them again (34 of the bundle's 58 s, and the registry). Each package's version is
+ * checked against the lock, so a node_modules that has drifted from it (an `npm install` of
+ * something else) stops the bundle rather than shipping what was not reviewed.
+ */
 function copyProductionPackages(root: string, staging: string): void {
   const lock = lockFileSchema.parse(JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')));
   const production = Object.entries(lock.packages)
@@ -94,7 +97,7 @@ function copyProductionPackages(root: string, staging: string): void {
     if (REMOVED_BY_INSTALL_SCRIPTS.has(place)) continue;
     if (entry.link) throw new Error(`${place} is a link in package-lock.json; the bundle copies installed packages only`);
     const from = path.join(root, place);
-    const installed = existsSync(path.join(from, 'package.json')) ? (JSON.parse(readFileSync(path.join(from, 'package.json'), 'utf8')) as { version?: unknown }).version : undefined;
+    const installed = existsSync(path.join(from, 'package.json')) ? installedManifestSchema.parse(JSON.parse(readFileSync(path.join(from, 'package.json'), 'utf8'))).version : undefined;
     if (installed !== entry.version) {
       throw new Error(`${place} is ${installed === undefined ? 'not installed' : `version ${String(installed)}`}, but package-lock.json has ${entry.version ?? 'no version'}: run "npm ci" first`);
     }

@@ -92,9 +92,14 @@ export const pupilQuestion: Question = {
       return { ok: true, value: { subject, label: `${fields.notOnRegister} (not on the register)` } satisfies PupilAnswer };
     }
     const typed = (fields.pupilName || reply.text || '').trim();
-    // Asked again after Back with the child named on the card: Next with nothing new keeps them.
+    // Asked again after Back with the child named on the card: Next with nothing new keeps them,
+    // if they are still on the register (it may have been loaded again in between).
     const before = pupilAnswerSchema.safeParse(env.answers.pupil);
-    if (!typed && !fields.pupilId && before.success && before.data.subject.kind === 'onRegister') return { ok: true, value: before.data };
+    if (!typed && !fields.pupilId && before.success && before.data.subject.kind === 'onRegister') {
+      const pupil = await env.services.getPupil(env.ctx.schoolId, before.data.subject.pupilId);
+      if (!pupil) return { ok: false, message: 'I could not find that child on your school\'s register. Please choose again, or type their name.' };
+      return { ok: true, value: { subject: before.data.subject, label: pupilLabel(pupil) } satisfies PupilAnswer };
+    }
     if (!typed) return { ok: false, message: 'Please choose a child from the list, or type their name.' };
     if (typed.length < 2) return { ok: false, message: 'Please type at least two letters of their name.' };
     return findTyped(typed, env);

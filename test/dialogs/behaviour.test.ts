@@ -78,6 +78,17 @@ describe('guided dialogs: the controls a teacher relies on', () => {
     expect(texts(await fresh.say({ verb: 'answer', question: 'pupil', pupilId: '', pupilName: '' }))).toEqual(['Please choose a child from the list, or type their name.']);
   });
 
+  it('"back" to the child, and the child has left the register meanwhile: Next asks again instead of going on', async () => {
+    await h.say('attendance');
+    await h.say(pickSam);
+    await h.say({ verb: 'back', question: 'details' });
+    await h.store.client(TABLES.pupils).deleteEntity('oakfield-demo', 'demo-p01');
+    h.parts.pupils.invalidate('oakfield-demo');
+    const next = await h.say({ verb: 'answer', question: 'pupil', pupilId: '', pupilName: '' });
+    expect(texts(next)).toEqual(["I could not find that child on your school's register. Please choose again, or type their name."]);
+    expect(questionOf(lastCard(next))).toBe('pupil');
+  });
+
   it('"help" explains the current step and asks it again', async () => {
     await h.say('suspension');
     await h.say(pickSam);

@@ -58,9 +58,11 @@ describe('raise as a teacher, approve as the DSL, in the Playground', () => {
     const opened = await openPlayground(product.playgroundUrl);
     browser = opened.browser;
     page = opened.page;
-    // Installing the app releases the approval card that was waiting for her.
+    // Installing the app releases the approval card that was waiting for her. That is work after
+    // the install's turn, on a bot just started: a loaded machine (the crash soak alongside) took
+    // over 15 s once in CI, so it has longer.
     const approval = page.locator('.ac-adaptiveCard', { hasText: 'Decision needed: Worry about a suspension' });
-    await approval.waitFor({ state: 'visible', timeout: 15_000 });
+    await approval.waitFor({ state: 'visible', timeout: 45_000 });
     await page.screenshot({ path: path.join(SHOTS, 'approval-2-dsl-card.png'), fullPage: true });
     await approval.getByRole('button', { name: 'Approve and send', exact: true }).click();
     await page.getByText(/^Approved by Megan Bowen at /).waitFor({ state: 'visible', timeout: 15_000 });

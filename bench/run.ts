@@ -89,6 +89,8 @@ function say(line: string): void {
 }
 
 async function main(): Promise<void> {
+  // Checked before anything is started: a mistake here must not leave an emulator running.
+  const extraSettings = botSettings();
   const work = mkdtempSync(path.join(os.tmpdir(), 'swbot-bench-'));
   mkdirSync(RESULTS, { recursive: true });
   const profileDir = path.join(RESULTS, 'profiles');
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
   // here would partly measure the emulator's save.
   const storage = await benchStorage(process.env, work, nodeArgs, onDisk);
   say(`Benchmark on ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${storage.description}${QUICK ? ' (QUICK: a smoke run, figures not comparable)' : ''}`);
-  if (process.env.BENCH_BOT_ENV) say(`Every bot started with BENCH_BOT_ENV=${JSON.stringify(botSettings())}: these figures are not the defaults`);
+  if (Object.keys(extraSettings).length > 0) say(`Every bot started with BENCH_BOT_ENV=${JSON.stringify(extraSettings)}: these figures are not the defaults`);
   const connector = new BenchConnector();
   await connector.start();
   const digestKey = randomBytes(24).toString('hex');
@@ -115,7 +117,7 @@ async function main(): Promise<void> {
     DIGEST_API_KEY: digestKey,
     LOG_LEVEL: 'info',
     CLOCK_START: clockStart.toISOString(),
-    ...botSettings(),
+    ...extraSettings,
   };
   const processes: NodeProcess[] = [];
   // Ctrl-C: the bots and the emulator stop, and a run against an account deletes its tables, before the bench exits.

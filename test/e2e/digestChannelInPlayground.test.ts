@@ -21,8 +21,8 @@ describe('the digest channel, chosen from the card in a Teams channel', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     product = await startProduct({ PLAYGROUND_AS: 'dsl' });
-    ({ browser, page } = await openPlayground(product.playgroundUrl, { timeoutMs: 15_000 }));
-  }, 120_000);
+    ({ browser, page } = await openPlayground(product.playgroundUrl));
+  }, 240_000);
 
   afterAll(async () => {
     await browser?.close();

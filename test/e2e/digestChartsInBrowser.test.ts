@@ -66,7 +66,7 @@ describe('the digest charts, in a real browser', () => {
         attendanceHistory: history(monday),
       });
       playground = await cardInPlayground(digestCard(digest));
-      ({ browser, page } = await openPlayground(playground.url, { timeoutMs: 15_000 }));
+      ({ browser, page } = await openPlayground(playground.url));
     }, 90_000);
 
     afterAll(async () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BrowserContext, Locator, Page } from 'playwright-core';
-import { openPlayground, playgroundChat } from '../support/chromium';
+import { openPlayground, playgroundChat, UI_WAIT_MS } from '../support/chromium';
 import { RunningProduct, startProduct } from '../support/launcher';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'playground');
@@ -41,7 +41,7 @@ describe('a new starter in the Playground: raised by a teacher, matched by the D
       await page.getByRole('option', { name: option, exact: true }).click();
     };
 
-    await card().getByText('Children with a social worker').first().waitFor({ state: 'visible', timeout: 15_000 });
+    await card().getByText('Children with a social worker').first().waitFor({ state: 'visible', timeout: UI_WAIT_MS });
     await chat.type('new starter');
     await card().getByText('Is the child on our register yet?').waitFor({ state: 'visible' });
     await card().getByText('No, not yet: they have not started, or the office has not added them', { exact: true }).click();
@@ -89,7 +89,7 @@ describe('a new starter in the Playground: raised by a teacher, matched by the D
     product = await startProduct({ PLAYGROUND_AS: 'dsl' }, { dataDir, keepData: true });
     ({ browser, page } = await openPlayground(product.playgroundUrl));
     const dslCard = page.locator('.ac-adaptiveCard', { hasText: 'Robin Notyetlisted' }).last();
-    await dslCard.waitFor({ state: 'visible', timeout: 15_000 });
+    await dslCard.waitFor({ state: 'visible', timeout: UI_WAIT_MS });
     const text = await dslCard.innerText();
     expect(text).not.toContain('not in the group this policy covers');
     expect(text).toContain('Reported as: Robin Notyetlisted, Year 3');
@@ -109,7 +109,7 @@ describe('a new starter in the Playground: raised by a teacher, matched by the D
         // Redrawn under us: try again.
       }
     }
-    await answer.waitFor({ state: 'visible', timeout: 15_000 });
+    await answer.waitFor({ state: 'visible', timeout: UI_WAIT_MS });
     await page.screenshot({ path: path.join(SHOTS, 'newstarter-4-not-on-register-yet.png'), fullPage: true });
-  }, 240_000);
+  }, 300_000);
 });

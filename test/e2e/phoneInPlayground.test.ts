@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BrowserContext, Page } from 'playwright-core';
-import { until, closeLogPanel, openPlayground, playgroundChat } from '../support/chromium';
+import { until, closeLogPanel, openPlayground, playgroundChat, UI_WAIT_MS } from '../support/chromium';
 import { RunningProduct, startProduct } from '../support/launcher';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'playground');
@@ -60,7 +60,7 @@ describe('on a phone-sized screen, in the Playground', () => {
     let page: Page;
     ({ browser, page } = await openPlayground(product.playgroundUrl, { viewport: PHONE }));
     const d = driver(page);
-    await d.card().getByText('Children with a social worker').first().waitFor({ state: 'visible', timeout: 15_000 });
+    await d.card().getByText('Children with a social worker').first().waitFor({ state: 'visible', timeout: UI_WAIT_MS });
     await closeLogPanel(page);
     await page.screenshot({ path: path.join(SHOTS, 'phone-0-opened.png') });
 
@@ -98,7 +98,7 @@ describe('on a phone-sized screen, in the Playground', () => {
     ({ browser, page } = await openPlayground(product.playgroundUrl, { viewport: PHONE }));
     await closeLogPanel(page);
     const approval = page.locator('.ac-adaptiveCard', { hasText: 'Decision needed: Worry about a suspension' });
-    await approval.waitFor({ state: 'visible', timeout: 15_000 });
+    await approval.waitFor({ state: 'visible', timeout: UI_WAIT_MS });
     await approval.scrollIntoViewIfNeeded();
     const cardBox = await approval.boundingBox();
     const approve = approval.getByRole('button', { name: 'Approve and send', exact: true });
@@ -112,12 +112,12 @@ describe('on a phone-sized screen, in the Playground', () => {
     await approve.click();
     // The card now opens with the outcome, where the DSL pressed; a one-line reply follows below it.
     const onCard = page.getByText(/^Approved by Megan Bowen at /).last();
-    await onCard.waitFor({ state: 'visible', timeout: 15_000 });
+    await onCard.waitFor({ state: 'visible', timeout: UI_WAIT_MS });
     await until('the outcome to be on screen', async () => {
       const box = await onCard.boundingBox();
       return box !== null && box.y >= 0 && box.y + box.height <= PHONE.height;
     });
-    await page.getByText(/^Approved SUS-[A-Z0-9]+: 2 messages going outside school now\.$/).last().waitFor({ state: 'attached', timeout: 15_000 });
+    await page.getByText(/^Approved SUS-[A-Z0-9]+: 2 messages going outside school now\.$/).last().waitFor({ state: 'attached', timeout: UI_WAIT_MS });
     await page.screenshot({ path: path.join(SHOTS, 'phone-4-approved.png') });
-  }, 240_000);
+  }, 300_000);
 });

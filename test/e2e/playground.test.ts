@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { BrowserContext, Locator, Page } from 'playwright-core';
-import { openPlayground, playgroundChat } from '../support/chromium';
+import { openPlayground, playgroundChat, UI_WAIT_MS } from '../support/chromium';
 import { RunningProduct, startProduct } from '../support/launcher';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'playground');
@@ -20,7 +20,7 @@ describe('the Agents Playground, in a real browser', () => {
     mkdirSync(SHOTS, { recursive: true });
     product = await startProduct();
     ({ browser, page } = await openPlayground(product.playgroundUrl));
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -56,7 +56,7 @@ describe('the Agents Playground, in a real browser', () => {
   }
 
   it('greets a newcomer with the welcome card', async () => {
-    await card().getByText('Children with a social worker: Oakfield Primary (demo)').waitFor({ state: 'visible', timeout: 15_000 });
+    await card().getByText('Children with a social worker: Oakfield Primary (demo)').waitFor({ state: 'visible', timeout: UI_WAIT_MS });
     await page.screenshot({ path: path.join(SHOTS, '0-welcome.png'), fullPage: true });
   });
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { BrowserContext, Locator, Page } from 'playwright-core';
-import { closeLogPanel, openPlayground, playgroundChat } from '../support/chromium';
+import { closeLogPanel, openPlayground, playgroundChat, UI_WAIT_MS } from '../support/chromium';
 import { RunningProduct, startProduct } from '../support/launcher';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'playground');
@@ -22,9 +22,9 @@ describe('recognition in the Agents Playground', () => {
     mkdirSync(SHOTS, { recursive: true });
     product = await startProduct();
     ({ browser, page } = await openPlayground(product.playgroundUrl, { viewport: { width: 700, height: 1100 } }));
-    await cards().last().getByText('Children with a social worker: Oakfield Primary (demo)').waitFor({ state: 'visible', timeout: 15_000 });
+    await cards().last().getByText('Children with a social worker: Oakfield Primary (demo)').waitFor({ state: 'visible', timeout: UI_WAIT_MS });
     await closeLogPanel(page);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -43,7 +43,7 @@ describe('recognition in the Agents Playground', () => {
     await page.locator('[data-lexical-editor="true"]').click();
     await page.keyboard.type(text);
     await page.keyboard.press('Enter');
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + UI_WAIT_MS;
     while ((await page.getByText(answer, { exact: true }).count()) <= before) {
       if (Date.now() > deadline) throw new Error(`no "${answer}" after typing "${text}"`);
       await page.waitForTimeout(100);

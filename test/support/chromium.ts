@@ -14,17 +14,24 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch(LAUNCH);
 }
 
+/**
+ * How long a test waits for something the page will show: the Playground and the bot share two
+ * cores with another test file (the crash soak or the fuzzing, at times), and in clean-clone CI a
+ * card or a Fluent list has taken over 10 and 15 s to come. It costs nothing when it comes at once.
+ */
+export const UI_WAIT_MS = 45_000;
+
 /** A fresh Chromium profile on the Agents Playground, loaded and settled. */
 export async function openPlayground(url: string, o: { timeoutMs?: number; viewport?: { width: number; height: number } } = {}): Promise<{ browser: BrowserContext; page: Page }> {
   const browser = await chromium.launchPersistentContext(mkdtempSync(path.join(os.tmpdir(), 'swbot-chromium-')), { ...LAUNCH, viewport: o.viewport ?? { width: 1100, height: 1400 } });
   const page = browser.pages()[0] ?? (await browser.newPage());
-  page.setDefaultTimeout(o.timeoutMs ?? 10_000);
+  page.setDefaultTimeout(o.timeoutMs ?? UI_WAIT_MS);
   await page.goto(url, { waitUntil: 'networkidle' });
   return { browser, page };
 }
 
 /** Waits for something the page will show, checking every 200 ms, with room for a loaded machine. */
-export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
+export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = UI_WAIT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -46,7 +53,7 @@ export function playgroundChat(page: Page) {
   const card = (): Locator => cards().last();
   /** Waits for the bot to answer with a new card and returns it. */
   async function nextCard(before: number): Promise<Locator> {
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + UI_WAIT_MS;
     while ((await cards().count()) <= before) {
       if (Date.now() > deadline) throw new Error(`no new card from the bot after ${before} cards`);
       await page.waitForTimeout(100);
@@ -85,7 +92,7 @@ export function playgroundChat(page: Page) {
       };
       for (let tries = 1; ; tries++) {
         await c.getByRole('button', { name, exact: true }).click();
-        const deadline = Date.now() + (refill ? 10_000 : 15_000);
+        const deadline = Date.now() + (refill ? 10_000 : UI_WAIT_MS);
         for (let found = await next(); ; found = await next()) {
           if (found) return found;
           if (Date.now() > deadline) break;
@@ -102,7 +109,7 @@ export function playgroundChat(page: Page) {
 export async function openTabAs(browser: Browser, appUrl: string, name: string, o: { width?: number; theme?: 'dark' | 'contrast' } = {}): Promise<{ page: Page; problems: string[] }> {
   const context = await browser.newContext({ viewport: { width: o.width ?? 1100, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(UI_WAIT_MS);
   const problems: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(m.text());

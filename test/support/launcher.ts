@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../scripts/azurite';
+import { takePlaygroundTurn } from './playgroundTurn';
 
 const LAUNCHER = path.join(__dirname, '..', '..', 'dist', 'scripts', 'start.js');
 
@@ -21,6 +22,7 @@ export interface RunningProduct {
 /** Runs the README's first command (the built launcher) on a fresh data folder. */
 export async function startProduct(env: Record<string, string> = {}, o: { dataDir?: string; keepData?: boolean } = {}): Promise<RunningProduct> {
   const dataDir = o.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'swbot-product-'));
+  const release = await takePlaygroundTurn();
   const botPort = await freePort();
   let output = '';
   const child: ChildProcess = spawn(process.execPath, [LAUNCHER], {
@@ -42,6 +44,7 @@ export async function startProduct(env: Record<string, string> = {}, o: { dataDi
   while (!(port = /Ready\. Open http:\/\/localhost:(\d+)/.exec(output)?.[1])) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
+      release();
       throw new Error(`the product did not start:\n${output}\nThe bot's log:\n${botLog()}`);
     }
     await new Promise((r) => setTimeout(r, 200));
@@ -56,6 +59,7 @@ export async function startProduct(env: Record<string, string> = {}, o: { dataDi
       if (child.exitCode === null) child.kill('SIGINT');
       const code = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 30_000).unref())]);
       if (child.exitCode === null) child.kill('SIGKILL');
+      release();
       if (!o.keepData) rmSync(dataDir, { recursive: true, force: true });
       return code;
     },

@@ -66,39 +66,41 @@ async function findTyped(typed: string, env: QuestionEnv): Promise<Parsed> {
   return { ok: false, message: 'I could not find that name on the register.', card: pupilNotFoundCard({ ...frame, submitTitle: 'Report anyway' }, typed) };
 }
 
+/** What this question was answered with before, when it is asked again after Back. */
+function earlierAnswer(answers: Answers): PupilAnswer | undefined {
+  const parsed = pupilAnswerSchema.safeParse(answers.pupil);
+  return parsed.success ? parsed.data : undefined;
+}
+
 /** Which child? From the type-ahead list, a typed name, or "not on the register" (the DSL triages). */
 export const pupilQuestion: Question = {
   id: 'pupil',
   help: 'Choose the child from the list as you type, or type their name. If they are not on the register, type their name anyway and the DSL will check.',
   ask: ({ frame, answers, ctx }) => {
     // Asked again after Back: what was answered stays, a child chosen or a name typed.
-    const previous = pupilAnswerSchema.safeParse(answers.pupil);
-    const answered = previous.success ? previous.data : undefined;
-    const subject = answered?.subject;
-    const before = subject?.kind === 'onRegister' && answered ? { chosen: { id: subject.pupilId, label: answered.label } } : subject?.kind === 'notOnRegister' ? { typedName: subject.description } : {};
+    const earlier = earlierAnswer(answers);
+    const before =
+      earlier?.subject.kind === 'onRegister' ? { chosen: { id: earlier.subject.pupilId, label: earlier.label } } : earlier?.subject.kind === 'notOnRegister' ? { typedName: earlier.subject.description } : {};
     return pupilSearchCard(frame, before, ctx.schoolId);
   },
   parse: async (reply, env) => {
     const input = submitted.safeParse(reply.value ?? {});
     const fields = input.success ? input.data : {};
+    const typed = (fields.pupilName || reply.text || '').trim();
+    // Asked again after Back with the child named on the card, Next with nothing new keeps them (if
+    // they are still on the register: it may have been loaded again in between).
+    const earlier = earlierAnswer(env.answers)?.subject;
+    const kept = !fields.pupilId && !fields.notOnRegister && !typed && earlier?.kind === 'onRegister' ? earlier.pupilId : undefined;
     // A child's own button names them: it wins over any name left in a box on the same card.
-    if (fields.pupilId && fields.pupilId !== NOT_LISTED) {
-      const pupil = await env.services.getPupil(env.ctx.schoolId, fields.pupilId);
+    const chosenId = fields.pupilId && fields.pupilId !== NOT_LISTED ? fields.pupilId : kept;
+    if (chosenId) {
+      const pupil = await env.services.getPupil(env.ctx.schoolId, chosenId);
       if (!pupil) return { ok: false, message: 'I could not find that child on your school\'s register. Please choose again, or type their name.' };
       return { ok: true, value: { subject: { kind: 'onRegister', pupilId: pupil.id }, label: pupilLabel(pupil) } satisfies PupilAnswer };
     }
     if (fields.notOnRegister) {
       const subject: CaseSubject = { kind: 'notOnRegister', description: fields.notOnRegister };
       return { ok: true, value: { subject, label: `${fields.notOnRegister} (not on the register)` } satisfies PupilAnswer };
-    }
-    const typed = (fields.pupilName || reply.text || '').trim();
-    // Asked again after Back with the child named on the card: Next with nothing new keeps them,
-    // if they are still on the register (it may have been loaded again in between).
-    const before = pupilAnswerSchema.safeParse(env.answers.pupil);
-    if (!typed && !fields.pupilId && before.success && before.data.subject.kind === 'onRegister') {
-      const pupil = await env.services.getPupil(env.ctx.schoolId, before.data.subject.pupilId);
-      if (!pupil) return { ok: false, message: 'I could not find that child on your school\'s register. Please choose again, or type their name.' };
-      return { ok: true, value: { subject: before.data.subject, label: pupilLabel(pupil) } satisfies PupilAnswer };
     }
     if (!typed) return { ok: false, message: 'Please choose a child from the list, or type their name.' };
     if (typed.length < 2) return { ok: false, message: 'Please type at least two letters of their name.' };

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -16,8 +16,12 @@ function holderAlive(): boolean {
   try {
     pid = Number(readFileSync(path.join(LOCK, 'pid'), 'utf8'));
   } catch {
-    // Just made, its pid not yet written: held.
-    return true;
+    // Just made, its pid not yet written: held, unless its maker died in between, long ago.
+    try {
+      return Date.now() - statSync(LOCK).mtimeMs < 10_000;
+    } catch {
+      return false;
+    }
   }
   if (!Number.isInteger(pid) || pid <= 0) return true;
   try {

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import restify, { Next, Request, Response, Server } from 'restify';
+import { AdmissionLimit, INVOKE_TARGET_MS, MESSAGE_TARGET_MS } from './admissionLimit';
 import { httpGuards } from './httpGuards';
 import { MessageEndpoint } from '../bot/messageEndpoint';
 import { z } from 'zod';
@@ -74,8 +75,11 @@ export function createBotServer(deps: ServerDependencies): BotServer {
   // Above capacity, answer at once rather than queue: Teams retries a 503 after Retry-After, and an
   // answer now beats a turn that would time out anyway. Checked before the token and the body, so a
   // burst costs its headers only; a Send that is shed was not saved, and its retry saves it once.
-  let admitted = 0;
-  /** Of those, the ones that are not card buttons (see keepRoomForCardButtons). */
+  // Capacity follows how long answers take (host/admissionLimit.ts), up to MAX_CONCURRENT_MESSAGES.
+  const admission = new AdmissionLimit({ max: config.maxConcurrentMessages, invokeTargetMs: INVOKE_TARGET_MS, messageTargetMs: MESSAGE_TARGET_MS });
+  /** Requests that reached the handler: only their answers say how long the bot takes. */
+  const handled = new WeakSet<Request>();
+  /** Of those admitted, the ones that are not card buttons (see keepRoomForCardButtons). */
   let othersAdmitted = 0;
   let shed = 0;
   let shedLoggedAt = 0;
@@ -84,7 +88,7 @@ export function createBotServer(deps: ServerDependencies): BotServer {
     shed++;
     // One line a second at most: an overload must not also flood the log.
     if (Date.now() - shedLoggedAt >= 1000) {
-      logger.warn({ event: 'messagesShed', shed, admitted, othersAdmitted, last: kind }, 'over capacity: messages answered 503 with Retry-After');
+      logger.warn({ event: 'messagesShed', shed, admitted: admission.admitted, limit: admission.current, othersAdmitted, last: kind }, 'over capacity: messages answered 503 with Retry-After');
       shed = 0;
       shedLoggedAt = Date.now();
     }
@@ -92,7 +96,8 @@ export function createBotServer(deps: ServerDependencies): BotServer {
     next(false);
   };
   const shedFirst = (req: Request, res: Response, next: Next): void => {
-    if (admitted >= config.maxConcurrentMessages) {
+    const place = admission.tryTake();
+    if (!place) {
       // A small body is let through unread (Node discards it) so the connection stays open for the
       // retry: a busy Node process accepts new connections slowly (the benchmark saw its listen
       // queue drain at 10 to 30 a second under load), so closing it would make the retry wait
@@ -101,8 +106,8 @@ export function createBotServer(deps: ServerDependencies): BotServer {
       answerBusy(res, next, 'atTheDoor');
       return;
     }
-    admitted++;
-    res.once('close', () => admitted--);
+    const admittedAt = performance.now();
+    res.once('close', () => admission.give(place, handled.has(req) ? { kind: isInvoke(req.body) ? 'invoke' : 'message', tookMs: performance.now() - admittedAt } : undefined));
     next();
   };
 
@@ -111,13 +116,14 @@ export function createBotServer(deps: ServerDependencies): BotServer {
   // these carry decisions. The pupil search is not among them: it is asked for at every few letters
   // typed, so under a burst it would take the room kept for decisions. Only an authenticated
   // activity's type can say which a request is, so this is decided after the token and the body.
-  const othersShare = config.maxConcurrentMessages - config.invokeReserve;
+  // The room kept is INVOKE_RESERVE's share of the limit as it stands.
+  const othersShare = (): number => admission.current - Math.round((config.invokeReserve * admission.current) / config.maxConcurrentMessages);
   const keepRoomForCardButtons = (req: Request, res: Response, next: Next): void => {
     if (isCardButton(req.body)) {
       next();
       return;
     }
-    if (othersAdmitted >= othersShare) {
+    if (othersAdmitted >= othersShare()) {
       answerBusy(res, next, 'keptForCardButtons');
       return;
     }
@@ -129,6 +135,7 @@ export function createBotServer(deps: ServerDependencies): BotServer {
   server.post('/api/messages', shedFirst, tokenFirst, ...jsonBody, keepRoomForCardButtons, async (req: Request, res: Response) => {
     const correlationId = logFields().req ?? req.id();
     if (draining) return sendJson(res, 503, { error: 'The bot is restarting. Please try again in a moment.' });
+    handled.add(req);
     inFlight++;
     deps.requests?.enter();
     const done = () => {
@@ -151,9 +158,9 @@ export function createBotServer(deps: ServerDependencies): BotServer {
     }
     if (!stillRunning) return;
     // Answered "busy" but still working: it holds its place against capacity, and shutdown waits for it.
-    admitted++;
+    const release = admission.hold();
     void stillRunning.finally(() => {
-      admitted--;
+      release();
       done();
     });
   });
@@ -271,6 +278,11 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 function routeOf(req: Request): string {
   const route = req.getRoute() as { path?: unknown } | undefined;
   return typeof route?.path === 'string' ? route.path : '(no route)';
+}
+
+/** An invoke (a card button, a search): answered in its HTTP response, and an error to the user when late. */
+function isInvoke(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && (body as { type?: unknown }).type === 'invoke';
 }
 
 /** An Action.Execute from a card (Universal Actions), as Teams posts it. */

@@ -28,12 +28,12 @@ describe('a burst beyond capacity', () => {
     await connector.stop();
   });
 
-  /** Three message turns held in flight, each waiting 3 s on the connector for its reply; returned once the connector has all three in hand. */
-  async function holdThreeTurns(botUrl: string, prefix: string): Promise<Array<Promise<{ status: number; body: string }>>> {
-    const ids = [1, 2, 3].map((i) => `${prefix}-${i}`);
+  /** Message turns held in flight, each waiting 3 s on the connector for its reply; returned once the connector has them all in hand. */
+  async function holdThreeTurns(botUrl: string, prefix: string, turns = 3): Promise<Array<Promise<{ status: number; body: string }>>> {
+    const ids = Array.from({ length: turns }, (_, i) => `${prefix}-${i + 1}`);
     for (const id of ids) connector.slowFor.set(id, 3_000);
     const held = ids.map((conversationId) => postActivity(botUrl, teamsMessage({ serviceUrl: connector.url, conversationId, text: 'hello' })));
-    for (let tries = 0; connector.received.filter((r) => ids.includes(r.conversationId)).length < 3 && tries < 400; tries++) {
+    for (let tries = 0; connector.received.filter((r) => ids.includes(r.conversationId)).length < turns && tries < 400; tries++) {
       await new Promise((r) => setTimeout(r, 25));
     }
     return held;
@@ -90,6 +90,23 @@ describe('a burst beyond capacity', () => {
     } finally {
       connector.slowFor.clear();
       await reserved.stop();
+    }
+  });
+
+  it('takes fewer at once after answers came late: four turns that took 3 s, then the fourth of the next four is shed', async () => {
+    const adaptive = await startTestApp({ ALLOWED_SERVICE_URLS: connector.url, MAX_CONCURRENT_MESSAGES: '4', INVOKE_RESERVE: '0' });
+    try {
+      // At first all four are taken.
+      const first = await holdThreeTurns(adaptive.url, 'conv-late-a', 4);
+      expect((await Promise.all(first)).map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      // Their answers took over the 2 s a turn should: a quarter fewer now, three at once.
+      const second = await holdThreeTurns(adaptive.url, 'conv-late-b');
+      const fourth = await postActivity(adaptive.url, teamsMessage({ serviceUrl: connector.url, conversationId: 'conv-late-b-4', text: 'hello' }));
+      expect(fourth.status).toBe(503);
+      expect((await Promise.all(second)).map((r) => r.status)).toEqual([200, 200, 200]);
+    } finally {
+      connector.slowFor.clear();
+      await adaptive.stop();
     }
   });
 

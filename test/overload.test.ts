@@ -29,7 +29,7 @@ describe('a burst beyond capacity', () => {
   });
 
   /** Message turns held in flight, each waiting 3 s on the connector for its reply; returned once the connector has them all in hand. */
-  async function holdThreeTurns(botUrl: string, prefix: string, turns = 3): Promise<Array<Promise<{ status: number; body: string }>>> {
+  async function holdTurns(botUrl: string, prefix: string, turns = 3): Promise<Array<Promise<{ status: number; body: string }>>> {
     const ids = Array.from({ length: turns }, (_, i) => `${prefix}-${i + 1}`);
     for (const id of ids) connector.slowFor.set(id, 3_000);
     const held = ids.map((conversationId) => postActivity(botUrl, teamsMessage({ serviceUrl: connector.url, conversationId, text: 'hello' })));
@@ -43,7 +43,7 @@ describe('a burst beyond capacity', () => {
     const draftId = await attendanceUpToConfirm(app.url, connector, 'conv-overload-send');
     const cases = new CaseRepository(app.store.client(TABLES.cases));
 
-    const held = await holdThreeTurns(app.url, 'conv-overload');
+    const held = await holdTurns(app.url, 'conv-overload');
 
     const shed = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(confirmActivity(connector, 'conv-overload-send', draftId)) });
     expect(shed.status).toBe(503);
@@ -74,7 +74,7 @@ describe('a burst beyond capacity', () => {
       const { caseId } = (await cases.findByDraft(DEMO_SCHOOL_ID, draftId))!;
 
       // The three messages are held on the connector; the DSL's chat answers at once.
-      const held = await holdThreeTurns(reserved.url, 'conv-reserve');
+      const held = await holdTurns(reserved.url, 'conv-reserve');
 
       const message = await postActivity(reserved.url, teamsMessage({ serviceUrl: connector.url, conversationId: 'conv-reserve-4', text: 'hello' }));
       expect(message.status).toBe(503);
@@ -97,10 +97,10 @@ describe('a burst beyond capacity', () => {
     const adaptive = await startTestApp({ ALLOWED_SERVICE_URLS: connector.url, MAX_CONCURRENT_MESSAGES: '4', INVOKE_RESERVE: '0' });
     try {
       // At first all four are taken.
-      const first = await holdThreeTurns(adaptive.url, 'conv-late-a', 4);
+      const first = await holdTurns(adaptive.url, 'conv-late-a', 4);
       expect((await Promise.all(first)).map((r) => r.status)).toEqual([200, 200, 200, 200]);
       // Their answers took over the 2 s a turn should: a quarter fewer now, three at once.
-      const second = await holdThreeTurns(adaptive.url, 'conv-late-b');
+      const second = await holdTurns(adaptive.url, 'conv-late-b');
       const fourth = await postActivity(adaptive.url, teamsMessage({ serviceUrl: connector.url, conversationId: 'conv-late-b-4', text: 'hello' }));
       expect(fourth.status).toBe(503);
       expect((await Promise.all(second)).map((r) => r.status)).toEqual([200, 200, 200]);

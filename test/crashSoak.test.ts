@@ -71,6 +71,8 @@ function seeded(seed: number): () => number {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+const errorText = (err: unknown): string => (err instanceof Error ? `${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ''}` : String(err)).slice(0, 400);
+
 async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 100): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -258,6 +260,7 @@ describe('SIGKILL at random points during a run of 200 concerns or more', () => 
     const turn = async (conversationId: string, input: string | Record<string, unknown>, kind: 'dialog' | 'send'): Promise<Body[]> => {
       stats.turns++;
       const giveUp = Date.now() + TURN_GIVE_UP_MS;
+      let lastFailure = '';
       for (let attempt = 0; ; attempt++) {
         const activity = teamsMessage({ serviceUrl: connector.url, conversationId, ...(typeof input === 'string' ? { text: input } : { value: input }) });
         let status: number | undefined;
@@ -265,8 +268,9 @@ describe('SIGKILL at random points during a run of 200 concerns or more', () => 
         inFlight[kind]++;
         try {
           ({ status, body } = await postActivity(b.url, activity));
-        } catch {
+        } catch (err) {
           status = undefined;
+          lastFailure = errorText(err);
         } finally {
           inFlight[kind]--;
         }
@@ -279,7 +283,11 @@ describe('SIGKILL at random points during a run of 200 concerns or more', () => 
           problems.push(`${conversationId}: the bot answered ${status}: ${body.slice(0, 200)}`);
         }
         stats.failedAttempts++;
-        if (Date.now() > giveUp) throw new Error(`${conversationId}: no answer for ${TURN_GIVE_UP_MS} ms`);
+        // With no bot to answer (the killer failed to start one), waiting on says nothing more.
+        if (killerFailed) throw new Error(`${conversationId}: no bot to answer, the killer failed: ${errorText(killerFailed)}`);
+        if (Date.now() > giveUp) {
+          throw new Error(`${conversationId}: no answer for ${TURN_GIVE_UP_MS} ms (${attempt + 1} attempts, the last ${status === undefined ? `failed: ${lastFailure}` : `answered ${status}`}; the bot process ${b.current.child.exitCode === null ? 'alive' : `exited ${b.current.child.exitCode}`})`);
+        }
         await sleep(100);
       }
     };
@@ -422,7 +430,12 @@ describe('SIGKILL at random points during a run of 200 concerns or more', () => 
       }
     };
 
-    const killing = killer();
+    // Its failure (a new process that did not start) would otherwise show only as turns with no answer.
+    let killerFailed: unknown;
+    const killing = killer().catch((err: unknown) => {
+      killerFailed = err;
+      throw err;
+    });
     let raised = CONCERNS;
     const lanes = Array.from({ length: LANES }, async (_, lane) => {
       for (let n = lane; n < CONCERNS; n += LANES) await concern(lane, n);

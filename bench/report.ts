@@ -75,6 +75,16 @@ export function trustTable(byKind: Record<string, RunFigures & { shed: number }>
   );
 }
 
+/** The answers over a second, by kind, and when in the minute they were sent (seconds from its start). */
+export function lateAnswers(lateAt: Record<string, readonly number[]>, overMs: number): string {
+  const when = (at: readonly number[]) => {
+    const sorted = [...at].sort((a, b) => a - b).map((s) => s.toFixed(1));
+    return sorted.length > 12 ? `${sorted.slice(0, 10).join(', ')} … ${sorted.at(-1)}` : sorted.join(', ');
+  };
+  const kinds = Object.entries(lateAt).map(([k, at]) => `${k} ${at.length}${at.length ? ` (sent at ${when(at)} s)` : ''}`);
+  return `Answered after ${overMs / 1000} s: ${kinds.join('; ')}.`;
+}
+
 export function budgetTable(lines: readonly BudgetLine[]): string {
   return table(
     ['budget', 'limit', 'measured', 'result'],

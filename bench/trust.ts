@@ -37,7 +37,18 @@ export interface TrustResult {
   errors: number;
   firstError?: string;
   peakRssMb: number;
+  /**
+   * When the answers that took over a second were sent, in seconds from the start of the minute, by
+   * kind: a tail in the first seconds is the cold start (every school's first reads at once), one
+   * spread over the minute is the load itself.
+   */
+  lateAt: Record<TrustKind, number[]>;
+  /** When the minute started, to line the late answers up with the bot's log (`--keep-logs`). */
+  startedAt: string;
 }
+
+/** An answer slower than this is listed, with when it was sent, beside the percentiles. */
+export const LATE_MS = 1000;
 
 const person = (school: number, n: number, role: string): Person & { email: string } => ({
   aadObjectId: `00000000-0000-0000-${String(school).padStart(4, '0')}-${String(n).padStart(12, '0')}`,
@@ -118,6 +129,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runTrust(botUrl: string, connector: BenchConnector, schools: readonly TrustSchool[], o: { conversations: number; seconds: number; peakRssMb: () => number }): Promise<TrustResult> {
   const latencies: Record<TrustKind, number[]> = { turn: [], search: [], approval: [] };
   const shed: Record<TrustKind, number> = { turn: 0, search: 0, approval: 0 };
+  const lateAt: Record<TrustKind, number[]> = { turn: [], search: [], approval: [] };
   let errors = 0;
   let firstError: string | undefined;
   // Each DSL's approvals to make, as their cards arrive in their chat.
@@ -139,6 +151,7 @@ export async function runTrust(botUrl: string, connector: BenchConnector, school
   // measure that queue, not the bot.
   await Promise.all(Array.from({ length: o.conversations }, () => fetch(`${botUrl}/healthz`).then((r) => r.text())));
   const started = performance.now();
+  const startedAt = new Date().toISOString();
   const end = started + o.seconds * 1000;
   const send = async (kind: TrustKind, body: string, check: (text: string) => 'ok' | 'busy'): Promise<boolean> => {
     const t0 = performance.now();
@@ -155,7 +168,9 @@ export async function runTrust(botUrl: string, connector: BenchConnector, school
         shed[kind]++;
         return false;
       }
-      latencies[kind].push(performance.now() - t0);
+      const took = performance.now() - t0;
+      latencies[kind].push(took);
+      if (took > LATE_MS) lateAt[kind].push((t0 - started) / 1000);
       return true;
     } catch (err) {
       errors++;
@@ -236,7 +251,7 @@ export async function runTrust(botUrl: string, connector: BenchConnector, school
   const seconds = (performance.now() - started) / 1000;
   const kinds: TrustKind[] = ['turn', 'search', 'approval'];
   const byKind = Object.fromEntries(kinds.map((k) => [k, { ...figuresOf(latencies[k], seconds, 0), shed: shed[k] }])) as TrustResult['byKind'];
-  return { conversations: o.conversations, seconds, byKind, errors, ...(firstError ? { firstError } : {}), peakRssMb: o.peakRssMb() };
+  return { conversations: o.conversations, seconds, byKind, errors, ...(firstError ? { firstError } : {}), peakRssMb: o.peakRssMb(), lateAt, startedAt };
 }
 
 function fail(message: string): never {

@@ -26,6 +26,7 @@ import { registerUpload } from '../tab/server/registerUpload';
 import { RefusalLog, SettingsRefusals } from '../services/refusalLog';
 import { AppMetrics } from '../telemetry/metrics';
 import { clockFrom } from './clock';
+import { warmUp } from '../services/warmUp';
 
 export interface App {
   server: BotServer;
@@ -104,6 +105,8 @@ export async function startApp(config: Config, logger: Logger, storage: StorageT
     logger,
     routes: tabRoutes(config, { ...parts, recordAudit, refusals, settingsRefusals, upload: registerUpload(importer) }, logger, clock),
   });
+  // Before listening: no request can reach the instance before then, so the first ones find it warm.
+  await warmUp({ schools: () => parts.directory.all(), roster: (id) => parts.directory.warmRoster(id), register: (id) => parts.pupils.all(id) }, logger);
   const address = await server.listen();
   parts.outbox.start(config.outboxIntervalMs);
   const jobs = [

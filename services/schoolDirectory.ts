@@ -63,6 +63,11 @@ export class SchoolDirectory {
     this.rosters.invalidate(schoolId);
   }
 
+  /** Reads a school's staff roster into this instance's cache now, so the first person to ask waits for nothing. */
+  async warmRoster(schoolId: string): Promise<void> {
+    await this.roster(schoolId);
+  }
+
   private async roster(schoolId: string): Promise<Map<string, StaffPerson>> {
     const staff = this.links.staff;
     if (!staff) return new Map();

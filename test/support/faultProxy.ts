@@ -47,6 +47,8 @@ export class FaultProxy {
   readonly injected: Record<FaultKind, number> = { dropOnConnect: 0, dropBeforeRequest: 0, dropAfterRequest: 0, delayRequest: 0, delayResponse: 0, http503: 0 };
   /** Everything that went through, faulted or not. */
   readonly seen = { connections: 0, requests: 0 };
+  /** Each request that went through, in order: which tables a piece of work read and wrote. */
+  readonly heads: RequestHead[] = [];
   private fault: Fault = { kind: 'pass' };
   private options: FaultOptions = {};
   private remaining = Infinity;
@@ -97,7 +99,10 @@ export class FaultProxy {
 
   /** The fault for this request (or connection), counting it; pass when none applies. */
   private take(req: RequestHead | undefined): Fault {
-    if (req) this.seen.requests++;
+    if (req) {
+      this.seen.requests++;
+      this.heads.push(req);
+    }
     else this.seen.connections++;
     const f = this.fault;
     if (f.kind === 'pass' || this.remaining <= 0) return { kind: 'pass' };

@@ -48,7 +48,7 @@ export async function warmUp(sources: WarmUpSources, logger: Logger, limits: War
     schools = await sources.schools();
   } catch (err) {
     logger.warn({ event: 'warmUpFailed', err: errorSummary(err) }, 'could not read the schools before listening: each is read on first use');
-    return { schools: 0, warmed: 0, failed: 0, ms: now() - started, complete: false };
+    return { schools: 0, warmed: 0, failed: 0, ms: Math.round(now() - started), complete: false };
   }
   const queue = [...schools];
   let warmed = 0;

@@ -102,8 +102,7 @@ export class FaultProxy {
     if (req) {
       this.seen.requests++;
       this.heads.push(req);
-    }
-    else this.seen.connections++;
+    } else this.seen.connections++;
     const f = this.fault;
     if (f.kind === 'pass' || this.remaining <= 0) return { kind: 'pass' };
     if ((f.kind === 'dropOnConnect') !== (req === undefined)) return { kind: 'pass' };

@@ -80,7 +80,8 @@ export class AdmissionLimit {
 
   /** Gives a place back; with `answered`, how long the answer took moves the limit. */
   give(place: Place, answered?: { kind: AnswerKind; tookMs: number }): void {
-    const inUse = this.inUse >= this.current - 1;
+    // Counted before this place is given back: a rise is earned only while the limit was in use.
+    const wasFull = this.inUse >= this.current - 1;
     this.inUse--;
     if (!answered) return;
     const target = answered.kind === 'invoke' ? this.o.invokeTargetMs : this.o.messageTargetMs;
@@ -89,7 +90,7 @@ export class AdmissionLimit {
         this.limit = Math.max(this.min, this.limit * 0.75);
         this.lastCutTicket = this.tickets;
       }
-    } else if (inUse) {
+    } else if (wasFull) {
       this.limit = Math.min(this.o.max, this.limit + 1 / this.limit);
     }
   }

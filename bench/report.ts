@@ -85,6 +85,13 @@ export function lateAnswers(lateAt: Record<string, readonly number[]>, overMs: n
   return `Answered after ${overMs / 1000} s: ${kinds.join('; ')}.`;
 }
 
+/** The bench's own stalls: answers in flight during one are measured late by it, whatever the bot did. */
+export function benchStalls(stalls: ReadonlyArray<{ at: number; ms: number }>): string {
+  if (stalls.length === 0) return "The bench's own thread was never held over a quarter of a second.";
+  const listed = stalls.slice(0, 12).map((s) => `${(s.ms / 1000).toFixed(2)} s at ${s.at.toFixed(1)} s`);
+  return `The bench's own thread was held ${stalls.length} time(s): ${listed.join(', ')}${stalls.length > 12 ? ' …' : ''}.`;
+}
+
 export function budgetTable(lines: readonly BudgetLine[]): string {
   return table(
     ['budget', 'limit', 'measured', 'result'],

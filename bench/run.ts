@@ -15,7 +15,7 @@ import { benchStorage } from './benchStorage';
 import { BenchConnector } from './connector';
 import { runLoad } from './load';
 import { NodeProcess, startNode } from './processes';
-import { BudgetLine, budgetTable, lateAnswers, resultsTable, ScenarioResult, storageCallsTable, storageTable, trustTable } from './report';
+import { benchStalls, BudgetLine, budgetTable, lateAnswers, resultsTable, ScenarioResult, storageCallsTable, storageTable, trustTable } from './report';
 import { measureOperationCosts, OperationCosts, STORAGE_BUDGET } from './operationCosts';
 import { caseIdsOf, outboxDrained } from './benchCases';
 import { partitionGrowth, PartitionStage, partitionTable } from './partitionGrowth';
@@ -319,6 +319,7 @@ async function main(): Promise<void> {
       say(`\nA trust of ${trust.conversations / 10} schools, ${trust.conversations} conversations at once for ${trust.seconds.toFixed(0)} s (errors ${trust.errors}, the bot's peak RSS ${trust.peakRssMb.toFixed(0)} MB):`);
       say(trustTable(trust.byKind));
       say(lateAnswers(trust.lateAt, LATE_MS));
+      say(benchStalls(trust.benchStalls));
     }
     if (partition) {
       say(`\nAs the school's concerns grow${storage.emulated ? " (Azurite, as patched here, finds rows and RowKey ranges by the RowKey index, as Azure Table Storage does)" : ''}:`);

@@ -11,6 +11,7 @@ import { BenchConnector } from './connector';
 import { draftIdOn } from './scenarios';
 import { SEARCH_PREFIXES, syntheticRegister } from './schoolData';
 import { figuresOf, RunFigures } from './stats';
+import { watchEventLoopStalls } from '../telemetry/eventLoopStalls';
 
 /**
  * A multi-academy trust's load (issue 20): 50 schools, each with its own tenant, staff and register,
@@ -43,6 +44,8 @@ export interface TrustResult {
    * spread over the minute is the load itself.
    */
   lateAt: Record<TrustKind, number[]>;
+  /** When the bench's own thread was held over a quarter of a second (seconds from the start, and for how long): every answer in flight is measured late by it. */
+  benchStalls: Array<{ at: number; ms: number }>;
   /** When the minute started, to line the late answers up with the bot's log (`--keep-logs`). */
   startedAt: string;
 }
@@ -152,6 +155,8 @@ export async function runTrust(botUrl: string, connector: BenchConnector, school
   await Promise.all(Array.from({ length: o.conversations }, () => fetch(`${botUrl}/healthz`).then((r) => r.text())));
   const started = performance.now();
   const startedAt = new Date().toISOString();
+  const benchStalls: TrustResult['benchStalls'] = [];
+  const watch = watchEventLoopStalls((s) => benchStalls.push({ at: (s.endedAt - s.ms - started) / 1000, ms: s.ms }));
   const end = started + o.seconds * 1000;
   const send = async (kind: TrustKind, body: string, check: (text: string) => 'ok' | 'busy'): Promise<boolean> => {
     const t0 = performance.now();
@@ -248,10 +253,11 @@ export async function runTrust(botUrl: string, connector: BenchConnector, school
     }),
   );
   connector.onActivity = undefined;
+  watch.stop();
   const seconds = (performance.now() - started) / 1000;
   const kinds: TrustKind[] = ['turn', 'search', 'approval'];
   const byKind = Object.fromEntries(kinds.map((k) => [k, { ...figuresOf(latencies[k], seconds, 0), shed: shed[k] }])) as TrustResult['byKind'];
-  return { conversations: o.conversations, seconds, byKind, errors, ...(firstError ? { firstError } : {}), peakRssMb: o.peakRssMb(), lateAt, startedAt };
+  return { conversations: o.conversations, seconds, byKind, errors, ...(firstError ? { firstError } : {}), peakRssMb: o.peakRssMb(), lateAt, benchStalls, startedAt };
 }
 
 function fail(message: string): never {

@@ -472,7 +472,9 @@ export class OutboxSender {
   async releaseWaitingFor(tenantId: string, aadObjectId: string): Promise<number> {
     let released = 0;
     for (const school of (await this.deps.directory.all()).filter((s) => s.tenantId === tenantId)) {
-      for (const id of await this.deps.cases.pendingNotificationIds(school.id)) {
+      // The index names each card's recipient: only theirs are read (a row from before it did is read to see).
+      const theirs = (await this.deps.cases.pendingNotificationQueue(school.id)).filter((row) => row.teamsTo === undefined || row.teamsTo === aadObjectId);
+      for (const { id } of theirs) {
         const found = await this.deps.cases.getNotification(school.id, id);
         if (!found || found.channel !== 'teams' || found.to.aadObjectId !== aadObjectId || !found.delivery?.waitingForInstall) continue;
         const { etag, ...n } = found;

@@ -1,3 +1,4 @@
+import { watchEventLoopStalls } from '../telemetry/eventLoopStalls';
 import { Config, StorageTarget } from './config';
 import { appIdentityCredential, botAuthSettings, certificateFor, graphCredential, LoadedCertificate, storageOptions } from './credentials';
 import { registerDropSourceFor, RegisterSourceError } from '../services/registerPickup';
@@ -108,6 +109,8 @@ export async function startApp(config: Config, logger: Logger, storage: StorageT
   // Before listening: no request can reach the instance before then, so the first ones find it warm.
   await warmUp({ schools: () => parts.directory.all(), roster: (id) => parts.directory.warmRoster(id), register: (id) => parts.pupils.all(id) }, logger);
   const address = await server.listen();
+  // A held thread delays every answer in flight at once: logged, so a burst of slow answers can be told from slow storage.
+  const stalls = watchEventLoopStalls((stall) => logger.warn({ event: 'eventLoopStalled', ms: Math.round(stall.ms) }, 'the thread was held; every request in flight waited'), { overMs: 250 });
   parts.outbox.start(config.outboxIntervalMs);
   const jobs = [
     new Periodic('approvalReminders', () => parts.reminders.runOnce(), logger, metrics),
@@ -127,12 +130,17 @@ export async function startApp(config: Config, logger: Logger, storage: StorageT
     address,
     flushAudit: flushRefusals,
     stop: async () => {
+      const began = performance.now();
       await server.stop();
+      logger.info({ event: 'stopPhase', phase: 'requestsFinished', ms: Math.round(performance.now() - began) }, 'no request in flight');
       await flushRefusals().catch(() => undefined);
       const dropped = parts.background.dropQueued();
       if (dropped > 0) logger.info({ event: 'backgroundDropped', dropped }, 'work after answers not yet started is left to the outbox');
+      logger.info({ event: 'stopPhase', phase: 'backgroundWaited', queued: parts.background.queued, ms: Math.round(performance.now() - began) }, 'waiting for work after answers');
       await parts.background.settled();
+      logger.info({ event: 'stopPhase', phase: 'backgroundSettled', ms: Math.round(performance.now() - began) }, 'work after answers finished');
       await Promise.all([parts.outbox.stop(), ...jobs.map((j) => j.stop())]);
+      stalls.stop();
     },
   };
 }

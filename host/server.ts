@@ -39,12 +39,24 @@ export interface BotServer {
  */
 const LISTEN_BACKLOG = 4096;
 
+/**
+ * How long a connection may stay open with no request on it. Node accepts one new connection per
+ * turn of its event loop (libuv since 1.45; seen with strace here: one accept4 every 165 to 190 ms
+ * under load), so a busy bot takes seconds to let in a burst of new connections while it answers
+ * requests on open ones at once: with Node's default of 5 s, the connections that fell idle between
+ * bursts were closed and the next burst waited in the listen queue (the trust benchmark's answers
+ * over a second, issue 20). Longer than Azure's front ends keep an idle connection (4 minutes), so
+ * they close it first and never send on one the bot is closing; clients read it from `Keep-Alive`.
+ */
+export const IDLE_CONNECTION_MS = 245_000;
+
 /** A shed request whose declared body is at most this keeps its connection (an activity is a few KB). */
 const SHED_KEEP_ALIVE_BYTES = 64 * 1024;
 
 export function createBotServer(deps: ServerDependencies): BotServer {
   const { config, logger } = deps;
   const server = restify.createServer({ name: 'sw-cohort-bot', handleUncaughtExceptions: false });
+  server.server.keepAliveTimeout = IDLE_CONNECTION_MS;
   let inFlight = 0;
   let draining = false;
   const idleWaiters: Array<() => void> = [];

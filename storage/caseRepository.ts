@@ -1,4 +1,4 @@
-import { odata, TableClient, TransactionAction } from '@azure/data-tables';
+import { odata, TableClient, TableEntity, TransactionAction } from '@azure/data-tables';
 import { TrackedAction, trackedActionSchema } from '../policy/actions';
 import { AuditEntry, CaseRecord, Notification, NotificationStatus } from '../policy/caseRecord';
 import { caseTypeSchema } from '../policy/cases';
@@ -92,6 +92,15 @@ function closeActions(schoolId: string, actions: readonly TrackedAction[], close
 }
 
 /** Where an approver's card was posted, so a decision can update it in place. */
+/** A row of the pending index: the notification, when it joined, its case, and a card's recipient (absent on rows written before it was kept). */
+export interface PendingIndexRow {
+  id: string;
+  since: Date;
+  caseId?: string;
+  /** A card's recipient; empty for an email. */
+  teamsTo?: string;
+}
+
 export interface ApprovalCardRow {
   caseId: string;
   aadObjectId: string;
@@ -112,6 +121,16 @@ function approvalCardEntity(schoolId: string, card: ApprovalCardRow) {
 }
 
 /** A notification's outcome: its new status (lease cleared), its pending index gone, its audit entry, and what comes with it. */
+/**
+ * A notification's row in the pending index. A card's row names its recipient (`teamsTo`; empty for
+ * an email), so the cards waiting for someone to install the app are found from the index alone
+ * when they do, rather than by reading every pending notification of their school. Rows written
+ * before it was added have no `teamsTo`, and their notification is read instead.
+ */
+function pendingEntity(schoolId: string, n: Notification): TableEntity {
+  return { partitionKey: schoolId, rowKey: `pending|${n.id}`, caseId: n.caseId, teamsTo: n.channel === 'teams' ? n.to.aadObjectId : '' };
+}
+
 function settleActions(
   schoolId: string,
   s: { n: Notification & { etag: string }; status: NotificationStatus; entry: AuditEntry; alsoCreate: readonly Notification[]; completes?: readonly TrackedAction[]; approvalCard?: ApprovalCardRow | undefined },
@@ -124,7 +143,7 @@ function settleActions(
   actions.push(auditAction(schoolId, s.entry));
   for (const extra of s.alsoCreate) {
     actions.push(['create', outboxEntity(schoolId, extra)]);
-    if (extra.status === 'pending') actions.push(['create', { partitionKey: schoolId, rowKey: `pending|${extra.id}`, caseId: extra.caseId }]);
+    if (extra.status === 'pending') actions.push(['create', pendingEntity(schoolId, extra)]);
   }
   if (s.approvalCard) actions.push(['upsert', approvalCardEntity(schoolId, s.approvalCard), 'Replace']);
   return [...actions, ...closeActions(schoolId, s.completes ?? [], 'email', 'done', s.entry.at)];
@@ -164,7 +183,7 @@ export class CaseRepository {
       ['create', { partitionKey: pk, rowKey: `draft|${record.draftId}`, caseId: record.id, ref: record.ref }],
       ...audit.map((e) => auditAction(pk, e)),
       ...notifications.map((n): TransactionAction => ['create', outboxEntity(pk, n)]),
-      ...notifications.filter((n) => n.status === 'pending').map((n): TransactionAction => ['create', { partitionKey: pk, rowKey: `pending|${n.id}`, caseId: n.caseId }]),
+      ...notifications.filter((n) => n.status === 'pending').map((n): TransactionAction => ['create', pendingEntity(pk, n)]),
     ];
     for (const a of tracked) {
       actions.push(['create', actionEntity(pk, a)], ['create', openEntity(pk, a)]);
@@ -249,7 +268,7 @@ export class CaseRepository {
       ['update', { partitionKey: pk, rowKey: `case|${record.id}`, ref: record.ref, caseType: record.caseType, status: record.status, raisedOn: record.raisedOn, ...packJson(`case ${record.ref}`, record) }, 'Replace', { etag }],
       auditAction(pk, entry),
       ...release.map((n): TransactionAction => ['update', outboxEntity(pk, { ...n, status: 'pending' }), 'Replace']),
-      ...release.map((n): TransactionAction => ['upsert', { partitionKey: pk, rowKey: `pending|${n.id}`, caseId: n.caseId }, 'Replace']),
+      ...release.map((n): TransactionAction => ['upsert', pendingEntity(pk, n), 'Replace']),
       ...withhold.map((n): TransactionAction => ['update', outboxEntity(pk, { ...n, status: 'notSent' }), 'Replace']),
       ['delete', { partitionKey: pk, rowKey: `approval|${record.id}` }],
       ...closeActions(pk, notNeeded, 'decision', 'notNeeded', entry.at),
@@ -341,10 +360,15 @@ export class CaseRepository {
    * The pending index with when each notification joined it: the row's own timestamp, which the
    * service sets on write and nothing rewrites (sends update the notification, not its index row).
    */
-  async pendingNotificationQueue(schoolId: string): Promise<Array<{ id: string; since: Date; caseId?: string }>> {
-    const out: Array<{ id: string; since: Date; caseId?: string }> = [];
+  async pendingNotificationQueue(schoolId: string): Promise<PendingIndexRow[]> {
+    const out: PendingIndexRow[] = [];
     for await (const row of this.range(schoolId, 'pending|')) {
-      out.push({ id: String(row.rowKey).slice('pending|'.length), since: new Date(String(row.timestamp)), ...(typeof row.caseId === 'string' ? { caseId: row.caseId } : {}) });
+      out.push({
+        id: String(row.rowKey).slice('pending|'.length),
+        since: new Date(String(row.timestamp)),
+        ...(typeof row.caseId === 'string' ? { caseId: row.caseId } : {}),
+        ...(typeof row.teamsTo === 'string' ? { teamsTo: row.teamsTo } : {}),
+      });
     }
     return out;
   }
@@ -380,7 +404,7 @@ export class CaseRepository {
       ['update', { partitionKey: schoolId, rowKey: `approval|${caseId}`, caseId, dueAt, stage }, 'Merge', { etag: approvalEtag }],
       auditAction(schoolId, entry),
       ...notifications.map((n): TransactionAction => ['create', outboxEntity(schoolId, n)]),
-      ...notifications.map((n): TransactionAction => ['create', { partitionKey: schoolId, rowKey: `pending|${n.id}`, caseId: n.caseId }]),
+      ...notifications.map((n): TransactionAction => ['create', pendingEntity(schoolId, n)]),
     ];
     await this.chain.submit(schoolId, actions);
   }
@@ -509,7 +533,7 @@ export class CaseRepository {
       openStage(schoolId, moved),
       auditAction(schoolId, entry),
       ...notifications.map((n): TransactionAction => ['create', outboxEntity(schoolId, n)]),
-      ...notifications.map((n): TransactionAction => ['create', { partitionKey: schoolId, rowKey: `pending|${n.id}`, caseId: n.caseId }]),
+      ...notifications.map((n): TransactionAction => ['create', pendingEntity(schoolId, n)]),
     ]);
   }
 

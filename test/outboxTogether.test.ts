@@ -130,6 +130,24 @@ describe("a case's cards delivered together", () => {
     expect(await fresh.parts.outbox.releaseWaitingFor(PLAYGROUND_TENANT_ID, DEMO_STAFF.dt.aadObjectId)).toBe(1);
     expect(fresh.sender.sent.map((s) => s.ref.conversationId)).toEqual(['conv-dsl', 'conv-dt']);
   });
+
+  it('when someone installs the app, only the cards waiting for them are read, however many wait for others', async () => {
+    const fresh = await createHarness({ store: await createTestStore() });
+    await fresh.install('dsl');
+    const caseIds = [await raiseSuspensionRisk(fresh), await raiseSuspensionRisk(fresh)];
+    const all = (await Promise.all(caseIds.map((id) => fresh.parts.cases.notifications(DEMO_SCHOOL_ID, id)))).flat();
+    const waiting = all.filter((n) => n.status === 'pending' && n.delivery?.waitingForInstall);
+    const forDt = waiting.filter((n) => n.channel === 'teams' && n.to.aadObjectId === DEMO_STAFF.dt.aadObjectId);
+    expect(forDt).toHaveLength(2);
+    expect(waiting.length).toBeGreaterThan(forDt.length);
+
+    const read = jest.spyOn(fresh.parts.cases, 'getNotification');
+    await fresh.install('dt');
+    expect(await fresh.parts.outbox.releaseWaitingFor(PLAYGROUND_TENANT_ID, DEMO_STAFF.dt.aadObjectId)).toBe(2);
+    // Before, every pending notification of the school was read to find the DT's two.
+    expect(new Set(read.mock.calls.map(([, id]) => id))).toEqual(new Set(forDt.map((n) => n.id)));
+    expect(fresh.sender.sent.filter((s) => s.ref.conversationId === 'conv-dt')).toHaveLength(2);
+  });
 });
 
 describe("a Send's cards, sent from what it saved", () => {

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import { IDLE_CONNECTION_MS } from '../host/server';
 import { startInProcessAzurite } from '../scripts/azurite';
 import { ConnectorStub, describeSent } from './support/connectorStub';
 import { postActivity, teamsMessage } from './support/activities';
@@ -67,6 +69,33 @@ describe('HTTP server', () => {
     expect(res.status).toBe(403);
     expect(connector.sent.length).toBe(before);
   });
+
+  it('keeps an idle connection open for minutes, not Node’s 5 seconds, and says so, so a burst after a lull needs no new connections', async () => {
+    // A busy Node process lets in one new connection per turn of its event loop, so a burst that has
+    // to reconnect waits seconds; one that finds its connections still open does not.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ port: number; keepAlive: string | undefined }>((resolve, reject) => {
+        http
+          .get(`${app.url}/healthz`, { agent }, (res) => {
+            // Read before the end, when the socket goes back to the agent.
+            const port = res.socket.localPort ?? 0;
+            res.resume();
+            res.on('end', () => resolve({ port, keepAlive: res.headers['keep-alive']?.toString() }));
+          })
+          .on('error', reject);
+      });
+    try {
+      const first = await get();
+      expect(first.keepAlive).toBe(`timeout=${IDLE_CONNECTION_MS / 1000}`);
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      const second = await get();
+      // The same client port: the same connection, still open after a lull longer than Node's default.
+      expect(second.port).toBe(first.port);
+    } finally {
+      agent.destroy();
+    }
+  }, 20_000);
 
   it('keeps serving after all of that: a greeting gets the welcome card', async () => {
     const before = connector.sent.length;

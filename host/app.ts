@@ -114,8 +114,8 @@ export async function startApp(config: Config, logger: Logger, storage: StorageT
   parts.outbox.start(config.outboxIntervalMs);
   const jobs = [
     new Periodic('approvalReminders', () => parts.reminders.runOnce(), logger, metrics),
-    new Periodic('deadlineReminders', () => parts.deadlines.runOnce(), logger, metrics),
-    new Periodic('pepReminders', () => parts.pepReminders.runOnce(), logger, metrics),
+    new Periodic('deadlineReminders', (signal) => parts.deadlines.runOnce(signal), logger, metrics),
+    new Periodic('pepReminders', (signal) => parts.pepReminders.runOnce(signal), logger, metrics),
     new Periodic('weeklyDigest', () => parts.weeklyDigest.runOnce(), logger, metrics),
     new Periodic('auditVerify', () => parts.auditVerification.runOnce(), logger, metrics),
     new Periodic('retention', () => parts.retentionSweep.runOnce(), logger, metrics),

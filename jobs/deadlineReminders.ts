@@ -19,14 +19,18 @@ export class DeadlineReminders {
     private readonly deps: CaseJobDeps,
   ) {}
 
-  async runOnce(): Promise<number> {
+  /** `signal`: the instance is stopping; the pass ends after the action in hand (each is its own transaction). */
+  async runOnce(signal?: AbortSignal): Promise<number> {
     let acted = 0;
-    for (const school of await this.deps.schools()) acted += await this.forSchool(school);
+    for (const school of await this.deps.schools()) {
+      if (signal?.aborted) break;
+      acted += await this.forSchool(school, signal);
+    }
     if (acted > 0) this.deps.outbox.kick();
     return acted;
   }
 
-  private async forSchool(school: SchoolProfile): Promise<number> {
+  private async forSchool(school: SchoolProfile, signal?: AbortSignal): Promise<number> {
     const now = this.deps.clock();
     const today = londonDate(now);
     const calendar = new SchoolCalendar(school.calendar);
@@ -36,6 +40,7 @@ export class DeadlineReminders {
     const tomorrow = calendar.addSchoolDays(today, 1);
     let acted = 0;
     for (const item of await this.deps.cases.openActionsDueBy(school.id, tomorrow)) {
+      if (signal?.aborted) break;
       const state: State = item.deadline < today ? 'overdue' : item.deadline === today ? 'dueToday' : 'dueTomorrow';
       // Already reminded at this stage, as the index says: no need to read the action (a pass a minute).
       if (item.stage !== undefined && item.stage >= STAGE[state]) continue;

@@ -33,13 +33,17 @@ export class PepReminders {
     },
   ) {}
 
-  async runOnce(): Promise<number> {
+  /** `signal`: the instance is stopping; the pass ends after the child in hand (each reminder is claimed before it is sent). */
+  async runOnce(signal?: AbortSignal): Promise<number> {
     let sent = 0;
-    for (const school of await this.deps.schools()) sent += await this.forSchool(school);
+    for (const school of await this.deps.schools()) {
+      if (signal?.aborted) break;
+      sent += await this.forSchool(school, signal);
+    }
     return sent;
   }
 
-  private async forSchool(school: SchoolProfile): Promise<number> {
+  private async forSchool(school: SchoolProfile, signal?: AbortSignal): Promise<number> {
     const now = this.deps.clock();
     const today = londonDate(now);
     const calendar = new SchoolCalendar(school.calendar);
@@ -50,6 +54,7 @@ export class PepReminders {
     const dts = school.staff.filter((s) => s.roles.includes('DT'));
     let sent = 0;
     for (const pupil of (await this.deps.pupils.all(school.id)).filter((p) => cohortFlags(p, today).cla)) {
+      if (signal?.aborted) break;
       const status = pepStatus(pupil, latestPep(pupil, latest.get(pupil.id)), calendar, today, school.thresholds.pepReminderSchoolDays);
       if (!status || status.state === 'ok' || status.state === 'dueThisTerm') continue;
       if (!(await this.deps.peps.claimReminder(school.id, term, pupil.id, status.state))) continue;
@@ -61,6 +66,7 @@ export class PepReminders {
     const policy = schoolPolicy(school);
     const year = `sdq-${schoolYearStart(today)}`;
     for (const pupil of (await this.deps.pupils.all(school.id)).filter((p) => cohortFlags(p, today).cla)) {
+      if (signal?.aborted) break;
       const sdq = sdqDue(pupil, today, policy);
       if (!sdq || !(await this.deps.peps.claimReminder(school.id, year, pupil.id, 'sdq'))) continue;
       const card = sdqReminderCard({ child: pupilLabel(pupil), ...(sdq.last ? { lastSdq: formatDate(sdq.last) } : {}), sources: sdq.sources.map(citationText) });

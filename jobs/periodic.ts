@@ -4,14 +4,20 @@ import { Logger } from '../telemetry/logger';
 import { AppMetrics } from '../telemetry/metrics';
 import { inSpan } from '../telemetry/tracing';
 
-/** Runs a job every `intervalMs`, never two passes at once, and waits for the last pass on stop. */
+/**
+ * Runs a job every `intervalMs`, never two passes at once. On stop it tells the pass in hand
+ * (`signal`), which a long pass checks between its units of work (a school, an action) and ends
+ * there, and waits for it: a restart is not held up by a pass through a trust's backlog, and what
+ * it left is the next pass's, on this instance or another.
+ */
 export class Periodic {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly name: string,
-    private readonly pass: () => Promise<unknown>,
+    private readonly pass: (signal: AbortSignal) => Promise<unknown>,
     private readonly logger: Logger,
     private readonly metrics?: AppMetrics,
   ) {}
@@ -19,7 +25,7 @@ export class Periodic {
   /** One pass, traced and counted: the operator's alerts watch the count of failed passes. */
   async runPass(): Promise<void> {
     try {
-      await runWithLogFields({ job: this.name }, () => inSpan(`job ${this.name}`, 'internal', { 'swbot.job': this.name }, () => this.pass()));
+      await runWithLogFields({ job: this.name }, () => inSpan(`job ${this.name}`, 'internal', { 'swbot.job': this.name }, () => this.pass(this.stopping.signal)));
       this.metrics?.jobRun(this.name, 'ok');
     } catch (err) {
       this.metrics?.jobRun(this.name, 'failed');
@@ -37,6 +43,7 @@ export class Periodic {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.stopping.abort();
     await this.running;
   }
 }

@@ -132,3 +132,34 @@ describe('actions for emails close themselves', () => {
     expect(await step(sw!.stepIds[0]!)).toMatchObject({ status: 'notNeeded', closedBy: 'decision' });
   });
 });
+
+describe('a deadline pass when the instance is stopping', () => {
+  it('ends after the action in hand, and the next pass reminds the rest, each once', async () => {
+    let now = Date.parse('2026-11-23T09:00:00Z');
+    const h = await createHarness({ clock: () => new Date(now) });
+    for (const who of ['dsl', 'dt'] as const) await h.install(who);
+    const caseId = await raiseAdmission(h);
+    now = Date.parse('2026-12-15T09:00:00Z'); // Tuesday: the CP file (due 7th) and the PEP (due 14th) are overdue
+    const due = (await h.parts.cases.openActionsDueBy('oakfield-demo', '2026-12-16')).filter((a) => a.caseId === caseId);
+    expect(due.length).toBeGreaterThanOrEqual(2);
+
+    // The stop comes while the first action is being moved on.
+    const stopping = new AbortController();
+    const advance = h.parts.cases.advanceAction.bind(h.parts.cases);
+    const moved = jest.spyOn(h.parts.cases, 'advanceAction').mockImplementation(async (...args) => {
+      stopping.abort();
+      return advance(...args);
+    });
+    expect(await h.parts.deadlines.runOnce(stopping.signal)).toBe(1);
+    moved.mockRestore();
+
+    // The next pass (this instance's after a restart, or another's) does the rest, and nothing twice.
+    const rest = await h.parts.deadlines.runOnce();
+    expect(rest).toBeGreaterThanOrEqual(1);
+    expect(await h.parts.deadlines.runOnce()).toBe(0);
+    const reminded = (await h.parts.cases.auditTrail('oakfield-demo', caseId)).filter((e) => e.action === 'overdue' || e.action === 'deadlineReminder');
+    const steps = reminded.map((e) => String((e.detail as { step?: string } | undefined)?.step));
+    expect(reminded).toHaveLength(1 + rest);
+    expect(new Set(steps).size).toBe(steps.length);
+  });
+});

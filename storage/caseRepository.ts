@@ -91,7 +91,6 @@ function closeActions(schoolId: string, actions: readonly TrackedAction[], close
   ]);
 }
 
-/** Where an approver's card was posted, so a decision can update it in place. */
 /** A row of the pending index: the notification, when it joined, its case, and a card's recipient (absent on rows written before it was kept). */
 export interface PendingIndexRow {
   id: string;
@@ -101,6 +100,7 @@ export interface PendingIndexRow {
   teamsTo?: string;
 }
 
+/** Where an approver's card was posted, so a decision can update it in place. */
 export interface ApprovalCardRow {
   caseId: string;
   aadObjectId: string;
@@ -120,7 +120,6 @@ function approvalCardEntity(schoolId: string, card: ApprovalCardRow) {
   return { partitionKey: schoolId, rowKey: `approvalcard|${card.caseId}|${card.aadObjectId}`, ...card };
 }
 
-/** A notification's outcome: its new status (lease cleared), its pending index gone, its audit entry, and what comes with it. */
 /**
  * A notification's row in the pending index. A card's row names its recipient (`teamsTo`; empty for
  * an email), so the cards waiting for someone to install the app are found from the index alone
@@ -131,6 +130,7 @@ function pendingEntity(schoolId: string, n: Notification): TableEntity {
   return { partitionKey: schoolId, rowKey: `pending|${n.id}`, caseId: n.caseId, teamsTo: n.channel === 'teams' ? n.to.aadObjectId : '' };
 }
 
+/** A notification's outcome: its new status (lease cleared), its pending index gone, its audit entry, and what comes with it. */
 function settleActions(
   schoolId: string,
   s: { n: Notification & { etag: string }; status: NotificationStatus; entry: AuditEntry; alsoCreate: readonly Notification[]; completes?: readonly TrackedAction[]; approvalCard?: ApprovalCardRow | undefined },

@@ -55,7 +55,9 @@ function lintProbes(probes: Array<{ file: string; code: string }>): Promise<Lint
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.once('error', reject);
     child.once('close', (status) => (status === 0 ? resolve(JSON.parse(stdout) as Lint) : reject(new Error(`lint probes failed (${status}): ${stderr}`))));
-    child.stdin.end(JSON.stringify(probes));
+    // Written a moment after the start, as a loaded machine may: the script must wait for its input
+    // (a synchronous read of stdin failed with EAGAIN in one CI run).
+    setTimeout(() => child.stdin.end(JSON.stringify(probes)), 200);
   });
 }
 

@@ -3,14 +3,18 @@
 // (ESLint's flat config is an ES module, which jest's CommonJS runtime cannot load).
 import { ESLint } from 'eslint';
 import process from 'node:process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MAY_IMPORT, PARTS, SDKS } from '../../architecture.mjs';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** [{ file: 'bot/__probe.ts', code: '...' }] on stdin. */
-const probes = JSON.parse(readFileSync(0, 'utf8'));
+/**
+ * [{ file: 'bot/__probe.ts', code: '...' }] on stdin, read as it arrives: stdin is a non-blocking
+ * socket here, so a synchronous read before the test has written it failed with EAGAIN (seen in CI).
+ */
+let input = '';
+for await (const chunk of process.stdin) input += chunk;
+const probes = JSON.parse(input);
 const eslint = new ESLint({ cwd: root });
 const out = [];
 for (const probe of probes) {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { BrowserContext, Locator, Page } from 'playwright-core';
-import { openPlayground } from '../support/chromium';
+import { openPlayground, STORY_STEP_MS } from '../support/chromium';
 import { RunningProduct, startProduct } from '../support/launcher';
 import { runTool } from '../support/runTool';
 
@@ -36,7 +36,7 @@ describe('the digest channel, chosen from the card in a Teams channel', () => {
     const run = await digest();
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/^Not posted\. No channel is chosen for the weekly digest yet\. Add the app to the senior leadership team in Teams/);
-  });
+  }, STORY_STEP_MS);
 
   it('the General channel shows the set-up card, with no concern buttons', async () => {
     // The Playground's channel list sits outside its scrolling area: select it as a keyboard user would.
@@ -48,7 +48,7 @@ describe('the digest channel, chosen from the card in a Teams channel', () => {
     const channelText = await page.locator('.ac-adaptiveCard').allInnerTexts();
     expect(channelText.join('\n')).not.toMatch(/Attendance concern|Worried a child may be suspended/);
     expect(await card().getByRole('button', { name: 'Use this channel for the weekly digest' }).isVisible()).toBe(true);
-  });
+  }, STORY_STEP_MS);
 
   it('the DSL presses "Use this channel for the weekly digest": the card says so, and the digest goes there', async () => {
     await card().getByRole('button', { name: 'Use this channel for the weekly digest', exact: true }).click();
@@ -58,5 +58,5 @@ describe('the digest channel, chosen from the card in a Teams channel', () => {
     expect([run.status, run.stdout]).toEqual([0, 'Posted the digest of oakfield-demo to its leadership channel.\n']);
     await page.getByText(/Weekly digest/i).first().waitFor({ state: 'visible' });
     await page.screenshot({ path: path.join(SHOTS, '32-digest-posted-in-channel.png') });
-  });
+  }, STORY_STEP_MS);
 });

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { BrowserContext, Locator, Page } from 'playwright-core';
-import { openPlayground, playgroundChat, UI_WAIT_MS } from '../support/chromium';
+import { openPlayground, playgroundChat, STORY_STEP_MS, UI_WAIT_MS } from '../support/chromium';
 import { RunningProduct, startProduct } from '../support/launcher';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'playground');
@@ -58,7 +58,7 @@ describe('the Agents Playground, in a real browser', () => {
   it('greets a newcomer with the welcome card', async () => {
     await card().getByText('Children with a social worker: Oakfield Primary (demo)').waitFor({ state: 'visible', timeout: UI_WAIT_MS });
     await page.screenshot({ path: path.join(SHOTS, '0-welcome.png'), fullPage: true });
-  });
+  }, STORY_STEP_MS);
 
   afterEach(async () => {
     await page.screenshot({ path: path.join(SHOTS, `last-${expect.getState().currentTestName?.slice(0, 40).replace(/\W+/g, '-')}.png`), fullPage: true });
@@ -77,7 +77,7 @@ describe('the Agents Playground, in a real browser', () => {
     // Who does what, by person: the Virtual School is named in what the Designated Teacher does.
     await c.getByText(/The Virtual School is (told|contacted)/).first().waitFor({ state: 'visible', timeout: 5_000 });
     expect(await sendAndExpectReceipt(c, '1-attendance')).toMatch(/^Sent: ATT-/);
-  });
+  }, STORY_STEP_MS);
 
   it('completes a worry about a suspension for Amara, typing the answers as messages', async () => {
     // The child and the worry are both read from the sentence: no need to name her again.
@@ -88,7 +88,7 @@ describe('the Agents Playground, in a real browser', () => {
     await press(c, 'Next');
     c = await type('no');
     expect(await sendAndExpectReceipt(c, '2-suspension')).toMatch(/^Sent: SUS-/);
-  });
+  }, STORY_STEP_MS);
 
   it('completes a new admission for a child not on the register yet, status not known (the DSL checks it)', async () => {
     let c = await type('new starter');
@@ -108,5 +108,5 @@ describe('the Agents Playground, in a real browser', () => {
     }
     await c.getByText('Robin Notyetlisted (Year 3), not on the register yet').waitFor({ state: 'visible', timeout: 5_000 });
     expect(await sendAndExpectReceipt(c, '3-admission')).toMatch(/^Sent: ADM-/);
-  });
+  }, STORY_STEP_MS);
 });

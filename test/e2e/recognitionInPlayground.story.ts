@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { BrowserContext, Locator, Page } from 'playwright-core';
-import { closeLogPanel, openPlayground, playgroundChat, UI_WAIT_MS } from '../support/chromium';
+import { closeLogPanel, openPlayground, playgroundChat, STORY_STEP_MS, UI_WAIT_MS } from '../support/chromium';
 import { RunningProduct, startProduct } from '../support/launcher';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'playground');
@@ -61,7 +61,7 @@ describe('recognition in the Agents Playground', () => {
     await page.getByText('This is about Sam Thistlewood (Year 4). If that is not the child you mean, press Back or type "back".').last().waitFor({ state: 'visible' });
     await shot('1-sentence');
     await typeFor('cancel', STOPPED);
-  });
+  }, STORY_STEP_MS);
 
   it('a misspelt name offers "did you mean" buttons, and the button chooses the child', async () => {
     let c = await type('attendance');
@@ -72,7 +72,7 @@ describe('recognition in the Agents Playground', () => {
     c = await press(c, 'Sam Thistlewood (Year 4)');
     await c.getByText('What has been happening?').waitFor({ state: 'visible' });
     await c.getByText('About: Sam Thistlewood (Year 4)').waitFor({ state: 'visible' });
-  });
+  }, STORY_STEP_MS);
 
   it('an attendance of 150 % is asked again with the range, not sent as 100 %', async () => {
     let c = card();
@@ -84,7 +84,7 @@ describe('recognition in the Agents Playground', () => {
     await page.getByText('Attendance must be between 0 and 100%', { exact: true }).first().scrollIntoViewIfNeeded();
     await shot('3-out-of-range');
     await typeFor('cancel', STOPPED);
-  });
+  }, STORY_STEP_MS);
 
   it('"new starter" typed at the name step starts the new-starter dialog instead of looking for a child', async () => {
     await type('suspension');
@@ -93,5 +93,5 @@ describe('recognition in the Agents Playground', () => {
     await page.getByText('Stopped: Worry about a suspension. Nothing was saved.').last().waitFor({ state: 'visible' });
     expect(await page.getByText('I could not find that name on the register.', { exact: true }).count()).toBe(0);
     await shot('4-command-at-name-step');
-  });
+  }, STORY_STEP_MS);
 });

@@ -21,6 +21,9 @@ export function launchChromium(): Promise<Browser> {
  */
 export const UI_WAIT_MS = 45_000;
 
+/** A story's step may wait for the page more than once: its own time limit is above one wait, so a slow page fails on what it waited for, not on jest's 30 s. */
+export const STORY_STEP_MS = UI_WAIT_MS + 45_000;
+
 /** A fresh Chromium profile on the Agents Playground, loaded and settled. */
 export async function openPlayground(url: string, o: { timeoutMs?: number; viewport?: { width: number; height: number } } = {}): Promise<{ browser: BrowserContext; page: Page }> {
   const browser = await chromium.launchPersistentContext(mkdtempSync(path.join(os.tmpdir(), 'swbot-chromium-')), { ...LAUNCH, viewport: o.viewport ?? { width: 1100, height: 1400 } });

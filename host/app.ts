@@ -131,14 +131,15 @@ export async function startApp(config: Config, logger: Logger, storage: StorageT
     flushAudit: flushRefusals,
     stop: async () => {
       const began = performance.now();
+      const phase = (name: string, msg: string, more: { queued?: number } = {}) => logger.info({ event: 'stopPhase', phase: name, ...more, ms: Math.round(performance.now() - began) }, msg);
       await server.stop();
-      logger.info({ event: 'stopPhase', phase: 'requestsFinished', ms: Math.round(performance.now() - began) }, 'no request in flight');
+      phase('requestsFinished', 'no request in flight');
       await flushRefusals().catch(() => undefined);
       const dropped = parts.background.dropQueued();
       if (dropped > 0) logger.info({ event: 'backgroundDropped', dropped }, 'work after answers not yet started is left to the outbox');
-      logger.info({ event: 'stopPhase', phase: 'backgroundWaited', queued: parts.background.queued, ms: Math.round(performance.now() - began) }, 'waiting for work after answers');
+      phase('backgroundWaited', 'waiting for work after answers', { queued: parts.background.queued });
       await parts.background.settled();
-      logger.info({ event: 'stopPhase', phase: 'backgroundSettled', ms: Math.round(performance.now() - began) }, 'work after answers finished');
+      phase('backgroundSettled', 'work after answers finished');
       await Promise.all([parts.outbox.stop(), ...jobs.map((j) => j.stop())]);
       stalls.stop();
     },

@@ -4,6 +4,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { z } from 'zod';
 import { Logger } from '../telemetry/logger';
 import { errorSummary } from '../telemetry/errors';
+import { ReusedClientsAuthentication } from './reusedClients';
 import { turnLogger } from './turnLogger';
 
 /**
@@ -110,7 +111,7 @@ export interface BotAuthSettings {
 }
 
 export function createAdapter(config: BotAuthSettings, logger: Logger): BotAdapter {
-  const auth = new ConfigurationBotFrameworkAuthentication({
+  const auth = new ReusedClientsAuthentication({
     MicrosoftAppId: config.auth.appId,
     MicrosoftAppPassword: config.auth.password ?? '',
     MicrosoftAppType: config.auth.appType,

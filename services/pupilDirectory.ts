@@ -43,6 +43,12 @@ export interface Mentioned {
 /** How long past its 30 seconds a school's register is still searched while it is read again. */
 const REGISTER_STALE_MS = 10 * 60_000;
 
+/**
+ * Each register is kept for between three quarters of its time and all of it, drawn afresh at each
+ * read, so the registers an instance reads together at start-up are not all read again together.
+ */
+export const REGISTER_SPREAD = 0.25;
+
 const matchOf = (e: Indexed): PupilMatch => ({ id: e.pupil.id, label: pupilLabel(e.pupil) });
 
 /**
@@ -66,8 +72,9 @@ export class PupilDirectory {
     private readonly repo: PupilRepository,
     ttlMs = 30_000,
     now: () => number = Date.now,
+    random: () => number = Math.random,
   ) {
-    this.cache = new SharedCache(ttlMs, now, REGISTER_STALE_MS);
+    this.cache = new SharedCache(ttlMs, now, REGISTER_STALE_MS, { share: REGISTER_SPREAD, random });
   }
 
   /** `names`: only names and year groups are wanted (suggestions), so the register held past its time will do while it is read again. */

@@ -13,6 +13,9 @@ export interface Membership {
   member: StaffMember;
 }
 
+/** A roster is kept for between three quarters of its time and all of it (as registers are: `REGISTER_SPREAD`). */
+const ROSTER_SPREAD = 0.25;
+
 /**
  * Which schools, and which roles, a Teams user has. Roles come only from a school profile's list of
  * role holders, keyed by Entra ID object id and tenant; everyone else on the school's staff team (or
@@ -30,9 +33,10 @@ export class SchoolDirectory {
     private readonly now: () => number = Date.now,
     private readonly links: { staff?: StaffRepository; trusts?: TrustRepository } = {},
   ) {
-    // Kept for the whole ttl (a profile read at the last moment is still fresh at `ttlMs`).
+    // Kept for the whole ttl (a profile read at the last moment is still fresh at `ttlMs`). The
+    // rosters read together at start-up are kept for spread times, so they are not read again together.
     this.profiles = new SharedCache(ttlMs + 1, now);
-    this.rosters = new SharedCache(ttlMs + 1, now);
+    this.rosters = new SharedCache(ttlMs + 1, now, 0, { share: ROSTER_SPREAD, random: Math.random });
   }
 
   async all(): Promise<SchoolProfile[]> {

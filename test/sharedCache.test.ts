@@ -1,6 +1,6 @@
 import { DEMO_SCHOOL_ID, demoPupils } from '../demo/demoSchool';
 import { pupilSchema } from '../policy/pupil';
-import { PupilDirectory } from '../services/pupilDirectory';
+import { PupilDirectory, REGISTER_SPREAD } from '../services/pupilDirectory';
 import { SharedCache } from '../services/sharedCache';
 import { PupilRepository } from '../storage/pupilRepository';
 
@@ -108,6 +108,56 @@ describe('a value kept for a short time, read once however many ask', () => {
     now = 45_000;
     cache.invalidate('school');
     expect(await cache.get('school', async () => 'after the load', { stale: true })).toBe('after the load');
+  });
+});
+
+describe('values read together are not all read again together', () => {
+  /** Which second (from the start) each key was read again in, stepping a clock a second at a time. */
+  async function secondsReadAgain(cache: { get(key: string, read: () => Promise<string>): Promise<unknown> }, keys: string[], setNow: (ms: number) => void, untilMs: number) {
+    const readAgainAt = new Map<string, number>();
+    for (let ms = 1_000; ms <= untilMs; ms += 1_000) {
+      setNow(ms);
+      for (const key of keys) await cache.get(key, async () => (readAgainAt.has(key) ? 'later' : (readAgainAt.set(key, ms / 1_000), 'again')));
+    }
+    return readAgainAt;
+  }
+
+  it('each is kept between three quarters of its time and all of it, so they are read again over the last quarter, none past its time', async () => {
+    let now = 0;
+    // Fifty keys, drawing evenly across the spread (0, 1/50, … 49/50).
+    let drawn = 0;
+    const cache = new SharedCache<string, string>(30_000, () => now, 0, { share: 0.25, random: () => (drawn++ % 50) / 50 });
+    const keys = Array.from({ length: 50 }, (_, i) => `school-${i}`);
+    for (const key of keys) await cache.get(key, async () => 'first');
+    const again = await secondsReadAgain(cache, keys, (ms) => (now = ms), 30_000);
+    expect(again.size).toBe(50);
+    const seconds = [...again.values()];
+    expect(Math.min(...seconds)).toBeGreaterThanOrEqual(23);
+    expect(Math.max(...seconds)).toBeLessThanOrEqual(30);
+    const most = Math.max(...[...new Set(seconds)].map((s) => seconds.filter((x) => x === s).length));
+    expect(most).toBeLessThanOrEqual(8);
+  });
+
+  it('the registers an instance reads together at start-up are not all read again in the same second, and none is held past 30 s', async () => {
+    let now = 0;
+    let reads = 0;
+    const repo = { listBySchool: async () => (reads++, [pupilSchema.parse({ ...demoPupils[0], id: 'p-1' })]), get: async () => undefined } as unknown as PupilRepository;
+    const directory = new PupilDirectory(repo, 30_000, () => now);
+    const schools = Array.from({ length: 50 }, (_, i) => `school-${i}`);
+    for (const school of schools) await directory.all(school);
+    reads = 0;
+    const bySecond: number[] = [];
+    for (let ms = 1_000; ms <= 30_000; ms += 1_000) {
+      now = ms;
+      const before = reads;
+      for (const school of schools) await directory.all(school);
+      bySecond.push(reads - before);
+    }
+    // Each register read again once, from three quarters of its 30 s on, and never all in one second.
+    expect(reads).toBe(50);
+    expect(bySecond.slice(0, Math.floor(30 * (1 - REGISTER_SPREAD)) - 1).every((n) => n === 0)).toBe(true);
+    expect(Math.max(...bySecond)).toBeLessThan(50);
+    expect(bySecond.filter((n) => n > 0).length).toBeGreaterThanOrEqual(3);
   });
 });
 

@@ -18,43 +18,37 @@ const MOST_KEPT = 32;
  * per app and service URL does the same work; botbuilder's older BotFrameworkAdapter kept them so.
  */
 export class ReusedClientsAuthentication extends ConfigurationBotFrameworkAuthentication {
-  private readonly factories = new Map<string, ReusedConnectorFactory>();
+  private readonly connectorClients = new Map<string, Promise<ConnectorClient>>();
   private readonly userTokenClients = new Map<string, Promise<UserTokenClient>>();
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     const result = await super.authenticateRequest(activity, authHeader);
-    const made = result.connectorFactory;
-    return made ? { ...result, connectorFactory: this.factoryFor(result.claimsIdentity, () => made) } : result;
+    return result.connectorFactory ? { ...result, connectorFactory: this.keeping(result.claimsIdentity, result.connectorFactory) } : result;
   }
 
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    return this.factoryFor(claimsIdentity, () => super.createConnectorFactory(claimsIdentity));
+    return this.keeping(claimsIdentity, super.createConnectorFactory(claimsIdentity));
   }
 
   override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
     return reuse(this.userTokenClients, appIdOf(claimsIdentity), () => super.createUserTokenClient(claimsIdentity));
   }
 
-  private factoryFor(claimsIdentity: ClaimsIdentity, made: () => ConnectorFactory): ConnectorFactory {
+  /** botbuilder's factory for the app, answering with the client kept for each service URL and audience. */
+  private keeping(claimsIdentity: ClaimsIdentity, made: ConnectorFactory): ConnectorFactory {
     const appId = appIdOf(claimsIdentity);
-    const kept = this.factories.get(appId);
-    if (kept) return kept;
-    const factory = new ReusedConnectorFactory(made());
-    if (this.factories.size < MOST_KEPT) this.factories.set(appId, factory);
-    return factory;
+    return new KeptConnectorFactory((serviceUrl, audience) => reuse(this.connectorClients, `${appId}\n${serviceUrl}\n${audience ?? ''}`, () => made.create(serviceUrl, audience)));
   }
 }
 
-/** One ConnectorClient per service URL and audience, from the factory botbuilder made for the app. */
-class ReusedConnectorFactory extends ConnectorFactory {
-  private readonly clients = new Map<string, Promise<ConnectorClient>>();
-
-  constructor(private readonly inner: ConnectorFactory) {
+/** botbuilder takes a ConnectorFactory (an abstract class), so the kept clients are handed over in one. */
+class KeptConnectorFactory extends ConnectorFactory {
+  constructor(private readonly kept: (serviceUrl: string, audience?: string) => Promise<ConnectorClient>) {
     super();
   }
 
   create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-    return reuse(this.clients, `${serviceUrl}\n${audience ?? ''}`, () => this.inner.create(serviceUrl, audience));
+    return this.kept(serviceUrl, audience);
   }
 }
 

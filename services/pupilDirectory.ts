@@ -1,4 +1,4 @@
-import { SharedCache } from './sharedCache';
+import { READ_TOGETHER_SPREAD, SharedCache } from './sharedCache';
 import { PupilMatch } from '../cards/questions/pupilCards';
 import { mentionedChildren, NameIndex, nameKeys, NameKeys, nearMisses, normaliseName } from '../policy/nameRecognition';
 import { pupilLabel } from '../policy/pupil';
@@ -43,11 +43,6 @@ export interface Mentioned {
 /** How long past its 30 seconds a school's register is still searched while it is read again. */
 const REGISTER_STALE_MS = 10 * 60_000;
 
-/**
- * Each register is kept for between three quarters of its time and all of it, drawn afresh at each
- * read, so the registers an instance reads together at start-up are not all read again together.
- */
-export const REGISTER_SPREAD = 0.25;
 
 const matchOf = (e: Indexed): PupilMatch => ({ id: e.pupil.id, label: pupilLabel(e.pupil) });
 
@@ -74,7 +69,7 @@ export class PupilDirectory {
     now: () => number = Date.now,
     random: () => number = Math.random,
   ) {
-    this.cache = new SharedCache(ttlMs, now, REGISTER_STALE_MS, { share: REGISTER_SPREAD, random });
+    this.cache = new SharedCache(ttlMs, now, REGISTER_STALE_MS, { share: READ_TOGETHER_SPREAD, random });
   }
 
   /** `names`: only names and year groups are wanted (suggestions), so the register held past its time will do while it is read again. */

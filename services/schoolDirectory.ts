@@ -1,4 +1,4 @@
-import { SharedCache } from './sharedCache';
+import { READ_TOGETHER_SPREAD, SharedCache } from './sharedCache';
 import { sameAuthority } from '../policy/localAuthorities';
 import { Role } from '../policy/roles';
 import { rolesOf, SchoolProfile, StaffMember } from '../policy/schoolProfile';
@@ -12,9 +12,6 @@ export interface Membership {
   /** The staff list's own entry (or the roster's): its name is the one recorded, whatever Teams displays. */
   member: StaffMember;
 }
-
-/** A roster is kept for between three quarters of its time and all of it (as registers are: `REGISTER_SPREAD`). */
-const ROSTER_SPREAD = 0.25;
 
 /**
  * Which schools, and which roles, a Teams user has. Roles come only from a school profile's list of
@@ -36,7 +33,7 @@ export class SchoolDirectory {
     // Kept for the whole ttl (a profile read at the last moment is still fresh at `ttlMs`). The
     // rosters read together at start-up are kept for spread times, so they are not read again together.
     this.profiles = new SharedCache(ttlMs + 1, now);
-    this.rosters = new SharedCache(ttlMs + 1, now, 0, { share: ROSTER_SPREAD, random: Math.random });
+    this.rosters = new SharedCache(ttlMs + 1, now, 0, { share: READ_TOGETHER_SPREAD });
   }
 
   async all(): Promise<SchoolProfile[]> {

@@ -1,4 +1,10 @@
 /**
+ * The share of their time by which values read together (every school's register and staff roster,
+ * at start-up) are kept shorter or longer than each other: see `spread` below.
+ */
+export const READ_TOGETHER_SPREAD = 0.25;
+
+/**
  * Values read from storage and kept for a short time, by key. Everyone who asks while a value is
  * being read shares that one read: after a restart, or when the time runs out, a burst of turns
  * would otherwise each read and parse the same rows at once (fifty schools' profiles read by a
@@ -26,7 +32,7 @@ export class SharedCache<K, V> {
     private readonly ttlMs: number,
     private readonly now: () => number,
     private readonly staleForMs = 0,
-    private readonly spread: { share: number; random: () => number } = { share: 0, random: Math.random },
+    private readonly spread: { share: number; random?: () => number } = { share: 0 },
   ) {}
 
   async get(key: K, read: () => Promise<V>, options: { stale?: boolean } = {}): Promise<V> {
@@ -60,7 +66,7 @@ export class SharedCache<K, V> {
   }
 
   private lifeMs(): number {
-    return this.ttlMs * (1 - this.spread.share * this.spread.random());
+    return this.ttlMs * (1 - this.spread.share * (this.spread.random ?? Math.random)());
   }
 
   /** Forgets one key, or everything: the next caller reads again. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { odata, TableServiceClient } from '@azure/data-tables';
 import { startAzuriteProcess } from '../scripts/azurite';
+import { cpuReader } from './processes';
 import { isLocalEmulator } from '../storage/tableStore';
 
 /**
@@ -20,6 +21,8 @@ export interface BenchStorage {
   emulated: boolean;
   /** The table prefix for one set of tables (letters and digits, as TABLE_PREFIX takes). */
   prefix(name: string): string;
+  /** The emulator's CPU time so far (ms), where it runs here: an account's work is done elsewhere. */
+  cpuMs?: () => number;
   /** Stops the emulator, or deletes the tables this run created in the account. */
   stop(): Promise<void>;
 }
@@ -100,6 +103,7 @@ export async function benchStorage(env: NodeJS.ProcessEnv, work: string, nodeArg
     description: `Azurite ${onDisk ? 'on disk' : 'in memory'}`,
     emulated: true,
     prefix: (name) => name,
+    ...(azurite.child.pid ? { cpuMs: cpuReader(azurite.child.pid) } : {}),
     stop: () => azurite.stop(),
   };
 }

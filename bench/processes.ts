@@ -43,6 +43,17 @@ export function cpuMsFromStat(stat: string, ticksPerSecond: number): number {
   return (ticks * 1000) / ticksPerSecond;
 }
 
+/** A reader of a process's CPU time so far (user and system, ms); NaN once it has gone or off Linux. */
+export function cpuReader(pid: number, ticks = clockTicks()): () => number {
+  return () => {
+    try {
+      return cpuMsFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'), ticks);
+    } catch {
+      return Number.NaN;
+    }
+  };
+}
+
 /** A built entry point (`dist/...`) as its own process, logging to a file as it would in production. */
 export async function startNode(entry: string, env: Record<string, string>, logFile: string, extraArgs: string[] = []): Promise<NodeProcess> {
   const port = await freePort();
@@ -66,19 +77,12 @@ export async function startNode(entry: string, env: Record<string, string>, logF
     await new Promise((r) => setTimeout(r, 100));
   }
   const pid = child.pid!;
-  const ticks = clockTicks();
   return {
     url,
     pid,
     rssMb: () => statusField(pid, 'VmRSS'),
     peakRssMb: () => statusField(pid, 'VmHWM'),
-    cpuMs: () => {
-      try {
-        return cpuMsFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'), ticks);
-      } catch {
-        return Number.NaN;
-      }
-    },
+    cpuMs: cpuReader(pid),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);

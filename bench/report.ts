@@ -6,6 +6,8 @@ export interface ScenarioResult {
   label: string;
   /** Median figures over the repetitions, by concurrency (1 and 20). */
   byConcurrency: Record<string, RunFigures>;
+  /** Each repetition's figures, by concurrency: how far they spread within the run. */
+  repetitions: Record<string, RunFigures[]>;
   peakRssMb: number;
   /** One storage call on its own before and after the scenario (see storageFloor.ts). */
   storage?: { before: StorageFloor; after: StorageFloor };
@@ -48,6 +50,22 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
     }
   }
   return table(header, rows);
+}
+
+/**
+ * The machine's CPU a request at 20 concurrent, by part: the bot, the storage emulator and this
+ * driver (with its loopback Teams connector), each row also against the first row's. On two shared
+ * cores a request's time at 20 concurrent follows all three together.
+ */
+export function cpuByPartTable(rows: ReadonlyArray<{ label: string; f: RunFigures }>): string {
+  const first = rows[0]?.f;
+  const all = (f: RunFigures) => f.cpuMsPerRequest + f.storageCpuMsPerRequest + f.driverCpuMsPerRequest;
+  const cpu = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
+  const times = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '–');
+  return table(
+    ['CPU ms a request at 20 concurrent', 'the bot', 'storage emulator', 'driver and Teams stub', 'all three', `× ${rows[0]?.label ?? ''} (bot / all)`],
+    rows.map(({ label, f }, i) => [label, cpu(f.cpuMsPerRequest), cpu(f.storageCpuMsPerRequest), cpu(f.driverCpuMsPerRequest), cpu(all(f)), i === 0 || !first ? '' : `${times(f.cpuMsPerRequest, first.cpuMsPerRequest)} / ${times(all(f), all(first))}`]),
+  );
 }
 
 /** The storage floor under each scenario: rows in the cases table, and one point read and one range query on their own. */

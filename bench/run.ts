@@ -15,7 +15,7 @@ import { benchStorage } from './benchStorage';
 import { BenchConnector } from './connector';
 import { runLoad } from './load';
 import { NodeProcess, startNode } from './processes';
-import { benchStalls, BudgetLine, budgetTable, lateAnswers, resultsTable, ScenarioResult, storageCallsTable, storageTable, trustTable } from './report';
+import { benchStalls, BudgetLine, budgetTable, cpuByPartTable, lateAnswers, resultsTable, ScenarioResult, storageCallsTable, storageTable, trustTable } from './report';
 import { measureOperationCosts, OperationCosts, STORAGE_BUDGET } from './operationCosts';
 import { caseIdsOf, outboxDrained } from './benchCases';
 import { partitionGrowth, PartitionStage, partitionTable } from './partitionGrowth';
@@ -155,20 +155,32 @@ async function main(): Promise<void> {
     const measure = async (key: string, label: string, scenario: Scenario, target: BenchTarget, plan: { 1: number; 20: number; warm: number }, tables?: TableStore): Promise<ScenarioResult> => {
       const before = tables ? await storageFloor(tables.client(TABLES.cases), DEMO_SCHOOL_ID) : undefined;
       const byConcurrency: Record<string, RunFigures> = {};
+      const repetitions: Record<string, RunFigures[]> = {};
       for (const concurrency of [1, 20] as const) {
         await runLoad({ concurrency, requests: scale(plan.warm), one: scenario(target, `${key}-w${concurrency}`) });
         const reps: RunFigures[] = [];
         const cpuMs = target.cpuMs ?? (() => Number.NaN);
+        const storageCpuMs = storage.cpuMs ?? (() => Number.NaN);
+        const driverCpuMs = () => {
+          const { user, system } = process.cpuUsage();
+          return (user + system) / 1000;
+        };
         for (let r = 0; r < REPS; r++) {
-          const cpuBefore = cpuMs();
+          const before = { bot: cpuMs(), storage: storageCpuMs(), driver: driverCpuMs() };
           const f = await runLoad({ concurrency, requests: scale(plan[concurrency]), one: scenario(target, `${key}-${concurrency}-${r}`) });
-          reps.push({ ...f, cpuMsPerRequest: (cpuMs() - cpuBefore) / f.requests });
+          reps.push({
+            ...f,
+            cpuMsPerRequest: (cpuMs() - before.bot) / f.requests,
+            storageCpuMsPerRequest: (storageCpuMs() - before.storage) / f.requests,
+            driverCpuMsPerRequest: (driverCpuMs() - before.driver) / f.requests,
+          });
         }
         byConcurrency[String(concurrency)] = medianFigures(reps);
+        repetitions[String(concurrency)] = reps;
         say(`  ${label} at ${concurrency}: p50 ${byConcurrency[String(concurrency)]!.p50.toFixed(1)} ms, p99 ${byConcurrency[String(concurrency)]!.p99.toFixed(1)} ms`);
       }
-      const storage = tables && before ? { before, after: await storageFloor(tables.client(TABLES.cases), DEMO_SCHOOL_ID) } : undefined;
-      return { key, label, byConcurrency, peakRssMb: Number.NaN, ...(storage ? { storage } : {}) };
+      const floors = tables && before ? { before, after: await storageFloor(tables.client(TABLES.cases), DEMO_SCHOOL_ID) } : undefined;
+      return { key, label, byConcurrency, repetitions, peakRssMb: Number.NaN, ...(floors ? { storage: floors } : {}) };
     };
 
     // 1. The baseline.
@@ -192,6 +204,15 @@ async function main(): Promise<void> {
     const drafts: string[] = [];
     const chats = new TeacherChats();
     if (wants('dialog')) {
+      // The same turns but Send (start, the child, what happened, then cancel) on a bot of its own,
+      // with the same chats: what the dialog costs a turn before anything is saved. Reported beside
+      // the budget line, not part of it; the soak runs the same turns.
+      say('2a. The concern\'s turns that save nothing (the first three, then cancel)…');
+      const plainBot = await start(BOT_ENTRY, 'bot-plain');
+      const plain = await measure('dialogPlain', 'dialog turns that save nothing', cancelledDialog(chats), targetOf(plainBot), PLAN.dialog);
+      plain.peakRssMb = plainBot.peakRssMb();
+      await plainBot.stop();
+      results.push(plain);
       say('2. Attendance concern dialog…');
       const bot = await start(BOT_ENTRY, 'bot-dialog');
       const dialog = await measure('dialog', 'attendance dialog turn', attendanceDialog(drafts, chats), targetOf(bot), PLAN.dialog, store);
@@ -279,7 +300,7 @@ async function main(): Promise<void> {
     }
 
     const baseline20 = base.byConcurrency['20']!;
-    for (const r of results.filter((x) => ['echoState', 'dialog', 'approval', 'search'].includes(x.key))) {
+    for (const r of results.filter((x) => ['echoState', 'dialogPlain', 'dialog', 'approval', 'search'].includes(x.key))) {
       const f = r.byConcurrency['20']!;
       r.ratioToBaseline = { p50: f.p50 / baseline20.p50, p99: f.p99 / baseline20.p99 };
     }
@@ -331,13 +352,21 @@ async function main(): Promise<void> {
     say(budgetTable(budget));
     const floor = results.find((r) => r.key === 'echoState');
     const dialogResult = results.find((r) => r.key === 'dialog');
+    const plainResult = results.find((r) => r.key === 'dialogPlain');
     if (floor?.ratioToBaseline && dialogResult) {
       const d = dialogResult.byConcurrency['20']!;
       const e = floor.byConcurrency['20']!;
-      say(`\nFor scale, at 20 concurrent: the echo bot with only its state in Azure Tables is ${floor.ratioToBaseline.p50.toFixed(2)}× / ${floor.ratioToBaseline.p99.toFixed(2)}× the bare echo (p50 / p99); the dialog turn is ${(d.p50 / e.p50).toFixed(2)}× / ${(d.p99 / e.p99).toFixed(2)}× that stateful echo.`);
+      const p = plainResult?.byConcurrency['20'];
+      const plainRatio = p ? `, and its turns that save nothing, on their own, ${(p.p50 / e.p50).toFixed(2)}× / ${(p.p99 / e.p99).toFixed(2)}×` : '';
+      say(`\nFor scale, at 20 concurrent: the echo bot with only its state in Azure Tables is ${floor.ratioToBaseline.p50.toFixed(2)}× / ${floor.ratioToBaseline.p99.toFixed(2)}× the bare echo (p50 / p99); the dialog turn is ${(d.p50 / e.p50).toFixed(2)}× / ${(d.p99 / e.p99).toFixed(2)}× that stateful echo${plainRatio}.`);
       // CPU time is less swayed than latency by what else the two cores are doing (Azurite, this driver).
       if (Number.isFinite(d.cpuMsPerRequest) && Number.isFinite(e.cpuMsPerRequest)) {
-        say(`The bot's CPU a request at 20 concurrent (user and system, over the measured runs): the dialog turn ${d.cpuMsPerRequest.toFixed(2)} ms, the stateful echo ${e.cpuMsPerRequest.toFixed(2)} ms (${(d.cpuMsPerRequest / e.cpuMsPerRequest).toFixed(2)}×).`);
+        say(`The CPU a request (user and system, over the measured runs; medians of the repetitions):`);
+        say(cpuByPartTable([{ label: floor.label, f: e }, ...(p && plainResult ? [{ label: plainResult.label, f: p }] : []), { label: `${dialogResult.label} (three of those and Send)`, f: d }]));
+        // One turn in four is Send: what it and the work it starts cost the bot, by difference.
+        const spread = (r: ScenarioResult) => (r.repetitions['20'] ?? []).map((f) => `${f.p50.toFixed(0)} ms (${f.cpuMsPerRequest.toFixed(2)})`).join(', ');
+        say(`Each repetition at 20 concurrent, p50 (the bot's CPU ms a request): the stateful echo ${spread(floor)}; the dialog turn ${spread(dialogResult)}.`);
+        if (p && Number.isFinite(p.cpuMsPerRequest)) say(`So a Send, with the staff cards it starts that were delivered during the run, costs the bot about ${(4 * d.cpuMsPerRequest - 3 * p.cpuMsPerRequest).toFixed(1)} ms, against ${p.cpuMsPerRequest.toFixed(2)} ms for a turn that saves nothing.`);
       }
     }
     const output = { at: new Date().toISOString(), botClockStart: clockStart.toISOString(), machine: { cores: os.cpus().length, node: process.version }, storage: storage.description, quick: QUICK, repetitions: REPS, results, storageCalls: costs, trustDigest: { schools: TRUST_SCHOOLS, seconds: trustSeconds }, trustLoad: trust, partitionGrowth: partition, soak, budget, budgetByName: Object.fromEntries(budget.map((b) => [b.name, { measured: b.value ?? b.measured, limit: b.max ?? b.limit, pass: b.pass }])) };

@@ -9,6 +9,14 @@ export interface RunFigures {
   p99: number;
   /** The bot's CPU time (user and system) over the run, per request answered, in ms; NaN where not measured. */
   cpuMsPerRequest: number;
+  /**
+   * The rest of this machine's CPU a request, in ms (NaN where not measured): the storage emulator
+   * (Azure Table Storage does this work on its own machines) and this driver with its loopback
+   * Teams connector (Teams' side). The two cores are shared, so at 20 concurrent a request's time
+   * follows all three together, not the bot's alone.
+   */
+  storageCpuMsPerRequest: number;
+  driverCpuMsPerRequest: number;
 }
 
 /** Nearest-rank percentile of an ascending list (the value a request at that rank actually took). */
@@ -36,11 +44,13 @@ export function figuresOf(latenciesMs: readonly number[], seconds: number, error
     p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
     cpuMsPerRequest: Number.NaN,
+    storageCpuMsPerRequest: Number.NaN,
+    driverCpuMsPerRequest: Number.NaN,
   };
 }
 
 /** The median of each figure over the repetitions, so one noisy repetition does not decide the result. */
 export function medianFigures(reps: readonly RunFigures[]): RunFigures {
   const m = (k: keyof RunFigures) => median(reps.map((r) => r[k]));
-  return { requests: m('requests'), errors: m('errors'), seconds: m('seconds'), rps: m('rps'), p50: m('p50'), p95: m('p95'), p99: m('p99'), cpuMsPerRequest: m('cpuMsPerRequest') };
+  return { requests: m('requests'), errors: m('errors'), seconds: m('seconds'), rps: m('rps'), p50: m('p50'), p95: m('p95'), p99: m('p99'), cpuMsPerRequest: m('cpuMsPerRequest'), storageCpuMsPerRequest: m('storageCpuMsPerRequest'), driverCpuMsPerRequest: m('driverCpuMsPerRequest') };
 }

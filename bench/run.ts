@@ -363,10 +363,8 @@ async function main(): Promise<void> {
       if (Number.isFinite(d.cpuMsPerRequest) && Number.isFinite(e.cpuMsPerRequest)) {
         say(`The CPU a request (user and system, over the measured runs; medians of the repetitions):`);
         say(cpuByPartTable([{ label: floor.label, f: e }, ...(p && plainResult ? [{ label: plainResult.label, f: p }] : []), { label: `${dialogResult.label} (three of those and Send)`, f: d }]));
-        // One turn in four is Send: what it and the work it starts cost the bot, by difference.
         const spread = (r: ScenarioResult) => (r.repetitions['20'] ?? []).map((f) => `${f.p50.toFixed(0)} ms (${f.cpuMsPerRequest.toFixed(2)})`).join(', ');
         say(`Each repetition at 20 concurrent, p50 (the bot's CPU ms a request): the stateful echo ${spread(floor)}; the dialog turn ${spread(dialogResult)}.`);
-        if (p && Number.isFinite(p.cpuMsPerRequest)) say(`So a Send, with the staff cards it starts that were delivered during the run, costs the bot about ${(4 * d.cpuMsPerRequest - 3 * p.cpuMsPerRequest).toFixed(1)} ms, against ${p.cpuMsPerRequest.toFixed(2)} ms for a turn that saves nothing.`);
       }
     }
     const output = { at: new Date().toISOString(), botClockStart: clockStart.toISOString(), machine: { cores: os.cpus().length, node: process.version }, storage: storage.description, quick: QUICK, repetitions: REPS, results, storageCalls: costs, trustDigest: { schools: TRUST_SCHOOLS, seconds: trustSeconds }, trustLoad: trust, partitionGrowth: partition, soak, budget, budgetByName: Object.fromEntries(budget.map((b) => [b.name, { measured: b.value ?? b.measured, limit: b.max ?? b.limit, pass: b.pass }])) };

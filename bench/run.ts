@@ -156,15 +156,15 @@ async function main(): Promise<void> {
       const before = tables ? await storageFloor(tables.client(TABLES.cases), DEMO_SCHOOL_ID) : undefined;
       const byConcurrency: Record<string, RunFigures> = {};
       const repetitions: Record<string, RunFigures[]> = {};
+      const cpuMs = target.cpuMs ?? (() => Number.NaN);
+      const storageCpuMs = storage.cpuMs ?? (() => Number.NaN);
+      const driverCpuMs = () => {
+        const { user, system } = process.cpuUsage();
+        return (user + system) / 1000;
+      };
       for (const concurrency of [1, 20] as const) {
         await runLoad({ concurrency, requests: scale(plan.warm), one: scenario(target, `${key}-w${concurrency}`) });
         const reps: RunFigures[] = [];
-        const cpuMs = target.cpuMs ?? (() => Number.NaN);
-        const storageCpuMs = storage.cpuMs ?? (() => Number.NaN);
-        const driverCpuMs = () => {
-          const { user, system } = process.cpuUsage();
-          return (user + system) / 1000;
-        };
         for (let r = 0; r < REPS; r++) {
           const before = { bot: cpuMs(), storage: storageCpuMs(), driver: driverCpuMs() };
           const f = await runLoad({ concurrency, requests: scale(plan[concurrency]), one: scenario(target, `${key}-${concurrency}-${r}`) });

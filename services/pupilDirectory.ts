@@ -43,7 +43,6 @@ export interface Mentioned {
 /** How long past its 30 seconds a school's register is still searched while it is read again. */
 const REGISTER_STALE_MS = 10 * 60_000;
 
-
 const matchOf = (e: Indexed): PupilMatch => ({ id: e.pupil.id, label: pupilLabel(e.pupil) });
 
 /**
@@ -67,9 +66,8 @@ export class PupilDirectory {
     private readonly repo: PupilRepository,
     ttlMs = 30_000,
     now: () => number = Date.now,
-    random: () => number = Math.random,
   ) {
-    this.cache = new SharedCache(ttlMs, now, REGISTER_STALE_MS, { share: READ_TOGETHER_SPREAD, random });
+    this.cache = new SharedCache(ttlMs, now, REGISTER_STALE_MS, { share: READ_TOGETHER_SPREAD });
   }
 
   /** `names`: only names and year groups are wanted (suggestions), so the register held past its time will do while it is read again. */

@@ -10,7 +10,7 @@ import {
   TeamsActivityHandler,
   TurnContext,
 } from 'botbuilder';
-import { DialogSet, DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
+import { DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
 import { cardReply } from '../cards/cardReply';
 import { helpCard } from '../cards/helpCard';
 import { receiptCard } from '../cards/planCards';
@@ -27,6 +27,7 @@ import { FORM_VERSION, FormContext, isStaleDialogState } from '../dialogs/form/f
 import { recogniseIntent } from '../dialogs/intents';
 import { putAwayNow } from '../dialogs/form/cardInPlace';
 import { handedBackText } from '../dialogs/form/questionPrompt';
+import { DialogContexts } from '../dialogs/dialogContexts';
 import { createDialogSet, DIALOG_SPECS } from '../dialogs/registry';
 import { FormServices } from '../services/formServices';
 import { londonDate } from '../policy/dates';
@@ -110,13 +111,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export class SocialWorkerBot extends TeamsActivityHandler {
   private readonly welcomed: StatePropertyAccessor<boolean>;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
-  private readonly dialogs: DialogSet;
+  private readonly dialogs: DialogContexts;
 
   constructor(private readonly deps: BotDependencies) {
     super();
     this.welcomed = deps.conversationState.createProperty<boolean>('welcomed');
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
-    this.dialogs = createDialogSet(this.dialogState, deps.services);
+    this.dialogs = new DialogContexts(createDialogSet(this.dialogState, deps.services));
 
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
@@ -300,7 +301,7 @@ export class SocialWorkerBot extends TeamsActivityHandler {
       await context.sendActivity(NOT_HERE);
       return;
     }
-    const dc = await this.dialogs.createContext(context);
+    const dc = await this.dialogs.create(context);
     if (dc.activeDialog) {
       if (!(await this.membership(context))) {
         await this.dialogState.delete(context);
@@ -413,7 +414,7 @@ export class SocialWorkerBot extends TeamsActivityHandler {
       draftId: randomUUID(),
       ...(opening?.trim() ? { opening: opening.trim().slice(0, 500) } : {}),
     };
-    const dc = await this.dialogs.createContext(context);
+    const dc = await this.dialogs.create(context);
     await dc.cancelAllDialogs();
     await dc.beginDialog(kind, { ctx });
     await this.welcomed.set(context, true);

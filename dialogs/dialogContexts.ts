@@ -11,10 +11,10 @@ export const MEMORY_CONFIGURATION_KEY = 'DialogStateManagerConfiguration';
 /**
  * Makes each turn's DialogContext with the memory scopes and path resolvers of the first turn.
  * Without it, botbuilder-dialogs builds them again on every turn (a component registry, a
- * service collection, nine scopes and five resolvers, checked with zod): about a tenth of what a
- * dialog turn costs the bot more than a bare turn, in the issue 20 profile. The scopes and
- * resolvers keep nothing of a turn (they read and write the turn's state), so one set serves
- * every turn and conversation.
+ * service collection, nine scopes and five resolvers, checked with zod): 0.1 ms a request in the
+ * issue 20 profile, of the 1.4 ms a dialog turn costs the bot more than the stateful echo's. The
+ * scopes and resolvers keep nothing of a turn (they read and write the turn's state), so one set
+ * serves every turn and conversation.
  */
 export class DialogContexts {
   private configuration: DialogStateManagerConfiguration | undefined;

@@ -22,7 +22,7 @@ export class DialogContexts {
   constructor(private readonly set: DialogSet) {}
 
   async create(context: TurnContext): Promise<DialogContext> {
-    if (this.configuration && !context.turnState.has(MEMORY_CONFIGURATION_KEY)) context.turnState.set(MEMORY_CONFIGURATION_KEY, this.configuration);
+    if (this.configuration) context.turnState.set(MEMORY_CONFIGURATION_KEY, this.configuration);
     const dc = await this.set.createContext(context);
     // botbuilder's own default, as it built it on the first turn.
     this.configuration ??= dc.state.configuration;

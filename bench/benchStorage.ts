@@ -3,6 +3,7 @@ import path from 'node:path';
 import { odata, TableServiceClient } from '@azure/data-tables';
 import { startAzuriteProcess } from '../scripts/azurite';
 import { cpuReader } from './processes';
+import { threadCpuReader } from './turnCosts';
 import { isLocalEmulator } from '../storage/tableStore';
 
 /**
@@ -23,6 +24,8 @@ export interface BenchStorage {
   prefix(name: string): string;
   /** The emulator's CPU time so far (ms), where it runs here: an account's work is done elsewhere. */
   cpuMs?: () => number;
+  /** The same, summed over the emulator's threads to the nanosecond (for one turn at a time). */
+  threadCpuMs?: () => number;
   /** Stops the emulator, or deletes the tables this run created in the account. */
   stop(): Promise<void>;
 }
@@ -103,7 +106,7 @@ export async function benchStorage(env: NodeJS.ProcessEnv, work: string, nodeArg
     description: `Azurite ${onDisk ? 'on disk' : 'in memory'}`,
     emulated: true,
     prefix: (name) => name,
-    ...(azurite.child.pid ? { cpuMs: cpuReader(azurite.child.pid) } : {}),
+    ...(azurite.child.pid ? { cpuMs: cpuReader(azurite.child.pid), threadCpuMs: threadCpuReader(azurite.child.pid) } : {}),
     stop: () => azurite.stop(),
   };
 }

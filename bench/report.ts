@@ -1,5 +1,6 @@
 import { RunFigures } from './stats';
 import { StorageFloor } from './storageFloor';
+import { totalDuring, TurnCost } from './turnCosts';
 
 export interface ScenarioResult {
   key: string;
@@ -65,6 +66,16 @@ export function cpuByPartTable(rows: ReadonlyArray<{ label: string; f: RunFigure
   return table(
     ['CPU ms a request at 20 concurrent', 'the bot', 'storage emulator', 'driver and Teams stub', 'all three', `× ${rows[0]?.label ?? ''} (bot / all)`],
     rows.map(({ label, f }, i) => [label, cpu(f.cpuMsPerRequest), cpu(f.storageCpuMsPerRequest), cpu(f.driverCpuMsPerRequest), cpu(all(f)), i === 0 || !first ? '' : `${times(f.cpuMsPerRequest, first.cpuMsPerRequest)} / ${times(all(f), all(first))}`]),
+  );
+}
+
+/** Each kind of turn's CPU, one conversation at a time (bench/turnCosts.ts), against the first row's. */
+export function turnCostTable(rows: readonly TurnCost[]): string {
+  const first = rows[0];
+  const cpu = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
+  return table(
+    ['CPU ms a turn, one at a time', 'turns', 'the bot', 'storage emulator', 'driver and Teams stub', 'all three', `× ${first?.kind ?? ''} (all)`, 'after answering: bot / emulator (quiet after)'],
+    rows.map((c, i) => [c.kind, String(c.turns), cpu(c.during.bot), cpu(c.during.storage), cpu(c.during.driver), cpu(totalDuring(c)), i === 0 || !first ? '' : `${(totalDuring(c) / totalDuring(first)).toFixed(2)}×`, `${cpu(c.after.bot)} / ${cpu(c.after.storage)} (${c.quietAfterMs.toFixed(0)} ms)`]),
   );
 }
 

@@ -15,7 +15,7 @@ import { benchStorage } from './benchStorage';
 import { BenchConnector } from './connector';
 import { runLoad } from './load';
 import { NodeProcess, startNode } from './processes';
-import { benchStalls, BudgetLine, budgetTable, cpuByPartTable, lateAnswers, resultsTable, ScenarioResult, storageCallsTable, storageTable, trustTable } from './report';
+import { benchStalls, BudgetLine, budgetTable, cpuByPartTable, lateAnswers, resultsTable, ScenarioResult, storageCallsTable, storageTable, trustTable, turnCostTable } from './report';
 import { measureOperationCosts, OperationCosts, STORAGE_BUDGET } from './operationCosts';
 import { caseIdsOf, outboxDrained } from './benchCases';
 import { partitionGrowth, PartitionStage, partitionTable } from './partitionGrowth';
@@ -26,6 +26,7 @@ import { formatLondonDateTime } from '../policy/dates';
 import { approval, attendanceDialog, BENCH_TEACHERS, BenchTarget, cancelledDialog, digest, echo, personalChat, Scenario, search, TeacherChats, trustDigest } from './scenarios';
 import { putRows, syntheticRegister, yearOfHistory } from './schoolData';
 import { median, medianFigures, RunFigures } from './stats';
+import { CONCERN_TURNS, concernIf, ownCpu, threadCpuReader, TurnCost, turnCosts } from './turnCosts';
 
 /**
  * `npm run bench`: the performance budget, measured side by side with a bare echo bot on the same
@@ -82,6 +83,8 @@ const PLAN = {
   search: { 1: 200, 20: 1000, warm: 100 },
   digest: { 1: 10, 20: 40, warm: 3 },
 };
+/** Concerns (four turns each) or echo turns sent one at a time for each kind of turn's CPU (bench/turnCosts.ts), after two concerns' warm-up. */
+const TURN_COSTS = { concerns: 60, echoTurns: 240, warmTurns: 8 };
 const scale = (n: number) => (QUICK ? Math.max(4, Math.ceil(n / 10)) : n);
 
 function say(line: string): void {
@@ -152,6 +155,19 @@ async function main(): Promise<void> {
     const results: ScenarioResult[] = [];
     /** A scenario's view of a bot process: where to send, and its CPU time for the per-request figure. */
     const targetOf = (bot: NodeProcess): BenchTarget => ({ botUrl: bot.url, connector, digestKey, cpuMs: bot.cpuMs });
+    /** Each kind of turn's CPU, one at a time, from teacher 0's chat (or the echo's own): where an emulator runs here. */
+    const turnCosts_: TurnCost[] = [];
+    const costOfTurns = async (bot: NodeProcess, request: (worker: number, i: number) => Promise<void>, kindOf: () => string, turns: number) => {
+      if (!storage.threadCpuMs) return;
+      let i = 0;
+      const costs = await turnCosts({ turns: scale(turns), warm: TURN_COSTS.warmTurns, kindOf, one: () => request(0, i++), cpu: { bot: threadCpuReader(bot.pid), storage: storage.threadCpuMs, driver: ownCpu } });
+      // The concern's bot measures the question turns again: its figures stand beside its Send's.
+      for (const c of costs) {
+        const at = turnCosts_.findIndex((k) => k.kind === c.kind);
+        if (at >= 0) turnCosts_[at] = c;
+        else turnCosts_.push(c);
+      }
+    };
     const measure = async (key: string, label: string, scenario: Scenario, target: BenchTarget, plan: { 1: number; 20: number; warm: number }, tables?: TableStore): Promise<ScenarioResult> => {
       const before = tables ? await storageFloor(tables.client(TABLES.cases), DEMO_SCHOOL_ID) : undefined;
       const byConcurrency: Record<string, RunFigures> = {};
@@ -196,6 +212,7 @@ async function main(): Promise<void> {
     say('1b. Echo bot with its state in Azure Tables (what storage alone costs a turn)…');
     const statefulEcho = await start(ECHO_ENTRY, 'echo-state', storage.prefix('benchecho'), { ECHO_STATE: 'tables' });
     const stateBase = await measure('echoState', 'echo bot, state in Azure Tables', echo, targetOf(statefulEcho), PLAN.echo);
+    await costOfTurns(statefulEcho, echo(targetOf(statefulEcho), 'turns'), () => 'echo turn, state in Azure Tables', TURN_COSTS.echoTurns);
     stateBase.peakRssMb = statefulEcho.peakRssMb();
     await statefulEcho.stop();
     results.push(stateBase);
@@ -209,12 +226,15 @@ async function main(): Promise<void> {
       // the budget line, not part of it; the soak runs the same turns.
       say('2a. The concern\'s turns that save nothing (the first three, then cancel)…');
       const plainBot = await start(BOT_ENTRY, 'bot-plain');
+      await costOfTurns(plainBot, cancelledDialog(chats)(targetOf(plainBot), 'turns'), () => [...CONCERN_TURNS, 'cancel'][chats.stepOf(0)]!, TURN_COSTS.concerns * 4);
       const plain = await measure('dialogPlain', 'dialog turns that save nothing', cancelledDialog(chats), targetOf(plainBot), PLAN.dialog);
       plain.peakRssMb = plainBot.peakRssMb();
       await plainBot.stop();
       results.push(plain);
       say('2. Attendance concern dialog…');
       const bot = await start(BOT_ENTRY, 'bot-dialog');
+      // Before the measured load: after it, the bot delivers that load's staff cards for minutes.
+      await costOfTurns(bot, attendanceDialog(drafts, chats)(targetOf(bot), 'turns'), () => [...CONCERN_TURNS, 'Send'][chats.stepOf(0)]!, TURN_COSTS.concerns * 4);
       const dialog = await measure('dialog', 'attendance dialog turn', attendanceDialog(drafts, chats), targetOf(bot), PLAN.dialog, store);
       dialog.peakRssMb = bot.peakRssMb();
       // The staff cards of these concerns were queued behind the turns (work after answers gives way
@@ -367,7 +387,13 @@ async function main(): Promise<void> {
         say(`Each repetition at 20 concurrent, p50 (the bot's CPU ms a request): the stateful echo ${spread(floor)}; the dialog turn ${spread(dialogResult)}.`);
       }
     }
-    const output = { at: new Date().toISOString(), botClockStart: clockStart.toISOString(), machine: { cores: os.cpus().length, node: process.version }, storage: storage.description, quick: QUICK, repetitions: REPS, results, storageCalls: costs, trustDigest: { schools: TRUST_SCHOOLS, seconds: trustSeconds }, trustLoad: trust, partitionGrowth: partition, soak, budget, budgetByName: Object.fromEntries(budget.map((b) => [b.name, { measured: b.value ?? b.measured, limit: b.max ?? b.limit, pass: b.pass }])) };
+    if (turnCosts_.length > 1) {
+      say('\nEach kind of turn, one conversation at a time (the CPU while its request was open; a Send\'s staff cards go out after it):');
+      say(turnCostTable(turnCosts_));
+      const what = concernIf(turnCosts_);
+      if (what) say(`The concern (three questions and Send) is ${what.asIs.toFixed(2)}× the echo turn in these CPU figures; with the three questions at an echo turn's cost it would be ${what.questionsAsEcho.toFixed(2)}×, with Send at an echo turn's cost ${what.sendAsEcho.toFixed(2)}×.`);
+    }
+    const output = { at: new Date().toISOString(), botClockStart: clockStart.toISOString(), machine: { cores: os.cpus().length, node: process.version }, storage: storage.description, quick: QUICK, repetitions: REPS, results, storageCalls: costs, trustDigest: { schools: TRUST_SCHOOLS, seconds: trustSeconds }, trustLoad: trust, partitionGrowth: partition, soak, turnCosts: turnCosts_, budget, budgetByName: Object.fromEntries(budget.map((b) => [b.name, { measured: b.value ?? b.measured, limit: b.max ?? b.limit, pass: b.pass }])) };
     writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(output, null, 2)}\n`);
     say(`\nWritten: bench/results/latest.json${nodeArgs.length ? `; CPU profiles in ${path.relative(ROOT, profileDir)}` : ''}`);
     if (args.has('--strict') && budget.some((b) => b.pass === false)) process.exitCode = 1;
@@ -518,3 +544,4 @@ main().catch((err: unknown) => {
   process.stderr.write(`The benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });
+

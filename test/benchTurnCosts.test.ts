@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { concernIf, ownCpu, threadCpuReader, TurnCost, turnCosts } from '../bench/turnCosts';
+
+const SPINNER = `
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+require('node:readline').createInterface({ input: process.stdin }).on('line', () => {
+  const start = cpu();
+  while (cpu() < start + 25) {}
+  process.stdout.write(String(cpu() - start) + '\\n');
+});
+`;
+
+/** Spins this thread for `ms` of its own CPU time. */
+function burn(ms: number): void {
+  const until = ownCpu() + ms;
+  while (ownCpu() < until) {
+    // busy
+  }
+}
+
+describe("the bench's CPU a turn, one at a time", () => {
+  it("reads another process's CPU time over its threads to well under a clock tick", async () => {
+    // A child that spins for 25 ms of its own CPU on each line it is sent, says how much it used, and waits.
+    const child = spawn(process.execPath, ['-e', SPINNER], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: child.stdout! });
+    const answers: number[] = [];
+    const waiting: Array<(n: number) => void> = [];
+    lines.on('line', (l) => (waiting.shift() ?? ((n: number) => answers.push(n)))(Number(l)));
+    const spin = () => new Promise<number>((resolve) => {
+      waiting.push(resolve);
+      child.stdin!.write('spin\n');
+    });
+    try {
+      await spin(); // its first spin compiles the loop
+      const threads = threadCpuReader(child.pid!);
+      const differences: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const before = threads();
+        const used = await spin();
+        await new Promise((r) => setTimeout(r, 20));
+        differences.push(threads() - before - used);
+      }
+      // The reading has all of the spin, and a little more (the child reading its line and writing its
+      // answer). /proc/<pid>/stat counts in steps of 10 ms: 25 ms would read as 20 or 30.
+      expect(Math.min(...differences)).toBeGreaterThan(-1);
+      expect([...differences].sort((a, b) => a - b)[2]).toBeLessThan(2.5);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('gives each kind of turn the CPU used while its request was open, and work after the answer apart', async () => {
+    let n = 0;
+    const kinds = ['heavy', 'light'];
+    const costs = await turnCosts({
+      turns: 20,
+      warm: 2,
+      kindOf: () => kinds[n % 2]!,
+      one: async () => {
+        const heavy = n++ % 2 === 0;
+        burn(heavy ? 12 : 2);
+        // A heavy turn leaves work for after its answer, as a Send leaves its staff cards.
+        if (heavy) setTimeout(() => burn(20), 5);
+      },
+      cpu: { bot: ownCpu, storage: () => 0, driver: () => 0 },
+    });
+    const of = (kind: string) => costs.find((c) => c.kind === kind)!;
+    expect(costs.map((c) => [c.kind, c.turns])).toEqual([
+      ['heavy', 10],
+      ['light', 10],
+    ]);
+    // The process's other threads (jest's) may add a little to any of them.
+    expect(of('heavy').during.bot).toBeGreaterThanOrEqual(12);
+    expect(of('heavy').during.bot).toBeLessThan(17);
+    expect(of('light').during.bot).toBeGreaterThanOrEqual(2);
+    expect(of('light').during.bot).toBeLessThan(7);
+    expect(of('heavy').after.bot).toBeGreaterThanOrEqual(19.5);
+    expect(of('light').after.bot).toBeLessThan(5);
+  });
+
+  it("says what the concern would be with its questions, or its Send, at an echo turn's cost", () => {
+    const turn = (kind: string, bot: number): TurnCost => ({ kind, turns: 1, during: { bot, storage: 2, driver: 3 }, after: { bot: 0, storage: 0 }, quietAfterMs: 0 });
+    const costs = [turn('echo turn, state in Azure Tables', 5), turn('start ("attendance")', 10), turn('the child', 10), turn('what happened', 10), turn('cancel', 10), turn('Send', 25)];
+    // Echo 10, each question 15, Send 30: (45 + 30) / 40, (30 + 30) / 40, (45 + 10) / 40.
+    expect(concernIf(costs)).toEqual({ asIs: 1.875, questionsAsEcho: 1.5, sendAsEcho: 1.375 });
+    expect(concernIf(costs.filter((c) => c.kind !== 'Send'))).toBeUndefined();
+  });
+});

@@ -156,16 +156,16 @@ async function main(): Promise<void> {
     /** A scenario's view of a bot process: where to send, and its CPU time for the per-request figure. */
     const targetOf = (bot: NodeProcess): BenchTarget => ({ botUrl: bot.url, connector, digestKey, cpuMs: bot.cpuMs });
     /** Each kind of turn's CPU, one at a time, from teacher 0's chat (or the echo's own): where an emulator runs here. */
-    const turnCosts_: TurnCost[] = [];
+    const turnCostRows: TurnCost[] = [];
     const costOfTurns = async (bot: NodeProcess, request: (worker: number, i: number) => Promise<void>, kindOf: () => string, turns: number) => {
       if (!storage.threadCpuMs) return;
       let i = 0;
       const costs = await turnCosts({ turns: scale(turns), warm: TURN_COSTS.warmTurns, kindOf, one: () => request(0, i++), cpu: { bot: threadCpuReader(bot.pid), storage: storage.threadCpuMs, driver: ownCpu } });
       // The concern's bot measures the question turns again: its figures stand beside its Send's.
       for (const c of costs) {
-        const at = turnCosts_.findIndex((k) => k.kind === c.kind);
-        if (at >= 0) turnCosts_[at] = c;
-        else turnCosts_.push(c);
+        const at = turnCostRows.findIndex((k) => k.kind === c.kind);
+        if (at >= 0) turnCostRows[at] = c;
+        else turnCostRows.push(c);
       }
     };
     const measure = async (key: string, label: string, scenario: Scenario, target: BenchTarget, plan: { 1: number; 20: number; warm: number }, tables?: TableStore): Promise<ScenarioResult> => {
@@ -387,13 +387,13 @@ async function main(): Promise<void> {
         say(`Each repetition at 20 concurrent, p50 (the bot's CPU ms a request): the stateful echo ${spread(floor)}; the dialog turn ${spread(dialogResult)}.`);
       }
     }
-    if (turnCosts_.length > 1) {
+    if (turnCostRows.length > 1) {
       say('\nEach kind of turn, one conversation at a time (the CPU while its request was open; a Send\'s staff cards go out after it):');
-      say(turnCostTable(turnCosts_));
-      const what = concernIf(turnCosts_);
+      say(turnCostTable(turnCostRows));
+      const what = concernIf(turnCostRows);
       if (what) say(`The concern (three questions and Send) is ${what.asIs.toFixed(2)}× the echo turn in these CPU figures; with the three questions at an echo turn's cost it would be ${what.questionsAsEcho.toFixed(2)}×, with Send at an echo turn's cost ${what.sendAsEcho.toFixed(2)}×.`);
     }
-    const output = { at: new Date().toISOString(), botClockStart: clockStart.toISOString(), machine: { cores: os.cpus().length, node: process.version }, storage: storage.description, quick: QUICK, repetitions: REPS, results, storageCalls: costs, trustDigest: { schools: TRUST_SCHOOLS, seconds: trustSeconds }, trustLoad: trust, partitionGrowth: partition, soak, turnCosts: turnCosts_, budget, budgetByName: Object.fromEntries(budget.map((b) => [b.name, { measured: b.value ?? b.measured, limit: b.max ?? b.limit, pass: b.pass }])) };
+    const output = { at: new Date().toISOString(), botClockStart: clockStart.toISOString(), machine: { cores: os.cpus().length, node: process.version }, storage: storage.description, quick: QUICK, repetitions: REPS, results, storageCalls: costs, trustDigest: { schools: TRUST_SCHOOLS, seconds: trustSeconds }, trustLoad: trust, partitionGrowth: partition, soak, turnCosts: turnCostRows, budget, budgetByName: Object.fromEntries(budget.map((b) => [b.name, { measured: b.value ?? b.measured, limit: b.max ?? b.limit, pass: b.pass }])) };
     writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(output, null, 2)}\n`);
     say(`\nWritten: bench/results/latest.json${nodeArgs.length ? `; CPU profiles in ${path.relative(ROOT, profileDir)}` : ''}`);
     if (args.has('--strict') && budget.some((b) => b.pass === false)) process.exitCode = 1;
@@ -544,4 +544,3 @@ main().catch((err: unknown) => {
   process.stderr.write(`The benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });
-

@@ -4,11 +4,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 export type CpuReader = () => number;
 
 /**
- * The CPU time of all of a process's threads so far, in ms, to the nanosecond (Linux:
+ * The CPU time of all of a process's threads so far, in ms, counted in nanoseconds (Linux:
  * /proc/<pid>/task/<tid>/schedstat). /proc/<pid>/stat counts in clock ticks of 10 ms, too coarse
- * for one turn of a few ms. A thread that has ended no longer counts, so a reading can fall: Node's
- * own threads (its platform workers and libuv's pool) live as long as the process. NaN off Linux or
- * once the process has gone.
+ * for one turn of a few ms. A thread running at the moment of reading may be counted up to a
+ * scheduler tick behind, so read a process between its requests. A thread that has ended no longer
+ * counts, so a reading can fall: Node's own threads (its platform workers and libuv's pool) live as
+ * long as the process. NaN off Linux or once the process has gone.
  */
 export function threadCpuReader(pid: number): CpuReader {
   return () => {
@@ -94,6 +95,7 @@ export async function turnCosts(o: TurnCostOptions): Promise<TurnCost[]> {
     for (;;) {
       await sleep(pollMs);
       const now = o.cpu.bot();
+      // Written so that NaN (the bot gone) counts as quiet.
       if (!(now - last >= quietMs) || Date.now() > settleBy) break;
       last = now;
     }

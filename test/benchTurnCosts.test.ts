@@ -24,9 +24,8 @@ describe("the bench's CPU a turn, one at a time", () => {
     // A child that spins for 25 ms of its own CPU on each line it is sent, says how much it used, and waits.
     const child = spawn(process.execPath, ['-e', SPINNER], { stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = createInterface({ input: child.stdout! });
-    const answers: number[] = [];
     const waiting: Array<(n: number) => void> = [];
-    lines.on('line', (l) => (waiting.shift() ?? ((n: number) => answers.push(n)))(Number(l)));
+    lines.on('line', (l) => waiting.shift()?.(Number(l)));
     const spin = () => new Promise<number>((resolve) => {
       waiting.push(resolve);
       child.stdin!.write('spin\n');

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { odata, TableServiceClient } from '@azure/data-tables';
 import { startAzuriteProcess } from '../scripts/azurite';
-import { cpuReader } from './processes';
-import { threadCpuReader } from './turnCosts';
+import { cpuReader, threadCpuReader } from './processes';
 import { isLocalEmulator } from '../storage/tableStore';
 
 /**

@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { freePort } from '../scripts/azurite';
 
 export interface NodeProcess {
@@ -53,6 +53,41 @@ export function cpuReader(pid: number, ticks = clockTicks()): () => number {
     }
   };
 }
+
+/** What a process has used of the CPU so far, in ms. */
+export type CpuReader = () => number;
+
+/**
+ * The CPU time of all of a process's threads so far, in ms, counted in nanoseconds (Linux:
+ * /proc/<pid>/task/<tid>/schedstat). /proc/<pid>/stat counts in clock ticks of 10 ms, too coarse
+ * for one turn of a few ms. A thread running at the moment of reading may be counted up to a
+ * scheduler tick behind, so read a process between its requests. A thread that has ended no longer
+ * counts, so a reading can fall: Node's own threads (its platform workers and libuv's pool) live as
+ * long as the process. NaN off Linux or once the process has gone.
+ */
+export function threadCpuReader(pid: number): CpuReader {
+  return () => {
+    try {
+      let ns = 0;
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        try {
+          ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+        } catch {
+          // The thread ended between the listing and the read: its time is gone with it.
+        }
+      }
+      return ns / 1e6;
+    } catch {
+      return Number.NaN;
+    }
+  };
+}
+
+/** This process's own CPU time, in ms (microsecond resolution). */
+export const ownCpu: CpuReader = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 /** A built entry point (`dist/...`) as its own process, logging to a file as it would in production. */
 export async function startNode(entry: string, env: Record<string, string>, logFile: string, extraArgs: string[] = []): Promise<NodeProcess> {

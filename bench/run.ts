@@ -14,7 +14,7 @@ import { TABLES, TableStore } from '../storage/tableStore';
 import { benchStorage } from './benchStorage';
 import { BenchConnector } from './connector';
 import { runLoad } from './load';
-import { NodeProcess, startNode } from './processes';
+import { NodeProcess, ownCpu, startNode, threadCpuReader } from './processes';
 import { benchStalls, BudgetLine, budgetTable, cpuByPartTable, lateAnswers, resultsTable, ScenarioResult, storageCallsTable, storageTable, trustTable, turnCostTable } from './report';
 import { measureOperationCosts, OperationCosts, STORAGE_BUDGET } from './operationCosts';
 import { caseIdsOf, outboxDrained } from './benchCases';
@@ -26,7 +26,7 @@ import { formatLondonDateTime } from '../policy/dates';
 import { approval, attendanceDialog, BENCH_TEACHERS, BenchTarget, cancelledDialog, digest, echo, personalChat, Scenario, search, TeacherChats, trustDigest } from './scenarios';
 import { putRows, syntheticRegister, yearOfHistory } from './schoolData';
 import { median, medianFigures, RunFigures } from './stats';
-import { CONCERN_TURNS, concernIf, ownCpu, threadCpuReader, TurnCost, turnCosts } from './turnCosts';
+import { CONCERN_TURNS, concernIf, TurnCost, turnCosts } from './turnCosts';
 
 /**
  * `npm run bench`: the performance budget, measured side by side with a bare echo bot on the same
@@ -174,21 +174,17 @@ async function main(): Promise<void> {
       const repetitions: Record<string, RunFigures[]> = {};
       const cpuMs = target.cpuMs ?? (() => Number.NaN);
       const storageCpuMs = storage.cpuMs ?? (() => Number.NaN);
-      const driverCpuMs = () => {
-        const { user, system } = process.cpuUsage();
-        return (user + system) / 1000;
-      };
       for (const concurrency of [1, 20] as const) {
         await runLoad({ concurrency, requests: scale(plan.warm), one: scenario(target, `${key}-w${concurrency}`) });
         const reps: RunFigures[] = [];
         for (let r = 0; r < REPS; r++) {
-          const before = { bot: cpuMs(), storage: storageCpuMs(), driver: driverCpuMs() };
+          const before = { bot: cpuMs(), storage: storageCpuMs(), driver: ownCpu() };
           const f = await runLoad({ concurrency, requests: scale(plan[concurrency]), one: scenario(target, `${key}-${concurrency}-${r}`) });
           reps.push({
             ...f,
             cpuMsPerRequest: (cpuMs() - before.bot) / f.requests,
             storageCpuMsPerRequest: (storageCpuMs() - before.storage) / f.requests,
-            driverCpuMsPerRequest: (driverCpuMs() - before.driver) / f.requests,
+            driverCpuMsPerRequest: (ownCpu() - before.driver) / f.requests,
           });
         }
         byConcurrency[String(concurrency)] = medianFigures(reps);

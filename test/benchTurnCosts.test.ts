@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { concernIf, ownCpu, threadCpuReader, TurnCost, turnCosts } from '../bench/turnCosts';
+import { ownCpu, threadCpuReader } from '../bench/processes';
+import { concernIf, TurnCost, turnCosts } from '../bench/turnCosts';
 
 const SPINNER = `
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };

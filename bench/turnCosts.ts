@@ -48,22 +48,30 @@ export async function turnCosts(o: TurnCostOptions): Promise<TurnCost[]> {
   const settleLimitMs = o.settleLimitMs ?? 3000;
   const sums = new Map<string, { turns: number; during: TurnCostParts; after: Pick<TurnCostParts, 'bot' | 'storage'>; quietAfterMs: number }>();
   const read = () => ({ bot: o.cpu.bot(), storage: o.cpu.storage(), driver: o.cpu.driver() });
-  for (let i = 0; i < (o.warm ?? 0); i++) await o.one();
+  /** Waits until the bot falls quiet after an answer (or the settle limit). */
+  const settle = async () => {
+    const settleBy = Date.now() + settleLimitMs;
+    let last = o.cpu.bot();
+    for (;;) {
+      await sleep(pollMs);
+      const now = o.cpu.bot();
+      // Written so that NaN (the bot gone) counts as quiet.
+      if (!(now - last >= quietMs) || Date.now() > settleBy) return;
+      last = now;
+    }
+  };
+  // Warm-up turns settle too: a Send's staff cards must not go out inside the first counted turn.
+  for (let i = 0; i < (o.warm ?? 0); i++) {
+    await o.one();
+    await settle();
+  }
   for (let i = 0; i < o.turns; i++) {
     const kind = o.kindOf();
     const before = read();
     await o.one();
     const answered = read();
     const answeredAt = Date.now();
-    const settleBy = answeredAt + settleLimitMs;
-    let last = answered.bot;
-    for (;;) {
-      await sleep(pollMs);
-      const now = o.cpu.bot();
-      // Written so that NaN (the bot gone) counts as quiet.
-      if (!(now - last >= quietMs) || Date.now() > settleBy) break;
-      last = now;
-    }
+    await settle();
     const quiet = read();
     const sum = sums.get(kind) ?? { turns: 0, during: { bot: 0, storage: 0, driver: 0 }, after: { bot: 0, storage: 0 }, quietAfterMs: 0 };
     sum.turns++;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { SchoolCalendar } from './calendar';
 import { CaseRecord } from './caseRecord';
-import { isoDateSchema } from './dates';
+import { IsoDate, isoDateSchema } from './dates';
 import { roleSchema } from './roles';
 import { EXTERNAL_RECIPIENTS, RECIPIENT_LABEL, Recipient } from './routing/step';
 
@@ -24,7 +25,7 @@ export const trackedActionSchema = z.object({
   /** What it is, in words safe for any member of staff (the step's staff wording). */
   label: z.string(),
   status: z.enum(['open', 'done', 'notNeeded']),
-  /** 0 none, 1 reminded the day before, 2 reminded on the day, 3 overdue and the DSL told. */
+  /** 0 none, 1 reminded the day before, 2 reminded on the day (the card announcing a case counts: announcedStage), 3 overdue and the DSL told. */
   stage: z.number().int().min(0).max(3),
   /** Closed by the system when the email it stands for was delivered. */
   closedBy: z.enum(['person', 'email', 'decision']).optional(),
@@ -40,7 +41,21 @@ export const trackedActionSchema = z.object({
 });
 export type TrackedAction = z.infer<typeof trackedActionSchema>;
 
-export function trackedActions(record: CaseRecord): TrackedAction[] {
+/**
+ * The reminder stage an action starts at. The DSL's and DT's cards about a new case (and the
+ * receipt the person who raised it reads) list each step with its deadline, so on a school day that
+ * card is the reminder of that day: a step due today starts as reminded on the day, one due the
+ * next school day as reminded the day before. Without this, the deadline job's next pass, a minute
+ * later, sent the same people the same steps again. Raised on a day the school is closed, a step
+ * gets its day-before reminder as usual. Being overdue still tells the DSL.
+ */
+export function announcedStage(deadline: IsoDate, today: IsoDate, calendar: SchoolCalendar): 0 | 1 | 2 {
+  if (!calendar.isSchoolDay(today)) return 0;
+  if (deadline <= today) return 2;
+  return deadline <= calendar.addSchoolDays(today, 1) ? 1 : 0;
+}
+
+export function trackedActions(record: CaseRecord, calendar: SchoolCalendar): TrackedAction[] {
   return record.plan.steps
     .filter((s) => !s.id.startsWith('lead.'))
     .map((s) => ({
@@ -54,7 +69,7 @@ export function trackedActions(record: CaseRecord): TrackedAction[] {
       statutory: s.source.kind === 'statute' || s.flag === 'statutoryLimit' || s.duty === true,
       label: s.staffWhat,
       status: 'open' as const,
-      stage: 0,
+      stage: announcedStage(s.deadline, record.plan.today, calendar),
     }));
 }
 

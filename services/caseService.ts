@@ -131,7 +131,7 @@ export class CaseService implements FormServices {
           const approvalDueAt = record.approval.required
             ? windowEnd(prepared.now, prepared.profile.approvalWindows[record.caseType], new SchoolCalendar(prepared.profile.calendar), prepared.profile.schoolDay).toISOString()
             : undefined;
-          const saved = await this.deps.cases.create(record, audit, notifications, approvalDueAt, trackedActions(record));
+          const saved = await this.deps.cases.create(record, audit, notifications, approvalDueAt, trackedActions(record, new SchoolCalendar(prepared.profile.calendar)));
           if (!saved.created && saved.caseId !== record.id) return await this.alreadyRaised(request.schoolId, saved.caseId);
           this.deps.logger.info(
             { event: 'caseRaised', school: record.schoolId, caseId: record.id, caseType: record.caseType, steps: prepared.plan.steps.length, notifications: notifications.length, ...(saved.created ? {} : { answerLost: true }) },

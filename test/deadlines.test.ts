@@ -2,6 +2,7 @@ import { cardText, createHarness, draftIdOf, Harness, lastCard } from './support
 import { act, raiseSuspensionRisk } from './support/flows';
 import { azuriteConnectionString, uniquePrefix } from './support/store';
 import { TABLES, TableStore } from '../storage/tableStore';
+import { DEMO_STAFF } from '../demo/demoSchool';
 
 /** Kai (in care, placed by Essex) joins on Monday 30 November 2026. */
 async function raiseAdmission(h: Harness): Promise<string> {
@@ -116,6 +117,45 @@ describe('a deadline pass with nothing new to remind', () => {
     now = Date.parse('2026-12-07T09:00:00Z'); // Monday: due today, the next stage
     expect(await h.parts.deadlines.runOnce()).toBeGreaterThanOrEqual(1);
     expect((await h.parts.cases.getAction('oakfield-demo', caseId, 'admission.cpFileFiveDays'))!.action.stage).toBe(2);
+  });
+});
+
+/**
+ * The card that tells the DSL and DT about a new case lists each step with its deadline ("today",
+ * "tomorrow"). A reminder a minute later saying the same again is noise that teaches staff to skim
+ * the bot's cards: that card is the day's reminder, so the first reminder is the next one due.
+ */
+describe('an action announced on the day it is due, or the school day before', () => {
+  it('is not reminded again that day: the next school day brings "due today" and "overdue"', async () => {
+    let now = Date.parse('2026-11-24T10:00:00Z'); // Tuesday
+    const h = await createHarness({ clock: () => new Date(now) });
+    for (const who of ['dsl', 'dt'] as const) await h.install(who);
+    const caseId = await raiseSuspensionRisk(h);
+    const actions = await h.parts.cases.actions('oakfield-demo', caseId);
+    expect(actions.filter((a) => a.deadline === '2026-11-24').length).toBeGreaterThanOrEqual(1);
+    expect(actions.filter((a) => a.deadline === '2026-11-25').length).toBeGreaterThanOrEqual(1);
+    await h.parts.background.settled();
+    await h.parts.outbox.runOnce();
+    const cards = (who: 'dsl' | 'dt') => h.sender.sent.filter((s) => s.ref.aadObjectId === DEMO_STAFF[who].aadObjectId).map((s) => cardText(s.activity.attachments?.[0]?.content));
+    const reminders = (who: 'dsl' | 'dt') => cards(who).filter((c) => /^(Due today|Due tomorrow|Overdue): SUS-/.test(c));
+    expect(cards('dsl').length).toBeGreaterThanOrEqual(1);
+    expect(cards('dt').length).toBeGreaterThanOrEqual(1);
+
+    now = Date.parse('2026-11-24T10:01:00Z'); // the next pass, a minute later
+    expect(await h.parts.deadlines.runOnce()).toBe(0);
+    now = Date.parse('2026-11-24T15:00:00Z');
+    expect(await h.parts.deadlines.runOnce()).toBe(0);
+    await h.parts.outbox.runOnce();
+    expect([...reminders('dsl'), ...reminders('dt')]).toEqual([]);
+
+    now = Date.parse('2026-11-25T09:00:00Z'); // Wednesday
+    expect(await h.parts.deadlines.runOnce()).toBe(actions.length);
+    await h.parts.outbox.runOnce();
+    expect(reminders('dsl').some((c) => c.startsWith('Overdue: SUS-'))).toBe(true);
+    expect(reminders('dt').some((c) => c.startsWith('Due today: SUS-'))).toBe(true);
+    expect([...reminders('dsl'), ...reminders('dt')].some((c) => c.startsWith('Due tomorrow: SUS-'))).toBe(false);
+    const trail = (await h.parts.cases.auditTrail('oakfield-demo', caseId)).filter((e) => e.action === 'deadlineReminder' || e.action === 'overdue');
+    expect(trail.map((e) => e.detail.state).sort()).toEqual(actions.map((a) => (a.deadline === '2026-11-24' ? 'overdue' : 'dueToday')).sort());
   });
 });
 

@@ -12,8 +12,9 @@ type State = keyof typeof STAGE;
 /**
  * Tracked actions: the owner is reminded the school day before and on the day; once overdue the
  * DSL is told. The card that announced the case counts as the reminder of the day it was sent
- * (policy/actions.ts, announcedStage). Only in school hours on school days (a reminder at 3am helps nobody). Each move is
- * one transaction on the action row (ETag), so with several instances exactly one acts.
+ * (announcedStage in policy/actions.ts). Only in school hours on school days (a reminder at 3am
+ * helps nobody). Each move is one transaction on the action row (ETag), so with several instances
+ * exactly one acts.
  */
 export class DeadlineReminders {
   constructor(

@@ -42,9 +42,9 @@ export const trackedActionSchema = z.object({
 export type TrackedAction = z.infer<typeof trackedActionSchema>;
 
 /**
- * The reminder stage an action starts at. The DSL's and DT's cards about a new case (and the
- * receipt the person who raised it reads) list each step with its deadline, so on a school day that
- * card is the reminder of that day: a step due today starts as reminded on the day, one due the
+ * The reminder stage an action starts at. The cards about a new case (to the holders of each step's
+ * roles, and the receipt to whoever raised it) list each step with its deadline, so on a school day
+ * that card is the reminder of that day: a step due today starts as reminded on the day, one due the
  * next school day as reminded the day before. Without this, the deadline job's next pass, a minute
  * later, sent the same people the same steps again. Raised on a day the school is closed, a step
  * gets its day-before reminder as usual. Being overdue still tells the DSL.

@@ -128,10 +128,11 @@ export class CaseService implements FormServices {
         const handed: SavedCase | undefined = handOver ? { record, notifications, etags: new Map(), nextAuditSeq: audit.length } : undefined;
         tried.set(record.id, { plan: prepared.plan, ...(handed ? { saved: handed } : {}) });
         try {
+          const calendar = new SchoolCalendar(prepared.profile.calendar);
           const approvalDueAt = record.approval.required
-            ? windowEnd(prepared.now, prepared.profile.approvalWindows[record.caseType], new SchoolCalendar(prepared.profile.calendar), prepared.profile.schoolDay).toISOString()
+            ? windowEnd(prepared.now, prepared.profile.approvalWindows[record.caseType], calendar, prepared.profile.schoolDay).toISOString()
             : undefined;
-          const saved = await this.deps.cases.create(record, audit, notifications, approvalDueAt, trackedActions(record, new SchoolCalendar(prepared.profile.calendar)));
+          const saved = await this.deps.cases.create(record, audit, notifications, approvalDueAt, trackedActions(record, calendar));
           if (!saved.created && saved.caseId !== record.id) return await this.alreadyRaised(request.schoolId, saved.caseId);
           this.deps.logger.info(
             { event: 'caseRaised', school: record.schoolId, caseId: record.id, caseType: record.caseType, steps: prepared.plan.steps.length, notifications: notifications.length, ...(saved.created ? {} : { answerLost: true }) },

@@ -1,3 +1,4 @@
+import { REMINDER_STAGE } from '../policy/actions';
 import { SchoolCalendar } from '../policy/calendar';
 import { StaffNotification } from '../policy/caseRecord';
 import { londonDate, londonMinutesOfDay } from '../policy/dates';
@@ -6,8 +7,7 @@ import { SchoolProfile, StaffMember } from '../policy/schoolProfile';
 import { statusOf } from '../storage/tableStore';
 import { CaseJobDeps } from './jobDeps';
 
-const STAGE = { dueTomorrow: 1, dueToday: 2, overdue: 3 } as const;
-type State = keyof typeof STAGE;
+type State = keyof typeof REMINDER_STAGE;
 
 /**
  * Tracked actions: the owner is reminded the school day before and on the day; once overdue the
@@ -45,7 +45,7 @@ export class DeadlineReminders {
       if (signal?.aborted) break;
       const state: State = item.deadline < today ? 'overdue' : item.deadline === today ? 'dueToday' : 'dueTomorrow';
       // Already reminded at this stage, as the index says: no need to read the action (a pass a minute).
-      if (item.stage !== undefined && item.stage >= STAGE[state]) continue;
+      if (item.stage !== undefined && item.stage >= REMINDER_STAGE[state]) continue;
       if (await this.advance(school, item.caseId, item.stepId, state)) acted++;
     }
     return acted;
@@ -54,7 +54,7 @@ export class DeadlineReminders {
   private async advance(school: SchoolProfile, caseId: string, stepId: string, state: State): Promise<boolean> {
     const { cases } = this.deps;
     const found = await cases.getAction(school.id, caseId, stepId);
-    if (!found || found.action.status !== 'open' || found.action.stage >= STAGE[state]) return false;
+    if (!found || found.action.status !== 'open' || found.action.stage >= REMINDER_STAGE[state]) return false;
     const { action, etag } = found;
     const record = await cases.get(school.id, caseId);
     if (!record) return false;
@@ -62,7 +62,7 @@ export class DeadlineReminders {
     const to = state === 'overdue' ? holders(school, 'DSL') : given.length > 0 ? given : action.owner === 'teacher' ? raiser(school, record.raisedBy.aadObjectId) : holders(school, action.owner);
     const now = this.deps.clock();
     const notifications: StaffNotification[] = to.map((m, i) => ({
-      id: `${caseId}.d${STAGE[state]}${now.getTime().toString(36)}${i}${stepId.length}`,
+      id: `${caseId}.d${REMINDER_STAGE[state]}${now.getTime().toString(36)}${i}${stepId.length}`,
       caseId,
       channel: 'teams',
       to: { aadObjectId: m.aadObjectId, name: m.name, roles: m.roles },
@@ -75,7 +75,7 @@ export class DeadlineReminders {
     }));
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        await cases.advanceAction(school.id, action, etag, STAGE[state], notifications, {
+        await cases.advanceAction(school.id, action, etag, REMINDER_STAGE[state], notifications, {
           caseId,
           seq: await cases.nextAuditSeq(school.id, caseId),
           at: now.toISOString(),

@@ -41,6 +41,9 @@ export const trackedActionSchema = z.object({
 });
 export type TrackedAction = z.infer<typeof trackedActionSchema>;
 
+/** An action's `stage` once its owner was told it is due tomorrow, due today, or (the DSL) that it is overdue. */
+export const REMINDER_STAGE = { dueTomorrow: 1, dueToday: 2, overdue: 3 } as const;
+
 /**
  * The reminder stage an action starts at. The cards about a new case (to the holders of each step's
  * roles, and the receipt to whoever raised it) list each step with its deadline, so on a school day
@@ -49,10 +52,10 @@ export type TrackedAction = z.infer<typeof trackedActionSchema>;
  * later, sent the same people the same steps again. Raised on a day the school is closed, a step
  * gets its day-before reminder as usual. Being overdue still tells the DSL.
  */
-export function announcedStage(deadline: IsoDate, today: IsoDate, calendar: SchoolCalendar): 0 | 1 | 2 {
+export function announcedStage(deadline: IsoDate, today: IsoDate, calendar: SchoolCalendar): number {
   if (!calendar.isSchoolDay(today)) return 0;
-  if (deadline <= today) return 2;
-  return deadline <= calendar.addSchoolDays(today, 1) ? 1 : 0;
+  if (deadline <= today) return REMINDER_STAGE.dueToday;
+  return deadline <= calendar.addSchoolDays(today, 1) ? REMINDER_STAGE.dueTomorrow : 0;
 }
 
 export function trackedActions(record: CaseRecord, calendar: SchoolCalendar): TrackedAction[] {

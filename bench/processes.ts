@@ -10,6 +10,8 @@ export interface NodeProcess {
   peakRssMb(): number;
   /** CPU time the process has used so far, user and system, in ms (Linux: /proc/<pid>/stat). */
   cpuMs(): number;
+  /** The same for its main thread alone, where its JavaScript runs (see mainThreadCpuReader). */
+  mainThreadCpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -83,6 +85,23 @@ export function threadCpuReader(pid: number): CpuReader {
   };
 }
 
+/**
+ * The CPU time of a process's main thread alone so far, in ms (Linux:
+ * /proc/<pid>/task/<pid>/schedstat): the thread that runs a Node process's JavaScript, its event
+ * loop. V8's compiler and garbage-collector helpers and libuv's pool are other threads. One event
+ * loop takes requests one at a time, so when it is busy all the time a request waits for the ones
+ * before it, whatever the other threads and processes leave free. NaN off Linux or once gone.
+ */
+export function mainThreadCpuReader(pid: number): CpuReader {
+  return () => {
+    try {
+      return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+    } catch {
+      return Number.NaN;
+    }
+  };
+}
+
 /** This process's own CPU time, in ms (microsecond resolution). */
 export const ownCpu: CpuReader = () => {
   const { user, system } = process.cpuUsage();
@@ -118,6 +137,7 @@ export async function startNode(entry: string, env: Record<string, string>, logF
     rssMb: () => statusField(pid, 'VmRSS'),
     peakRssMb: () => statusField(pid, 'VmHWM'),
     cpuMs: cpuReader(pid),
+    mainThreadCpuMs: mainThreadCpuReader(pid),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);

@@ -69,6 +69,34 @@ export function cpuByPartTable(rows: ReadonlyArray<{ label: string; f: RunFigure
   );
 }
 
+/**
+ * What the CPU a request allows at a fixed concurrency, by Little's law: with `concurrency`
+ * requests always in flight, the mean time a request takes is `concurrency` ÷ requests a second.
+ * The bot's main thread (its one event loop) serves at most 1 ÷ its CPU a request, and the machine's
+ * cores at most `cores` ÷ what all three parts spend on one; so the mean is at least `concurrency`
+ * × the larger of the two, whichever is full. Each row's larger floor is also set against the first
+ * row's: that is the ratio the CPU alone would give the two, with nothing else in the way.
+ */
+export function latencyFloorTable(rows: ReadonlyArray<{ label: string; f: RunFigures }>, o: { concurrency: number; cores: number }): string {
+  const all = (f: RunFigures) => f.cpuMsPerRequest + f.storageCpuMsPerRequest + f.driverCpuMsPerRequest;
+  const floors = (f: RunFigures) => ({ thread: o.concurrency * f.botThreadCpuMsPerRequest, cores: (o.concurrency * all(f)) / o.cores });
+  const larger = (f: RunFigures) => Math.max(floors(f).thread, floors(f).cores);
+  const first = rows[0]?.f;
+  const n = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+  return table(
+    [`At ${o.concurrency} concurrent`, "bot's main thread, CPU ms a request", 'all three, CPU ms a request', `${o.concurrency} × main thread (ms)`, `${o.concurrency} × all three ÷ ${o.cores} cores (ms)`, 'p50 measured (ms)', `larger floor × ${rows[0]?.label ?? ''}`],
+    rows.map(({ label, f }, i) => [
+      label,
+      n(f.botThreadCpuMsPerRequest, 2),
+      n(all(f), 2),
+      n(floors(f).thread, 1),
+      n(floors(f).cores, 1),
+      n(f.p50, 1),
+      i === 0 || !first ? '' : Number.isFinite(larger(f) / larger(first)) ? `${(larger(f) / larger(first)).toFixed(2)}×` : '–',
+    ]),
+  );
+}
+
 /** Each kind of turn's CPU, one conversation at a time (bench/turnCosts.ts), against the first row's. */
 export function turnCostTable(rows: readonly TurnCost[]): string {
   const first = rows[0];

@@ -15,7 +15,7 @@ import { benchStorage } from './benchStorage';
 import { BenchConnector } from './connector';
 import { runLoad } from './load';
 import { NodeProcess, ownCpu, startNode, threadCpuReader } from './processes';
-import { benchStalls, BudgetLine, budgetTable, cpuByPartTable, lateAnswers, resultsTable, ScenarioResult, storageCallsTable, storageTable, trustTable, turnCostTable } from './report';
+import { benchStalls, BudgetLine, budgetTable, cpuByPartTable, lateAnswers, latencyFloorTable, resultsTable, ScenarioResult, storageCallsTable, storageTable, trustTable, turnCostTable } from './report';
 import { measureOperationCosts, OperationCosts, STORAGE_BUDGET } from './operationCosts';
 import { caseIdsOf, outboxDrained } from './benchCases';
 import { partitionGrowth, PartitionStage, partitionTable } from './partitionGrowth';
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
 
     const results: ScenarioResult[] = [];
     /** A scenario's view of a bot process: where to send, and its CPU time for the per-request figure. */
-    const targetOf = (bot: NodeProcess): BenchTarget => ({ botUrl: bot.url, connector, digestKey, cpuMs: bot.cpuMs });
+    const targetOf = (bot: NodeProcess): BenchTarget => ({ botUrl: bot.url, connector, digestKey, cpuMs: bot.cpuMs, mainThreadCpuMs: bot.mainThreadCpuMs });
     /** Each kind of turn's CPU, one at a time, from teacher 0's chat (or the echo's own): where an emulator runs here. */
     const turnCostRows: TurnCost[] = [];
     const costOfTurns = async (bot: NodeProcess, request: (worker: number, i: number) => Promise<void>, kindOf: () => string, turns: number) => {
@@ -173,18 +173,20 @@ async function main(): Promise<void> {
       const byConcurrency: Record<string, RunFigures> = {};
       const repetitions: Record<string, RunFigures[]> = {};
       const cpuMs = target.cpuMs ?? (() => Number.NaN);
+      const threadCpuMs = target.mainThreadCpuMs ?? (() => Number.NaN);
       const storageCpuMs = storage.cpuMs ?? (() => Number.NaN);
       for (const concurrency of [1, 20] as const) {
         await runLoad({ concurrency, requests: scale(plan.warm), one: scenario(target, `${key}-w${concurrency}`) });
         const reps: RunFigures[] = [];
         for (let r = 0; r < REPS; r++) {
-          const before = { bot: cpuMs(), storage: storageCpuMs(), driver: ownCpu() };
+          const before = { bot: cpuMs(), botThread: threadCpuMs(), storage: storageCpuMs(), driver: ownCpu() };
           const f = await runLoad({ concurrency, requests: scale(plan[concurrency]), one: scenario(target, `${key}-${concurrency}-${r}`) });
           reps.push({
             ...f,
             cpuMsPerRequest: (cpuMs() - before.bot) / f.requests,
             storageCpuMsPerRequest: (storageCpuMs() - before.storage) / f.requests,
             driverCpuMsPerRequest: (ownCpu() - before.driver) / f.requests,
+            botThreadCpuMsPerRequest: (threadCpuMs() - before.botThread) / f.requests,
           });
         }
         byConcurrency[String(concurrency)] = medianFigures(reps);
@@ -379,8 +381,10 @@ async function main(): Promise<void> {
       if (Number.isFinite(d.cpuMsPerRequest) && Number.isFinite(e.cpuMsPerRequest)) {
         say(`The CPU a request (user and system, over the measured runs; medians of the repetitions):`);
         say(cpuByPartTable([{ label: floor.label, f: e }, ...(p && plainResult ? [{ label: plainResult.label, f: p }] : []), { label: `${dialogResult.label} (three of those and Send)`, f: d }]));
-        const spread = (r: ScenarioResult) => (r.repetitions['20'] ?? []).map((f) => `${f.p50.toFixed(0)} ms (${f.cpuMsPerRequest.toFixed(2)})`).join(', ');
-        say(`Each repetition at 20 concurrent, p50 (the bot's CPU ms a request): the stateful echo ${spread(floor)}; the dialog turn ${spread(dialogResult)}.`);
+        say(`What that CPU allows (Little's law: with 20 requests always in flight, the mean time = 20 ÷ requests a second; the bot's main thread, its one event loop, serves at most 1 ÷ its CPU a request, and the ${os.cpus().length} cores at most ${os.cpus().length} ÷ all three's; so the mean is at least 20 × the larger of the two):`);
+        say(latencyFloorTable([{ label: floor.label, f: e }, ...(p && plainResult ? [{ label: plainResult.label, f: p }] : []), { label: dialogResult.label, f: d }], { concurrency: 20, cores: os.cpus().length }));
+        const spread = (r: ScenarioResult) => (r.repetitions['20'] ?? []).map((f) => `${f.p50.toFixed(0)} ms (${f.cpuMsPerRequest.toFixed(2)} / ${f.botThreadCpuMsPerRequest.toFixed(2)})`).join(', ');
+        say(`Each repetition at 20 concurrent, p50 (the bot's CPU ms a request: all its threads / its main thread): the stateful echo ${spread(floor)}; the dialog turn ${spread(dialogResult)}.`);
       }
     }
     if (turnCostRows.length > 1) {

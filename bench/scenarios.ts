@@ -16,6 +16,8 @@ export interface BenchTarget {
   digestKey: string;
   /** The bot's CPU time so far in ms, where its process can be read: the bench reports it per request. */
   cpuMs?: () => number;
+  /** The same for the bot's main thread (its event loop) alone. */
+  mainThreadCpuMs?: () => number;
 }
 
 /** One timed request by a worker (a conversation) in one measured run. */

@@ -17,6 +17,12 @@ export interface RunFigures {
    */
   storageCpuMsPerRequest: number;
   driverCpuMsPerRequest: number;
+  /**
+   * The bot's main thread alone, a request, in ms (NaN where not measured): its event loop, which
+   * takes one request at a time. When it is busy all the time, 20 concurrent requests each wait for
+   * the 19 ahead, so p50 at 20 concurrent is about 20 × this, whatever the cores have left.
+   */
+  botThreadCpuMsPerRequest: number;
 }
 
 /** Nearest-rank percentile of an ascending list (the value a request at that rank actually took). */
@@ -46,11 +52,12 @@ export function figuresOf(latenciesMs: readonly number[], seconds: number, error
     cpuMsPerRequest: Number.NaN,
     storageCpuMsPerRequest: Number.NaN,
     driverCpuMsPerRequest: Number.NaN,
+    botThreadCpuMsPerRequest: Number.NaN,
   };
 }
 
 /** The median of each figure over the repetitions, so one noisy repetition does not decide the result. */
 export function medianFigures(reps: readonly RunFigures[]): RunFigures {
   const m = (k: keyof RunFigures) => median(reps.map((r) => r[k]));
-  return { requests: m('requests'), errors: m('errors'), seconds: m('seconds'), rps: m('rps'), p50: m('p50'), p95: m('p95'), p99: m('p99'), cpuMsPerRequest: m('cpuMsPerRequest'), storageCpuMsPerRequest: m('storageCpuMsPerRequest'), driverCpuMsPerRequest: m('driverCpuMsPerRequest') };
+  return { requests: m('requests'), errors: m('errors'), seconds: m('seconds'), rps: m('rps'), p50: m('p50'), p95: m('p95'), p99: m('p99'), cpuMsPerRequest: m('cpuMsPerRequest'), storageCpuMsPerRequest: m('storageCpuMsPerRequest'), driverCpuMsPerRequest: m('driverCpuMsPerRequest'), botThreadCpuMsPerRequest: m('botThreadCpuMsPerRequest') };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { cardReply } from '../cards/cardReply';
 import { TrackedAction } from '../policy/actions';
 import { AuditEntry, CaseRecord, Notification, StaffNotification, withDelivery } from '../policy/caseRecord';
+import { approversOf } from '../policy/approval';
 import { composeEmail } from '../policy/email';
 import { SchoolProfile } from '../policy/schoolProfile';
 import { Pupil } from '../policy/pupil';
@@ -305,9 +306,13 @@ export class OutboxSender {
     return outcomes;
   }
 
-  /** Everyone a case's cards go to or name (the approvers are role holders): one read, not one a person. */
+  /**
+   * Everyone a case's cards go to or name (an approval card carries each approver's Teams id): one
+   * read, not one a person. Not the whole staff list: read fourteen to a query, a school's staff
+   * team of a hundred cost seven more queries for every case.
+   */
   private async prefetchPeople(school: SchoolProfile, pending: readonly Notification[], reads: CaseReads): Promise<void> {
-    const people = [...pending.flatMap((n) => (n.channel === 'teams' ? [n.to.aadObjectId] : [])), ...school.staff.map((s) => s.aadObjectId)];
+    const people = [...pending.flatMap((n) => (n.channel === 'teams' ? [n.to.aadObjectId] : [])), ...approversOf(school.staff, reads.record).map((s) => s.aadObjectId)];
     await reads.refs.prefetch(school.tenantId, people);
   }
 

@@ -34,6 +34,15 @@ export function mayDecide(roles: readonly Role[], record: Pick<CaseRecord, 'plan
 }
 
 /**
+ * The members of staff whose Teams ids a case's approval card carries, so that it refreshes with
+ * the buttons for each of them: the DSL and deputies, and the headteacher where they may decide on
+ * this case. Only they, and those the cards go to, need their chat references read for its cards.
+ */
+export function approversOf<S extends { roles: readonly Role[] }>(staff: readonly S[], record?: Pick<CaseRecord, 'plan'>): S[] {
+  return staff.filter((s) => (record === undefined ? canApprove(s.roles) : mayDecide(s.roles, record)));
+}
+
+/**
  * A DSL's decision on the steps of a case that leave the school. Pure: who may decide, what a
  * decision must carry, and what it means for each external notification.
  */

@@ -8,8 +8,7 @@ import { pupilLabel } from '../policy/pupil';
 import { CaseRecord, ExternalNotification, Notification, StaffNotification } from '../policy/caseRecord';
 import { formatLondonDateTime } from '../policy/dates';
 import { Pupil } from '../policy/pupil';
-import { mayDecide } from '../policy/approval';
-import { APPROVER_ROLES } from '../policy/roles';
+import { approversOf, mayDecide } from '../policy/approval';
 import { RoutingPlan } from '../policy/routing/step';
 import { SchoolProfile } from '../policy/schoolProfile';
 import { leadView, staffView, whenLabel } from '../policy/views';
@@ -44,7 +43,7 @@ export class StaffCards {
 
   /** Teams ids (MRIs) of the approvers who have the app: they get the buttons when the card refreshes. */
   async approverMris(profile: SchoolProfile, lookups: PersonalRefs = new PersonalRefs(this.deps.conversationRefs), record?: CaseRecord): Promise<string[]> {
-    const approvers = profile.staff.filter((s) => s.roles.some((r) => APPROVER_ROLES.has(r)) || (record !== undefined && mayDecide(s.roles, record)));
+    const approvers = approversOf(profile.staff, record);
     await lookups.prefetch(profile.tenantId, approvers.map((a) => a.aadObjectId));
     const refs = await Promise.all(approvers.map((a) => lookups.find(profile.tenantId, a.aadObjectId)));
     return refs.map((r) => r?.userId).filter((id): id is string => Boolean(id));

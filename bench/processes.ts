@@ -59,6 +59,11 @@ export function cpuReader(pid: number, ticks = clockTicks()): () => number {
 /** What a process has used of the CPU so far, in ms. */
 export type CpuReader = () => number;
 
+/** A thread's CPU time so far in ns: the first field of its schedstat (throws once it has gone). */
+function threadCpuNs(pid: number, tid: number | string): number {
+  return Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+}
+
 /**
  * The CPU time of all of a process's threads so far, in ms, counted in nanoseconds (Linux:
  * /proc/<pid>/task/<tid>/schedstat). /proc/<pid>/stat counts in clock ticks of 10 ms, too coarse
@@ -73,7 +78,7 @@ export function threadCpuReader(pid: number): CpuReader {
       let ns = 0;
       for (const tid of readdirSync(`/proc/${pid}/task`)) {
         try {
-          ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+          ns += threadCpuNs(pid, tid);
         } catch {
           // The thread ended between the listing and the read: its time is gone with it.
         }
@@ -95,7 +100,7 @@ export function threadCpuReader(pid: number): CpuReader {
 export function mainThreadCpuReader(pid: number): CpuReader {
   return () => {
     try {
-      return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+      return threadCpuNs(pid, pid) / 1e6;
     } catch {
       return Number.NaN;
     }

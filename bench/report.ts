@@ -53,6 +53,9 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
   return table(header, rows);
 }
 
+/** The CPU a request of the bot, the storage emulator and the driver together. */
+const allPartsCpu = (f: RunFigures) => f.cpuMsPerRequest + f.storageCpuMsPerRequest + f.driverCpuMsPerRequest;
+
 /**
  * The machine's CPU a request at 20 concurrent, by part: the bot, the storage emulator and this
  * driver (with its loopback Teams connector), each row also against the first row's. On two shared
@@ -60,12 +63,11 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
  */
 export function cpuByPartTable(rows: ReadonlyArray<{ label: string; f: RunFigures }>): string {
   const first = rows[0]?.f;
-  const all = (f: RunFigures) => f.cpuMsPerRequest + f.storageCpuMsPerRequest + f.driverCpuMsPerRequest;
   const cpu = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
   const times = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '–');
   return table(
     ['CPU ms a request at 20 concurrent', 'the bot', 'storage emulator', 'driver and Teams stub', 'all three', `× ${rows[0]?.label ?? ''} (bot / all)`],
-    rows.map(({ label, f }, i) => [label, cpu(f.cpuMsPerRequest), cpu(f.storageCpuMsPerRequest), cpu(f.driverCpuMsPerRequest), cpu(all(f)), i === 0 || !first ? '' : `${times(f.cpuMsPerRequest, first.cpuMsPerRequest)} / ${times(all(f), all(first))}`]),
+    rows.map(({ label, f }, i) => [label, cpu(f.cpuMsPerRequest), cpu(f.storageCpuMsPerRequest), cpu(f.driverCpuMsPerRequest), cpu(allPartsCpu(f)), i === 0 || !first ? '' : `${times(f.cpuMsPerRequest, first.cpuMsPerRequest)} / ${times(allPartsCpu(f), allPartsCpu(first))}`]),
   );
 }
 
@@ -78,22 +80,19 @@ export function cpuByPartTable(rows: ReadonlyArray<{ label: string; f: RunFigure
  * row's: that is the ratio the CPU alone would give the two, with nothing else in the way.
  */
 export function latencyFloorTable(rows: ReadonlyArray<{ label: string; f: RunFigures }>, o: { concurrency: number; cores: number }): string {
-  const all = (f: RunFigures) => f.cpuMsPerRequest + f.storageCpuMsPerRequest + f.driverCpuMsPerRequest;
-  const floors = (f: RunFigures) => ({ thread: o.concurrency * f.botThreadCpuMsPerRequest, cores: (o.concurrency * all(f)) / o.cores });
-  const larger = (f: RunFigures) => Math.max(floors(f).thread, floors(f).cores);
-  const first = rows[0]?.f;
+  const floors = rows.map(({ f }) => {
+    const thread = o.concurrency * f.botThreadCpuMsPerRequest;
+    const cores = (o.concurrency * allPartsCpu(f)) / o.cores;
+    return { thread, cores, larger: Math.max(thread, cores) };
+  });
   const n = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
   return table(
     [`At ${o.concurrency} concurrent`, "bot's main thread, CPU ms a request", 'all three, CPU ms a request', `${o.concurrency} × main thread (ms)`, `${o.concurrency} × all three ÷ ${o.cores} cores (ms)`, 'p50 measured (ms)', `larger floor × ${rows[0]?.label ?? ''}`],
-    rows.map(({ label, f }, i) => [
-      label,
-      n(f.botThreadCpuMsPerRequest, 2),
-      n(all(f), 2),
-      n(floors(f).thread, 1),
-      n(floors(f).cores, 1),
-      n(f.p50, 1),
-      i === 0 || !first ? '' : Number.isFinite(larger(f) / larger(first)) ? `${(larger(f) / larger(first)).toFixed(2)}×` : '–',
-    ]),
+    rows.map(({ label, f }, i) => {
+      const { thread, cores, larger } = floors[i]!;
+      const ratio = larger / floors[0]!.larger;
+      return [label, n(f.botThreadCpuMsPerRequest, 2), n(allPartsCpu(f), 2), n(thread, 1), n(cores, 1), n(f.p50, 1), i === 0 ? '' : Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '–'];
+    }),
   );
 }
 

@@ -19,8 +19,8 @@ export interface RunFigures {
   driverCpuMsPerRequest: number;
   /**
    * The bot's main thread alone, a request, in ms (NaN where not measured): its event loop, which
-   * takes one request at a time. When it is busy all the time, 20 concurrent requests each wait for
-   * the 19 ahead, so p50 at 20 concurrent is about 20 × this, whatever the cores have left.
+   * takes one request at a time, so the mean at 20 concurrent is at least 20 × this, however much
+   * the cores have left (see latencyFloorTable).
    */
   botThreadCpuMsPerRequest: number;
 }

@@ -27,6 +27,7 @@ import { approval, attendanceDialog, BENCH_TEACHERS, BenchTarget, cancelledDialo
 import { putRows, syntheticRegister, yearOfHistory } from './schoolData';
 import { median, medianFigures, RunFigures } from './stats';
 import { CONCERN_TURNS, concernIf, TurnCost, turnCosts } from './turnCosts';
+import { transactionCosts } from './transactionCost';
 
 /**
  * `npm run bench`: the performance budget, measured side by side with a bare echo bot on the same
@@ -151,6 +152,8 @@ async function main(): Promise<void> {
       say('0. Storage calls per operation (in process, counted by the table client)…');
       costs = await measureOperationCosts(storage.connectionString, storage.prefix('benchops'));
     }
+    // A case's transaction built the SDK's way and this product's, in this process (nothing else runs yet).
+    const transactions = wants('storage') || ONLY === 'dialog' ? await transactionCosts(scale(2000)) : undefined;
 
     const results: ScenarioResult[] = [];
     /** A scenario's view of a bot process: where to send, and its CPU time for the per-request figure. */
@@ -354,6 +357,12 @@ async function main(): Promise<void> {
         ]),
       );
     }
+    if (transactions) {
+      const { sdk, lean } = transactions;
+      say(
+        `\nA case's transaction (24 rows), built and sent in this process to an HTTP client that answers at once: ${lean.cpuMs.toFixed(3)} ms CPU and ${lean.gcsPer100.toFixed(1)} garbage collections per 100 as this product writes it (storage/leanTransaction.ts), against ${sdk.cpuMs.toFixed(3)} ms and ${sdk.gcsPer100.toFixed(1)} the SDK's way (${(sdk.cpuMs / lean.cpuMs).toFixed(1)}× the CPU).`,
+      );
+    }
     if (trust) {
       say(`\nA trust of ${trust.conversations / 10} schools, ${trust.conversations} conversations at once for ${trust.seconds.toFixed(0)} s (errors ${trust.errors}, the bot's peak RSS ${trust.peakRssMb.toFixed(0)} MB):`);
       say(trustTable(trust.byKind));
@@ -393,7 +402,7 @@ async function main(): Promise<void> {
       const what = concernIf(turnCostRows);
       if (what) say(`The concern (three questions and Send) is ${what.asIs.toFixed(2)}× the echo turn in these CPU figures; with the three questions at an echo turn's cost it would be ${what.questionsAsEcho.toFixed(2)}×, with Send at an echo turn's cost ${what.sendAsEcho.toFixed(2)}×.`);
     }
-    const output = { at: new Date().toISOString(), botClockStart: clockStart.toISOString(), machine: { cores: os.cpus().length, node: process.version }, storage: storage.description, quick: QUICK, repetitions: REPS, results, storageCalls: costs, trustDigest: { schools: TRUST_SCHOOLS, seconds: trustSeconds }, trustLoad: trust, partitionGrowth: partition, soak, turnCosts: turnCostRows, budget, budgetByName: Object.fromEntries(budget.map((b) => [b.name, { measured: b.value ?? b.measured, limit: b.max ?? b.limit, pass: b.pass }])) };
+    const output = { at: new Date().toISOString(), botClockStart: clockStart.toISOString(), machine: { cores: os.cpus().length, node: process.version }, storage: storage.description, quick: QUICK, repetitions: REPS, results, storageCalls: costs, caseTransaction: transactions, trustDigest: { schools: TRUST_SCHOOLS, seconds: trustSeconds }, trustLoad: trust, partitionGrowth: partition, soak, turnCosts: turnCostRows, budget, budgetByName: Object.fromEntries(budget.map((b) => [b.name, { measured: b.value ?? b.measured, limit: b.max ?? b.limit, pass: b.pass }])) };
     writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(output, null, 2)}\n`);
     say(`\nWritten: bench/results/latest.json${nodeArgs.length ? `; CPU profiles in ${path.relative(ROOT, profileDir)}` : ''}`);
     if (args.has('--strict') && budget.some((b) => b.pass === false)) process.exitCode = 1;

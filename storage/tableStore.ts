@@ -1,5 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
+import { createDefaultHttpClient, HttpClient } from '@azure/core-rest-pipeline';
 import { RestError, TableClient, TableServiceClient, TableServiceClientOptions } from '@azure/data-tables';
+import { useLeanTransactions } from './leanTransaction';
 
 /** The tables this product keeps. Each repository owns one; tests give every run its own prefix. */
 export const TABLES = {
@@ -59,6 +61,8 @@ export class TableStore {
   private readonly service: TableServiceClient;
   private readonly insecure: boolean;
   private readonly clientOptions: TableServiceClientOptions;
+  /** One HTTP client (and pool of connections) for every table, which transactions are sent with too. */
+  private readonly httpClient: HttpClient = createDefaultHttpClient();
 
   constructor(private readonly options: TableStoreOptions) {
     if (options.tablePrefix !== undefined && !/^[A-Za-z][A-Za-z0-9]{0,20}$/.test(options.tablePrefix)) {
@@ -68,6 +72,7 @@ export class TableStore {
     const retry = { ...DEFAULT_STORAGE_RETRY, ...options.retry };
     this.clientOptions = {
       allowInsecureConnection: this.insecure,
+      httpClient: this.httpClient,
       retryOptions: { maxRetries: retry.maxRetries, retryDelayInMs: retry.retryDelayMs, maxRetryDelayInMs: retry.maxRetryDelayMs },
       additionalPolicies: [
         { policy: tryTimeoutPolicy(retry.tryTimeoutMs), position: 'perRetry' },
@@ -93,6 +98,7 @@ export class TableStore {
         'connectionString' in o
           ? TableClient.fromConnectionString(o.connectionString, full, this.clientOptions)
           : new TableClient(o.endpoint, full, o.credential, this.clientOptions);
+      useLeanTransactions(client, this.httpClient, this.insecure);
       this.clients.set(full, client);
     }
     return client;

@@ -3,9 +3,10 @@ import { createHttpHeaders, HttpClient, PipelineRequest, PipelineResponse } from
 import { TableClient, TransactionAction } from '@azure/data-tables';
 import { useLeanTransactions } from '../storage/leanTransaction';
 import { ownCpu } from './processes';
+import { connectionStringFor } from '../scripts/azurite';
 
-/** Azurite's published development key: no account of anyone's. The requests never leave this process. */
-const EMULATOR = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFEsAyxExRfKSQSizX0Q==;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;';
+/** Azurite's published development account on its usual port: no account of anyone's. The requests never leave this process. */
+const EMULATOR = connectionStringFor('127.0.0.1', 10002);
 
 /** Answers every request at once, as an account accepting the batch would, so only the building is measured. */
 const ACCEPTING: HttpClient = {

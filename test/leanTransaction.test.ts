@@ -4,9 +4,10 @@ import { transactionBody, useLeanTransactions } from '../storage/leanTransaction
 import { isStorageUnavailable, statusOf, TABLES } from '../storage/tableStore';
 import { FakeCredential } from './support/fakeCredential';
 import { createTestStore } from './support/store';
+import { connectionStringFor } from '../scripts/azurite';
 
-/** Azurite's published development key: no account of anyone's. */
-const EMULATOR = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFEsAyxExRfKSQSizX0Q==;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;';
+/** Azurite's published development account on its usual port: no account of anyone's. */
+const EMULATOR = connectionStringFor('127.0.0.1', 10002);
 
 /** Keeps every request instead of sending it, and answers as a storage account accepting the batch would. */
 class RecordingHttpClient implements HttpClient {

@@ -10,7 +10,7 @@ import {
   TeamsActivityHandler,
   TurnContext,
 } from 'botbuilder';
-import { DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
+import { DialogState, DialogTurnStatus } from '../dialogs/dialogsSdk';
 import { cardReply } from '../cards/cardReply';
 import { helpCard } from '../cards/helpCard';
 import { receiptCard } from '../cards/planCards';

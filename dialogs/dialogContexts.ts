@@ -1,5 +1,5 @@
 import { TurnContext } from 'botbuilder';
-import { DialogContext, DialogSet, DialogStateManagerConfiguration } from 'botbuilder-dialogs';
+import { DialogContext, DialogSet, DialogStateManagerConfiguration } from './dialogsSdk';
 
 /**
  * Where botbuilder-dialogs (4.23, memory/dialogStateManager.js) looks in a turn's state for the

@@ -1,4 +1,4 @@
-import { DialogSet, DialogState } from 'botbuilder-dialogs';
+import { DialogSet, DialogState } from './dialogsSdk';
 import { StatePropertyAccessor } from 'botbuilder';
 import { DialogKind } from '../cards/verbs';
 import { admissionDialogSpec } from './admissionDialog';

@@ -1,4 +1,4 @@
-import { ComponentDialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from '../dialogsSdk';
 import { receiptCard, SummaryRow } from '../../cards/planCards';
 import { planByPerson } from '../../policy/stepOwners';
 import { CaseAnswers } from '../../policy/cases';

@@ -1,5 +1,5 @@
 import { TurnContext } from 'botbuilder';
-import { Dialog, DialogContext, DialogInstance, DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, DialogContext, DialogInstance, DialogTurnResult } from '../dialogsSdk';
 import { z } from 'zod';
 import { AdaptiveCard, CardElement } from '../../cards/adaptiveCard';
 import { FormCardFrame } from '../../cards/formCard';

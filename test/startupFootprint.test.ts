@@ -29,7 +29,7 @@ function packagesLoadedBy(script: string): string[] {
 }
 
 describe('a bot instance at start-up', () => {
-  it('loads the app (the bot, the tab, the jobs) without Application Insights, pdfkit or the SDK\'s prompts\' recognizers', () => {
+  it('loads the app (the bot, the tab, the jobs) without Application Insights, pdfkit or botbuilder-dialogs\' prompts and recognizers', () => {
     const loaded = packagesLoadedBy(`require('./dist/host/app'); require('./dist/telemetry/azureMonitor').startAzureMonitor(undefined)`);
     expect(loaded).toEqual(expect.arrayContaining(['botbuilder', 'botbuilder-dialogs', '@azure/data-tables', 'restify']));
     expect(loaded.filter((name) => name.startsWith('@microsoft/recognizers-text'))).toEqual([]);

@@ -87,7 +87,7 @@ function subRequestOf(table: string, action: TransactionAction): SubRequest | un
  * it (its blank lines included), or undefined if any operation is not one written here.
  */
 export function transactionBody(accountUrl: string, table: string, actions: readonly TransactionAction[], batchId: string, changesetId: string): string | undefined {
-  const base = accountUrl.endsWith('/') ? accountUrl : `${accountUrl}/`;
+  const base = withSlash(accountUrl);
   const parts = [`--batch_${batchId}${CRLF}content-type: multipart/mixed; boundary=changeset_${changesetId}${CRLF}${CRLF}`];
   for (const action of actions) {
     const sub = subRequestOf(table, action);
@@ -97,6 +97,10 @@ export function transactionBody(accountUrl: string, table: string, actions: read
     parts.push(lines.join(CRLF));
   }
   return `${parts.join(CRLF)}${CRLF}--changeset_${changesetId}--${CRLF}--batch_${batchId}--${CRLF}`;
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
 }
 
 /** The answer to a transaction, read as the SDK reads it (TableTransaction.js `parseTransactionResponse`). */
@@ -148,7 +152,7 @@ export function useLeanTransactions(client: TableClient, httpClient: HttpClient,
     const body = client.url.includes('?') || actions.length === 0 ? undefined : transactionBody(client.url, client.tableName, actions, batchId, changesetId);
     if (body === undefined) return sdk(actions, options);
     const request = createPipelineRequest({
-      url: `${client.url.endsWith('/') ? client.url : `${client.url}/`}$batch`,
+      url: `${withSlash(client.url)}$batch`,
       method: 'POST',
       body,
       headers: createHttpHeaders({

@@ -33,7 +33,7 @@ import { transactionCosts } from './transactionCost';
  * `npm run bench`: the performance budget, measured side by side with a bare echo bot on the same
  * adapter, server and machine. Flags: --strict (exit 1 on a FAIL), --soak (the 100,000-turn RSS
  * soak), --quick (a smoke run with few requests: figures not comparable), --cpu-prof (profiles of
- * each bot process in bench/results/profiles), --keep-logs (the processes' logs), --only <scenario>,
+ * each bot process in bench/results/profiles; without each kind of turn's CPU one at a time), --keep-logs (the processes' logs), --only <scenario>,
  * --azurite-on-disk (the emulator saving to disk, as `npm start` runs it, instead of in memory).
  * BENCH_TABLES_CONNECTION_STRING (environment): a storage account of your own instead of Azurite
  * (bench/benchStorage.ts: synthetic tables of this run only, deleted at the end).
@@ -161,7 +161,10 @@ async function main(): Promise<void> {
     /** Each kind of turn's CPU, one at a time, from teacher 0's chat (or the echo's own): where an emulator runs here. */
     const turnCostRows: TurnCost[] = [];
     const costOfTurns = async (bot: NodeProcess, request: (worker: number, i: number) => Promise<void>, kindOf: () => string, turns: number) => {
-      if (!storage.threadCpuMs) return;
+      // Under --cpu-prof the profiler's own thread keeps the bot from ever falling quiet, so every turn
+      // would wait out the settle limit (a dialog-only run took over ten minutes at the stateful echo
+      // alone), and the figures would count the profiler's CPU as the turn's.
+      if (!storage.threadCpuMs || nodeArgs.length > 0) return;
       let i = 0;
       const costs = await turnCosts({ turns: scale(turns), warm: TURN_COSTS.warmTurns, kindOf, one: () => request(0, i++), cpu: { bot: threadCpuReader(bot.pid), storage: storage.threadCpuMs, driver: ownCpu } });
       // The concern's bot measures the question turns again: its figures stand beside its Send's.
@@ -396,6 +399,7 @@ async function main(): Promise<void> {
         say(`Each repetition at 20 concurrent, p50 (the bot's CPU ms a request: all its threads / its main thread): the stateful echo ${spread(floor)}; the dialog turn ${spread(dialogResult)}.`);
       }
     }
+    if (nodeArgs.length > 0) say('\nEach kind of turn one at a time is left out under --cpu-prof: the profiler\'s own thread would count in it.');
     if (turnCostRows.length > 1) {
       say('\nEach kind of turn, one conversation at a time (the CPU while its request was open; a Send\'s staff cards go out after it):');
       say(turnCostTable(turnCostRows));

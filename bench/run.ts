@@ -33,8 +33,9 @@ import { transactionCosts } from './transactionCost';
  * `npm run bench`: the performance budget, measured side by side with a bare echo bot on the same
  * adapter, server and machine. Flags: --strict (exit 1 on a FAIL), --soak (the 100,000-turn RSS
  * soak), --quick (a smoke run with few requests: figures not comparable), --cpu-prof (profiles of
- * each bot process in bench/results/profiles; without each kind of turn's CPU one at a time), --keep-logs (the processes' logs), --only <scenario>,
- * --azurite-on-disk (the emulator saving to disk, as `npm start` runs it, instead of in memory).
+ * each bot process in bench/results/profiles; without each kind of turn's CPU one at a time),
+ * --keep-logs (the processes' logs), --only <scenario>, --azurite-on-disk (the emulator saving to
+ * disk, as `npm start` runs it, instead of in memory).
  * BENCH_TABLES_CONNECTION_STRING (environment): a storage account of your own instead of Azurite
  * (bench/benchStorage.ts: synthetic tables of this run only, deleted at the end).
  * BENCH_BOT_ENV (environment): settings given to every bot the bench starts, as a JSON object of

@@ -99,7 +99,8 @@ async function main(): Promise<void> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'swbot-bench-'));
   mkdirSync(RESULTS, { recursive: true });
   const profileDir = path.join(RESULTS, 'profiles');
-  const nodeArgs = args.has('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const profiling = args.has('--cpu-prof');
+  const nodeArgs = profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const onDisk = args.has('--azurite-on-disk');
   // In memory by default: on disk, Azurite saves its whole database every ~5 s and answers nothing
   // meanwhile (a point read every 5 ms against 30,000 rows waited up to ~300 ms, three or four times
@@ -165,7 +166,7 @@ async function main(): Promise<void> {
       // Under --cpu-prof the profiler's own thread keeps the bot from ever falling quiet, so every turn
       // would wait out the settle limit (a dialog-only run took over ten minutes at the stateful echo
       // alone), and the figures would count the profiler's CPU as the turn's.
-      if (!storage.threadCpuMs || nodeArgs.length > 0) return;
+      if (!storage.threadCpuMs || profiling) return;
       let i = 0;
       const costs = await turnCosts({ turns: scale(turns), warm: TURN_COSTS.warmTurns, kindOf, one: () => request(0, i++), cpu: { bot: threadCpuReader(bot.pid), storage: storage.threadCpuMs, driver: ownCpu } });
       // The concern's bot measures the question turns again: its figures stand beside its Send's.
@@ -400,7 +401,7 @@ async function main(): Promise<void> {
         say(`Each repetition at 20 concurrent, p50 (the bot's CPU ms a request: all its threads / its main thread): the stateful echo ${spread(floor)}; the dialog turn ${spread(dialogResult)}.`);
       }
     }
-    if (nodeArgs.length > 0) say('\nEach kind of turn one at a time is left out under --cpu-prof: the profiler\'s own thread would count in it.');
+    if (profiling) say('\nEach kind of turn one at a time is left out under --cpu-prof: the profiler\'s own thread would count in it.');
     if (turnCostRows.length > 1) {
       say('\nEach kind of turn, one conversation at a time (the CPU while its request was open; a Send\'s staff cards go out after it):');
       say(turnCostTable(turnCostRows));
@@ -409,7 +410,7 @@ async function main(): Promise<void> {
     }
     const output = { at: new Date().toISOString(), botClockStart: clockStart.toISOString(), machine: { cores: os.cpus().length, node: process.version }, storage: storage.description, quick: QUICK, repetitions: REPS, results, storageCalls: costs, caseTransaction: transactions, trustDigest: { schools: TRUST_SCHOOLS, seconds: trustSeconds }, trustLoad: trust, partitionGrowth: partition, soak, turnCosts: turnCostRows, budget, budgetByName: Object.fromEntries(budget.map((b) => [b.name, { measured: b.value ?? b.measured, limit: b.max ?? b.limit, pass: b.pass }])) };
     writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(output, null, 2)}\n`);
-    say(`\nWritten: bench/results/latest.json${nodeArgs.length ? `; CPU profiles in ${path.relative(ROOT, profileDir)}` : ''}`);
+    say(`\nWritten: bench/results/latest.json${profiling ? `; CPU profiles in ${path.relative(ROOT, profileDir)}` : ''}`);
     if (args.has('--strict') && budget.some((b) => b.pass === false)) process.exitCode = 1;
   } finally {
     await Promise.all(processes.map((p) => p.stop()));

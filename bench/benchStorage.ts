@@ -25,6 +25,8 @@ export interface BenchStorage {
   cpuMs?: () => number;
   /** The same, summed over the emulator's threads to the nanosecond (for one turn at a time). */
   threadCpuMs?: () => number;
+  /** The emulator's process, where it runs here (`--bot-own-core` keeps it off the bots' core). */
+  pid?: number;
   /** Stops the emulator, or deletes the tables this run created in the account. */
   stop(): Promise<void>;
 }
@@ -105,7 +107,7 @@ export async function benchStorage(env: NodeJS.ProcessEnv, work: string, nodeArg
     description: `Azurite ${onDisk ? 'on disk' : 'in memory'}`,
     emulated: true,
     prefix: (name) => name,
-    ...(azurite.child.pid ? { cpuMs: cpuReader(azurite.child.pid), threadCpuMs: threadCpuReader(azurite.child.pid) } : {}),
+    ...(azurite.child.pid ? { pid: azurite.child.pid, cpuMs: cpuReader(azurite.child.pid), threadCpuMs: threadCpuReader(azurite.child.pid) } : {}),
     stop: () => azurite.stop(),
   };
 }

@@ -113,6 +113,15 @@ export const ownCpu: CpuReader = () => {
   return (user + system) / 1000;
 };
 
+/**
+ * Keeps a process and every thread it has on one CPU (Linux's `taskset`); threads it starts later
+ * inherit the setting. `--bot-own-core` gives each bot a core of its own, as its own server would
+ * have, and leaves the other to the emulator and the driver, which stand in for Azure and Teams.
+ */
+export function pinToCpu(pid: number, cpu: number): void {
+  execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', String(cpu), String(pid)], { stdio: 'ignore' });
+}
+
 /** A built entry point (`dist/...`) as its own process, logging to a file as it would in production. */
 export async function startNode(entry: string, env: Record<string, string>, logFile: string, extraArgs: string[] = []): Promise<NodeProcess> {
   const port = await freePort();

@@ -14,7 +14,7 @@ import { TABLES, TableStore } from '../storage/tableStore';
 import { benchStorage } from './benchStorage';
 import { BenchConnector } from './connector';
 import { runLoad } from './load';
-import { NodeProcess, ownCpu, startNode, threadCpuReader } from './processes';
+import { NodeProcess, ownCpu, pinToCpu, startNode, threadCpuReader } from './processes';
 import { benchStalls, BudgetLine, budgetTable, cpuByPartTable, lateAnswers, latencyFloorTable, resultsTable, ScenarioResult, storageCallsTable, storageTable, trustTable, turnCostTable } from './report';
 import { measureOperationCosts, OperationCosts, STORAGE_BUDGET } from './operationCosts';
 import { caseIdsOf, outboxDrained } from './benchCases';
@@ -36,6 +36,9 @@ import { transactionCosts } from './transactionCost';
  * each bot process in bench/results/profiles; without each kind of turn's CPU one at a time),
  * --keep-logs (the processes' logs), --only <scenario>, --azurite-on-disk (the emulator saving to
  * disk, as `npm start` runs it, instead of in memory).
+ * Where a trust's bot would run: --rtt <ms> (each bot's calls to storage and the Teams stub reach
+ * them that much later, bench/networkDelay.ts; --teams-rtt <ms> sets the stub's apart), --bot-own-core (the bots on one CPU, the emulator and
+ * the driver on the other, bench/processes.ts's pinToCpu); their figures are not the budget's.
  * BENCH_TABLES_CONNECTION_STRING (environment): a storage account of your own instead of Azurite
  * (bench/benchStorage.ts: synthetic tables of this run only, deleted at the end).
  * BENCH_BOT_ENV (environment): settings given to every bot the bench starts, as a JSON object of
@@ -64,6 +67,21 @@ const QUICK = args.has('--quick');
  */
 const ONLY = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
 const wants = (key: string) => ONLY === undefined || ONLY === key;
+
+/**
+ * `--rtt <ms>`: a round trip added to every call a bot makes; `--teams-rtt <ms>`: another for its
+ * calls to Teams (the connector stub) alone. Undefined without the flag; checked before anything starts.
+ */
+function roundTrip(flag: '--rtt' | '--teams-rtt'): number | undefined {
+  if (!argv.includes(flag)) return undefined;
+  const given = argv[argv.indexOf(flag) + 1];
+  const ms = Number(given);
+  if (given === undefined || !Number.isInteger(ms) || ms < 0 || ms > 1000) throw new Error(`${flag}: expected a whole number of milliseconds from 0 to 1000, not ${given ?? 'nothing'}`);
+  return ms;
+}
+const BOT_OWN_CORE = args.has('--bot-own-core');
+/** With --bot-own-core: the bots' CPU, and the one the emulator and this driver share. */
+const CORES = { bots: 0, rest: 1 };
 const ROOT = path.join(__dirname, '..', '..');
 const RESULTS = path.join(ROOT, 'bench', 'results');
 const BOT_ENTRY = path.join(ROOT, 'dist', 'host', 'main.js');
@@ -96,6 +114,10 @@ function say(line: string): void {
 async function main(): Promise<void> {
   // Checked before anything is started: a mistake here must not leave an emulator running.
   const extraSettings = botSettings();
+  const rttMs = roundTrip('--rtt') ?? 0;
+  const teamsRttMs = roundTrip('--teams-rtt') ?? rttMs;
+  const delayed = rttMs > 0 || teamsRttMs > 0;
+  if (BOT_OWN_CORE && os.cpus().length < 2) throw new Error('--bot-own-core needs two CPUs or more: one for the bots, one for the rest');
   const work = mkdtempSync(path.join(os.tmpdir(), 'swbot-bench-'));
   mkdirSync(RESULTS, { recursive: true });
   const profileDir = path.join(RESULTS, 'profiles');
@@ -107,8 +129,16 @@ async function main(): Promise<void> {
   // in 20 s; in memory, 15 ms at most). Azure Table Storage has no such pause, so on disk every p99
   // here would partly measure the emulator's save.
   const storage = await benchStorage(process.env, work, nodeArgs, onDisk);
+  if (BOT_OWN_CORE) {
+    pinToCpu(process.pid, CORES.rest);
+    if (storage.pid) pinToCpu(storage.pid, CORES.rest);
+  }
   say(`Benchmark on ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${storage.description}${QUICK ? ' (QUICK: a smoke run, figures not comparable)' : ''}`);
   if (Object.keys(extraSettings).length > 0) say(`Every bot started with BENCH_BOT_ENV=${JSON.stringify(extraSettings)}: these figures are not the defaults`);
+  if (delayed || BOT_OWN_CORE) {
+    const placed = [delayed ? `each call a bot makes reaches storage ${rttMs} ms later (--rtt) and the Teams stub ${teamsRttMs} ms later (--teams-rtt)` : '', BOT_OWN_CORE ? `the bots on CPU ${CORES.bots}, the emulator and the driver on CPU ${CORES.rest} (--bot-own-core)` : ''];
+    say(`Placed as a deployment would be: ${placed.filter(Boolean).join('; ')}. These figures are not the budget's, which is measured with everything on loopback and both cores shared`);
+  }
   const connector = new BenchConnector();
   await connector.start();
   const digestKey = randomBytes(24).toString('hex');
@@ -125,6 +155,10 @@ async function main(): Promise<void> {
     CLOCK_START: clockStart.toISOString(),
     ...extraSettings,
   };
+  if (delayed) {
+    Object.assign(env, { BENCH_NETWORK_RTT_MS: String(rttMs), BENCH_TEAMS_RTT_MS: String(teamsRttMs), BENCH_TEAMS_HOST: new URL(connector.url).host });
+    env.NODE_OPTIONS = [env.NODE_OPTIONS, `--require "${path.join(ROOT, 'dist', 'bench', 'networkDelayPreload.js')}"`].filter(Boolean).join(' ');
+  }
   const processes: NodeProcess[] = [];
   // Ctrl-C: the bots and the emulator stop, and a run against an account deletes its tables, before the bench exits.
   const interrupted = () => {
@@ -137,6 +171,7 @@ async function main(): Promise<void> {
   const start = async (entry: string, name: string, tablePrefix = storage.prefix('bench'), extraEnv: Record<string, string> = {}) => {
     const p = await startNode(entry, { ...env, ...extraEnv, TABLE_PREFIX: tablePrefix }, path.join(work, `${name}.log`), nodeArgs);
     processes.push(p);
+    if (BOT_OWN_CORE) pinToCpu(p.pid, CORES.bots);
     return p;
   };
 

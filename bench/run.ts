@@ -37,8 +37,9 @@ import { transactionCosts } from './transactionCost';
  * --keep-logs (the processes' logs), --only <scenario>, --azurite-on-disk (the emulator saving to
  * disk, as `npm start` runs it, instead of in memory).
  * Where a trust's bot would run: --rtt <ms> (each bot's calls to storage and the Teams stub reach
- * them that much later, bench/networkDelay.ts; --teams-rtt <ms> sets the stub's apart), --bot-own-core (the bots on one CPU, the emulator and
- * the driver on the other, bench/processes.ts's pinToCpu); their figures are not the budget's.
+ * them that much later, bench/networkDelay.ts; --teams-rtt <ms> sets the stub's apart),
+ * --bot-own-core (the bots on one CPU, the emulator and the driver on the other,
+ * bench/processes.ts's pinToCpu); their figures are not the budget's, and latest.json says so.
  * BENCH_TABLES_CONNECTION_STRING (environment): a storage account of your own instead of Azurite
  * (bench/benchStorage.ts: synthetic tables of this run only, deleted at the end).
  * BENCH_BOT_ENV (environment): settings given to every bot the bench starts, as a JSON object of
@@ -443,7 +444,7 @@ async function main(): Promise<void> {
       const what = concernIf(turnCostRows);
       if (what) say(`The concern (three questions and Send) is ${what.asIs.toFixed(2)}× the echo turn in these CPU figures; with the three questions at an echo turn's cost it would be ${what.questionsAsEcho.toFixed(2)}×, with Send at an echo turn's cost ${what.sendAsEcho.toFixed(2)}×.`);
     }
-    const output = { at: new Date().toISOString(), botClockStart: clockStart.toISOString(), machine: { cores: os.cpus().length, node: process.version }, storage: storage.description, quick: QUICK, repetitions: REPS, results, storageCalls: costs, caseTransaction: transactions, trustDigest: { schools: TRUST_SCHOOLS, seconds: trustSeconds }, trustLoad: trust, partitionGrowth: partition, soak, turnCosts: turnCostRows, budget, budgetByName: Object.fromEntries(budget.map((b) => [b.name, { measured: b.value ?? b.measured, limit: b.max ?? b.limit, pass: b.pass }])) };
+    const output = { at: new Date().toISOString(), botClockStart: clockStart.toISOString(), machine: { cores: os.cpus().length, node: process.version }, storage: storage.description, quick: QUICK, ...(delayed || BOT_OWN_CORE ? { placement: { botOwnCore: BOT_OWN_CORE, storageRttMs: rttMs, teamsRttMs, budgetComparable: false } } : {}), repetitions: REPS, results, storageCalls: costs, caseTransaction: transactions, trustDigest: { schools: TRUST_SCHOOLS, seconds: trustSeconds }, trustLoad: trust, partitionGrowth: partition, soak, turnCosts: turnCostRows, budget, budgetByName: Object.fromEntries(budget.map((b) => [b.name, { measured: b.value ?? b.measured, limit: b.max ?? b.limit, pass: b.pass }])) };
     writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(output, null, 2)}\n`);
     say(`\nWritten: bench/results/latest.json${profiling ? `; CPU profiles in ${path.relative(ROOT, profileDir)}` : ''}`);
     if (args.has('--strict') && budget.some((b) => b.pass === false)) process.exitCode = 1;

@@ -27,6 +27,8 @@ export interface OperationCosts {
   startTurn: Counted;
   /** Send, while the teacher waits. */
   sendTurn: Counted;
+  /** An attendance concern's Send (the bench's), the school's audit chain head already known. */
+  attendanceSendTurn: Counted;
   /** The staff cards Send starts (three people have the app), after the answer. */
   staffCardsAfterSend: Counted;
   /** How many cards that was. */
@@ -124,6 +126,11 @@ export async function measureOperationCosts(connectionString: string, prefix = u
   const school = await h.parts.directory.school(DEMO_SCHOOL_ID);
   const digestOneSchool = await measure(() => h.parts.digests.build(school, new Date('2026-11-23T09:00:00Z')));
   const digestAgain = await measure(() => h.parts.digests.build(school, new Date('2026-11-23T09:00:00Z')));
+  // The bench's concern, an attendance one, sent once the school's audit chain is known (the Send above read its head).
+  await h.say('attendance');
+  await h.say({ verb: 'answer', question: 'pupil', pupilId: 'demo-p08', pupilName: '' });
+  const attendanceDraft = draftIdOf(lastCard(await h.say({ verb: 'answer', question: 'details', what: 'unexplainedToday', absenceType: 'notKnown', reasons: '' })));
+  const attendanceSend = await split(() => h.say({ verb: 'answer', question: 'confirm', draftId: attendanceDraft }));
 
   const quiet = await counting(connectionString, `${prefix}q`);
   const quietDraft = await upToConfirm(quiet.h);
@@ -135,6 +142,7 @@ export async function measureOperationCosts(connectionString: string, prefix = u
     typedAnswerTurn,
     startTurn,
     sendTurn: send.request,
+    attendanceSendTurn: attendanceSend.request,
     staffCardsAfterSend: send.after,
     staffCards,
     noCardsAfterSend: quietSend.after,

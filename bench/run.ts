@@ -388,6 +388,7 @@ async function main(): Promise<void> {
           { operation: 'a typed answer', ...costs.typedAnswerTurn },
           { operation: 'starting a concern', ...costs.startTurn },
           { operation: 'Send, while the teacher waits', ...costs.sendTurn },
+          { operation: "an attendance Send, the school's chain known", ...costs.attendanceSendTurn },
           { operation: `the ${costs.staffCards} staff cards after Send`, ...costs.staffCardsAfterSend },
           { operation: 'the same with nobody installed', ...costs.noCardsAfterSend },
           { operation: 'an approval invoke', ...costs.approvalInvoke },

@@ -6,12 +6,9 @@
  * 156 MB and 61 MB (Node 22). ESLint refuses `botbuilder-dialogs` itself outside tests
  * (eslint.config.mjs), and test/startupFootprint.test.ts checks the suite is not loaded.
  */
-export { ComponentDialog } from 'botbuilder-dialogs/lib/componentDialog';
 export { Dialog, DialogTurnStatus } from 'botbuilder-dialogs/lib/dialog';
 export type { DialogInstance, DialogTurnResult } from 'botbuilder-dialogs/lib/dialog';
 export { DialogContext } from 'botbuilder-dialogs/lib/dialogContext';
 export type { DialogState } from 'botbuilder-dialogs/lib/dialogContext';
 export { DialogSet } from 'botbuilder-dialogs/lib/dialogSet';
 export type { DialogStateManagerConfiguration } from 'botbuilder-dialogs/lib/memory/dialogStateManager';
-export { WaterfallDialog } from 'botbuilder-dialogs/lib/waterfallDialog';
-export type { WaterfallStepContext } from 'botbuilder-dialogs/lib/waterfallStepContext';

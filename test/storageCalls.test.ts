@@ -32,6 +32,10 @@ describe('storage round-trips per operation (ceilings: today’s counts)', () =>
     expect(seen.sendTurn.by['POST $batch']).toBe(1);
   });
 
+  it('an attendance Send once its school’s audit chain is known: the state and the case’s one transaction, nothing read', () => {
+    expect(seen.attendanceSendTurn.by).toEqual({ 'GET botstate': 1, 'POST $batch': 1, 'PUT botstate': 1 });
+  });
+
   it('the staff cards after Send: two calls a card; with nobody installed, fewer', () => {
     expect(seen.staffCards).toBe(3);
     expect(seen.staffCardsAfterSend.calls).toBeLessThanOrEqual(CEILING.threeStaffCards);
@@ -56,7 +60,10 @@ describe('storage round-trips per operation (ceilings: today’s counts)', () =>
  * Today's counts (1 December 2026), as ceilings, against issue 20's budget:
  * - a dialog turn: its state read and write (2): within budget; starting a concern, the same (the
  *   chat's reference is not read again on every start: it was 3);
- * - Send, while the teacher waits: the state, two reads and the case's one transaction (5): within;
+ * - Send, while the teacher waits: the state, two reads and the case's one transaction (5): within.
+ *   The reads are this Send's: a suspension reads the child's decided suspensions, and the first
+ *   Send of a school in a process its audit chain's head. An attendance concern's Send once the head
+ *   is known (the bench's) is the state and the transaction alone (3);
  * - the staff cards after it: 3 for three cards, 1 a card: within budget. They are sent from what
  *   the Send saved (leased to this instance in the save), so only everyone's chat reference is read
  *   (1); one transaction marks the card for someone without the app as waiting, one settles the

@@ -31,20 +31,52 @@ export type FormContext = z.infer<typeof formContextSchema>;
 export const answersSchema = z.record(z.string(), z.unknown());
 export type Answers = z.infer<typeof answersSchema>;
 
-/** The waterfall's own progress, passed on when "back" restarts it at an earlier question. */
-export const formProgressSchema = z.object({
+/** How a guided dialog begins: who is asking. */
+export const formBeginSchema = z.object({ ctx: formContextSchema });
+export type FormBegin = z.infer<typeof formBeginSchema>;
+
+/**
+ * A guided dialog's whole stored state: who is asking, the answers so far, and the question being
+ * asked. Kept once, in the dialog's own instance (the card's frame is worked out again from them).
+ */
+export const formStateSchema = z.object({
   ctx: formContextSchema,
-  answers: answersSchema.default({}),
-  asked: z.array(z.number().int().min(0)).default([]),
-  startAt: z.number().int().min(0).default(0),
-  /**
-   * A question asked again without sending its card: after a save that failed, the confirmation
-   * already in the chat is still the current one (and drawing it again needs the records that
-   * just failed).
-   */
-  silentAt: z.number().int().min(0).optional(),
+  answers: answersSchema,
+  /** The questions answered, in the order they were last answered: "back" goes to the latest before this one. */
+  asked: z.array(z.number().int().min(0)),
+  /** The question being asked, by its place in the dialog. */
+  at: z.number().int().min(0),
+  /** The card last sent asks for a date and nothing else needed: a typed reply is that date. */
+  typedDateField: z.string().optional(),
 });
-export type FormProgress = z.infer<typeof formProgressSchema>;
+export type FormState = z.infer<typeof formStateSchema>;
+
+/**
+ * The same state as versions before 3 December 2026 kept it: a component dialog holding a waterfall
+ * (its progress) and the prompt asking the current question (its card's frame). A conversation in
+ * the middle of a dialog when the bot is updated is read from it, so the teacher carries on rather
+ * than starting again. It can go once no conversation saved by those versions can still be open.
+ */
+const nestedStateSchema = z.object({
+  dialogs: z.object({
+    dialogStack: z.tuple([
+      z.object({ state: z.object({ values: z.object({ progress: z.object({ ctx: formContextSchema, answers: answersSchema, asked: z.array(z.number().int().min(0)) }) }) }) }),
+      z.object({ state: z.object({ prompt: z.object({ frame: z.object({ questionId: z.string() }), typedDateField: z.string().optional() }) }) }),
+    ]),
+  }),
+});
+
+/** A dialog's state as the versions before kept it, read as today's: undefined if it is not that shape. */
+export function fromNestedState(stored: unknown, questionIds: readonly string[]): FormState | undefined {
+  const parsed = nestedStateSchema.safeParse(stored);
+  if (!parsed.success) return undefined;
+  const [flow, prompt] = parsed.data.dialogs.dialogStack;
+  const { ctx, answers, asked } = flow.state.values.progress;
+  const at = questionIds.indexOf(prompt.state.prompt.frame.questionId);
+  if (at < 0) return undefined;
+  const { typedDateField } = prompt.state.prompt;
+  return { ctx, answers, asked, at, ...(typedDateField !== undefined ? { typedDateField } : {}) };
+}
 
 /** Stored dialog state that this version of the code cannot continue. */
 export class StaleDialogStateError extends Error {

@@ -1,13 +1,14 @@
-import { ComponentDialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from '../dialogsSdk';
+import { TurnContext } from 'botbuilder';
+import { Dialog, DialogContext, DialogInstance, DialogTurnResult } from '../dialogsSdk';
 import { receiptCard, SummaryRow } from '../../cards/planCards';
 import { planByPerson } from '../../policy/stepOwners';
 import { CaseAnswers } from '../../policy/cases';
 import { CaseSubject } from '../../policy/caseRecord';
 import { planViewFor } from '../../policy/views';
 import { CaseBlockedError, CaseNotSavedError, FormServices, RaisedCase } from '../../services/formServices';
-import { Answers, FormContext, FormId, formProgressSchema, FormProgress, FORM_VERSION, StaleDialogStateError } from './formContext';
+import { Answers, FormBegin, formBeginSchema, FormContext, FormId, formStateSchema, FormState, FORM_VERSION, fromNestedState, StaleDialogStateError } from './formContext';
 import { Question } from './question';
-import { PromptBegin, PromptResult, QuestionPrompt } from './questionPrompt';
+import { Asking, PromptResult, QuestionPrompt } from './questionPrompt';
 import { usedFormCard } from '../../cards/formCard';
 import { putAwayLater, sendInPlaceOfAnswered } from './cardInPlace';
 import { pupilAnswerSchema } from '../questions/pupilQuestion';
@@ -32,105 +33,118 @@ export interface GuidedDialogSpec {
 }
 
 /**
- * A guided dialog: a ComponentDialog whose waterfall asks each question with a QuestionPrompt, then
- * saves. "Back" restarts the waterfall at the previous question, keeping every answer, so each card
- * comes back filled in. Progress lives in the waterfall's state in Azure Tables, so a restarted bot
- * carries on where it was.
+ * A guided dialog: asks each question in turn with its QuestionPrompt, then saves. "Back" goes to
+ * the question answered before, keeping every answer, so each card comes back filled in. Its whole
+ * state (who is asking, the answers, the question being asked) is one record in the dialog's own
+ * instance, kept in Azure Tables, so a restarted bot carries on where it was. It is one dialog on
+ * botbuilder's stack rather than a component holding a waterfall and a prompt a question: a turn
+ * then makes one dialog context and checks one state, not three of each (issue 20).
  */
-export class GuidedDialog extends ComponentDialog {
-  private readonly waterfallId: string;
+export class GuidedDialog extends Dialog<FormBegin> {
+  private readonly prompts: QuestionPrompt[];
 
   constructor(
     private readonly spec: GuidedDialogSpec,
     private readonly services: FormServices,
   ) {
     super(spec.id);
-    this.waterfallId = `${spec.id}.flow`;
-    const steps = spec.questions.map((_q, i) => (step: WaterfallStepContext) => this.questionStep(step, i));
-    steps.push((step) => this.finalStep(step));
-    this.addDialog(new WaterfallDialog(this.waterfallId, steps));
-    for (const q of spec.questions) this.addDialog(new QuestionPrompt(this.promptId(q), q, services));
-    this.initialDialogId = this.waterfallId;
+    this.prompts = spec.questions.map((q) => new QuestionPrompt(q, services));
   }
 
-  override async onBeginDialog(innerDc: DialogContext, options?: FormProgress): Promise<DialogTurnResult> {
-    return innerDc.beginDialog(this.waterfallId, formProgressSchema.parse(options));
+  override async beginDialog(dc: DialogContext, options?: FormBegin): Promise<DialogTurnResult> {
+    const { ctx } = formBeginSchema.parse(options);
+    const state: FormState = { ctx, answers: {}, asked: [], at: 0 };
+    dc.activeDialog!.state.form = state;
+    return this.askFrom(dc, state, 0);
   }
 
-  private promptId(q: Question): string {
-    return `${this.spec.id}.ask.${q.id}`;
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const state = this.stateOf(dc.activeDialog);
+    // The card sent this turn (if any) is remembered in the stored state itself.
+    dc.activeDialog!.state.form = state;
+    const result = await this.prompts[state.at]!.read(dc.context, this.asking(state));
+    return result ? this.take(dc, state, result) : Dialog.EndOfTurn;
   }
 
-  private progress(step: WaterfallStepContext): FormProgress {
-    if (step.index === 0) save(step, formProgressSchema.parse(step.options));
-    const parsed = formProgressSchema.safeParse(values(step).progress);
-    if (!parsed.success || parsed.data.ctx.version !== FORM_VERSION) throw new StaleDialogStateError(`${this.spec.id} progress`);
-    return parsed.data;
+  override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
+    const state = this.stateOf(instance);
+    instance.state.form = state;
+    await this.prompts[state.at]!.reprompt(context, this.asking(state));
   }
 
-  /** Handles the answer to question i-1, then asks question i (or skips it). */
-  private async questionStep(step: WaterfallStepContext, i: number): Promise<DialogTurnResult> {
-    const progress = this.progress(step);
-    if (i > 0) {
-      const handled = await this.takeResult(step, progress, i - 1);
-      if (handled) return handled;
+  private stateOf(instance: DialogInstance | undefined): FormState {
+    const parsed = formStateSchema.safeParse(instance?.state?.form);
+    const state = parsed.success ? parsed.data : fromNestedState(instance?.state, this.spec.questions.map((q) => q.id));
+    if (!state || state.ctx.version !== FORM_VERSION || state.at >= this.spec.questions.length) throw new StaleDialogStateError(`${this.spec.id} state`);
+    // Read from the versions before: kept from now on as today's state alone.
+    if (!parsed.success) delete instance!.state.dialogs;
+    return state;
+  }
+
+  /**
+   * Asks the first question from `from` on that applies (or, `silent`, waits for an answer to its
+   * card already in the chat); past the last, saves.
+   */
+  private async askFrom(dc: DialogContext, state: FormState, from: number, silent = false): Promise<DialogTurnResult> {
+    for (let i = from; i < this.spec.questions.length; i++) {
+      if (this.spec.questions[i]!.skip?.(state.answers, state.ctx)) continue;
+      state.at = i;
+      if (silent) return Dialog.EndOfTurn;
+      const result = await this.prompts[i]!.begin(dc.context, this.asking(state));
+      return result ? this.take(dc, state, result) : Dialog.EndOfTurn;
     }
+    return this.finish(dc, state);
+  }
+
+  /** The card's frame for the question being asked: where it stands in the questions that apply. */
+  private asking(state: FormState): Asking {
+    const i = state.at;
     const q = this.spec.questions[i]!;
-    if (i < progress.startAt || q.skip?.(progress.answers, progress.ctx)) {
-      save(step, progress);
-      return step.next({ kind: 'skipped' });
-    }
-    const visible = this.spec.questions.filter((x) => !x.skip?.(progress.answers, progress.ctx));
+    const visible = this.spec.questions.filter((x) => !x.skip?.(state.answers, state.ctx));
     const position = visible.indexOf(q) + 1;
-    const silent = progress.silentAt === i;
-    const about = (this.spec.about ?? aboutOf)(progress.answers);
-    // Once only: "back" from here passes progress on, and the earlier question's card must be sent.
-    delete progress.silentAt;
-    const options: PromptBegin = {
-      ...(silent ? { silent } : {}),
-      ctx: progress.ctx,
-      answers: progress.answers,
+    const about = (this.spec.about ?? aboutOf)(state.answers);
+    return {
+      state,
       frame: {
         title: this.spec.title,
         questionId: q.id,
         step: position,
         total: visible.length,
         canGoBack: position > 1,
-        ...(i === this.spec.questions.length - 1 ? { submitData: { draftId: progress.ctx.draftId } } : {}),
+        ...(i === this.spec.questions.length - 1 ? { submitData: { draftId: state.ctx.draftId } } : {}),
         ...(about && !ASKS_WHO.has(q.id) ? { about } : {}),
       },
     };
-    save(step, progress);
-    return step.beginDialog(this.promptId(q), options);
   }
 
-  /** Returns a turn result when the answer ends or rewinds the dialog; undefined to carry on. */
-  private async takeResult(step: WaterfallStepContext, progress: FormProgress, index: number): Promise<DialogTurnResult | undefined> {
-    const result = step.result as PromptResult | { kind: 'skipped' } | undefined;
-    if (!result || result.kind === 'skipped') return undefined;
+  /** What the reply to the question being asked came to: the next question, the dialog's end, or an earlier question again. */
+  private async take(dc: DialogContext, state: FormState, result: PromptResult): Promise<DialogTurnResult> {
+    const index = state.at;
     if (result.kind === 'cancel') {
-      this.retire(step, progress, index, 'Stopped: nothing was saved or sent.');
-      await step.context.sendActivity('Stopped. Nothing has been saved or sent. Type "menu" to start again.');
-      return step.endDialog({ cancelled: true });
+      this.retire(dc.context, state, index, 'Stopped: nothing was saved or sent.');
+      await dc.context.sendActivity('Stopped. Nothing has been saved or sent. Type "menu" to start again.');
+      return dc.endDialog({ cancelled: true });
     }
-    if (result.kind === 'handBack') return step.endDialog({ handBack: result.text });
+    if (result.kind === 'handBack') return dc.endDialog({ handBack: result.text });
     if (result.kind === 'back') {
-      const earlier = progress.asked.filter((n) => n < index);
+      const earlier = state.asked.filter((n) => n < index);
       const target = earlier.length > 0 ? earlier[earlier.length - 1]! : index;
-      if (target === index) await step.context.sendActivity('This is the first question.');
-      else this.retire(step, progress, index, 'You went back to change an earlier answer.');
-      return step.replaceDialog(this.waterfallId, { ...progress, asked: earlier.filter((n) => n < target), startAt: target } satisfies FormProgress);
+      if (target === index) await dc.context.sendActivity('This is the first question.');
+      else this.retire(dc.context, state, index, 'You went back to change an earlier answer.');
+      state.asked = earlier.filter((n) => n < target);
+      delete state.typedDateField;
+      return this.askFrom(dc, state, target);
     }
     const q = this.spec.questions[index]!;
-    progress.answers = { ...progress.answers, [q.id]: result.value };
-    progress.asked = [...progress.asked.filter((n) => n !== index), index];
-    save(step, progress);
+    state.answers = { ...state.answers, [q.id]: result.value };
+    state.asked = [...state.asked.filter((n) => n !== index), index];
     // The confirmation gives way once the case is saved: to the receipt, or a line with its reference.
     if (index < this.spec.questions.length - 1) {
-      const about = ASKS_WHO.has(q.id) ? aboutOf(progress.answers) : undefined;
-      this.retire(step, progress, index, about ? `Child: ${about}` : 'Answered: your answers are on the "Check and send" card.');
+      const about = ASKS_WHO.has(q.id) ? aboutOf(state.answers) : undefined;
+      this.retire(dc.context, state, index, about ? `Child: ${about}` : 'Answered: your answers are on the "Check and send" card.');
     }
-    return undefined;
+    delete state.typedDateField;
+    return this.askFrom(dc, state, index + 1);
   }
 
   /**
@@ -138,47 +152,42 @@ export class GuidedDialog extends ComponentDialog {
    * (its buttons, pressed again later, would only confuse). Only a card's own button press says which
    * card it was; a typed answer leaves it.
    */
-  private retire(step: WaterfallStepContext, progress: FormProgress, index: number, outcome: string): void {
-    const { replyToId, value } = step.context.activity;
+  private retire(context: TurnContext, state: FormState, index: number, outcome: string): void {
+    const { replyToId, value } = context.activity;
     if (!replyToId || !value) return;
-    const visible = this.spec.questions.filter((x) => !x.skip?.(progress.answers, progress.ctx));
+    const visible = this.spec.questions.filter((x) => !x.skip?.(state.answers, state.ctx));
     const position = Math.max(1, visible.indexOf(this.spec.questions[index]!) + 1);
-    putAwayLater(step.context, replyToId, usedFormCard(this.spec.title, position, visible.length, outcome));
+    putAwayLater(context, replyToId, usedFormCard(this.spec.title, position, visible.length, outcome));
   }
 
-  private async finalStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const progress = this.progress(step);
-    const handled = await this.takeResult(step, progress, this.spec.questions.length - 1);
-    if (handled) return handled;
-    const { ctx } = progress;
+  /** Every question answered: saves what the dialog records, and says so. */
+  private async finish(dc: DialogContext, state: FormState): Promise<DialogTurnResult> {
+    const { ctx } = state;
     if (this.spec.finish) {
-      await step.context.sendActivity(await this.spec.finish(progress.answers, ctx, this.services));
-      return step.endDialog();
+      await dc.context.sendActivity(await this.spec.finish(state.answers, ctx, this.services));
+      return dc.endDialog();
     }
-    const built = this.spec.toCase(progress.answers, ctx);
+    const built = this.spec.toCase(state.answers, ctx);
+    const confirmAt = this.spec.questions.length - 1;
     let raised: RaisedCase;
     try {
       raised = await this.services.raiseCase({ schoolId: ctx.schoolId, subject: built.subject, answers: built.answers, raisedBy: ctx.user, draftId: ctx.draftId });
     } catch (err) {
       if (!(err instanceof CaseNotSavedError) && !(err instanceof CaseBlockedError)) throw err;
-      await step.context.sendActivity(err instanceof CaseBlockedError ? `Nothing has been sent: this cannot be sent as it stands. ${err.reason} Type "back" to change it, or "cancel" to stop.` : NOT_SAVED_MESSAGE);
-      // Back to the confirmation with every answer, so Send (or "send") tries again with the same draft id.
-      const confirmAt = this.spec.questions.length - 1;
-      return step.replaceDialog(this.waterfallId, {
-        ...progress,
-        asked: progress.asked.filter((n) => n !== confirmAt),
-        startAt: confirmAt,
-        silentAt: confirmAt,
-      } satisfies FormProgress);
+      await dc.context.sendActivity(err instanceof CaseBlockedError ? `Nothing has been sent: this cannot be sent as it stands. ${err.reason} Type "back" to change it, or "cancel" to stop.` : NOT_SAVED_MESSAGE);
+      // Back to the confirmation with every answer, so Send (or "send") tries again with the same
+      // draft id. Its card is still the one in the chat (and drawing it again needs the records that just failed).
+      state.asked = state.asked.filter((n) => n !== confirmAt);
+      return this.askFrom(dc, state, confirmAt, true);
     }
-    this.retire(step, progress, this.spec.questions.length - 1, raised.created ? `Sent: reference ${raised.ref}` : `Already sent: reference ${raised.ref}`);
+    this.retire(dc.context, state, confirmAt, raised.created ? `Sent: reference ${raised.ref}` : `Already sent: reference ${raised.ref}`);
     const view = planViewFor(ctx.roles, raised.plan);
     if (view) {
       const people = planByPerson(raised.plan, { staff: await this.services.schoolStaff(ctx.schoolId) }, ctx.user, ctx.user.aadObjectId);
-      await sendInPlaceOfAnswered(step.context, receiptCard(raised.ref, this.spec.title, view, !raised.created, people));
+      await sendInPlaceOfAnswered(dc.context, receiptCard(raised.ref, this.spec.title, view, !raised.created, people));
     }
     if (raised.created) await this.services.deliverStaffNotifications(ctx.schoolId, raised);
-    return step.endDialog({ ref: raised.ref });
+    return dc.endDialog({ ref: raised.ref });
   }
 }
 
@@ -190,13 +199,4 @@ const ASKS_WHO: ReadonlySet<string> = new Set(['pupil', 'onRegister', 'newStarte
 function aboutOf(answers: Answers): string | undefined {
   const pupil = pupilAnswerSchema.safeParse(answers.pupil);
   return pupil.success ? pupil.data.label : undefined;
-}
-
-/** The waterfall's per-run values (typed `object` by botbuilder). */
-function values(step: WaterfallStepContext): Record<string, unknown> {
-  return step.values as Record<string, unknown>;
-}
-
-function save(step: WaterfallStepContext, progress: FormProgress): void {
-  values(step).progress = progress;
 }

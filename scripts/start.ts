@@ -8,6 +8,7 @@ import { keepPrivate, privateFolder, writePrivateFile } from './privateFiles';
 import { freePort, startAzuriteProcess, waitForPort } from './azurite';
 import { PLAYGROUND_USERS, PlaygroundUser, playgroundConfig } from './playgroundConfig';
 import { displayPath, openBotLogFile } from './botLogFile';
+import { stopChild } from './stopChild';
 
 /**
  * `npm start`. With a storage connection string (or in production) it runs the bot alone. In
@@ -23,21 +24,6 @@ const PLAYGROUND_PORT = 56150;
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
-}
-
-function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      resolve();
-    }, timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill(signal);
-  });
 }
 
 async function main(): Promise<void> {

@@ -29,17 +29,13 @@ function refused(port: number): Promise<boolean> {
 }
 
 describe('stopping a child of the launcher', () => {
-  it('asks it to stop and waits until it has', async () => {
-    const { child, port } = await listeningChild(false);
-    await stopChild(child, 'SIGTERM', 20_000);
-    expect(child.signalCode).toBe('SIGTERM');
-    expect(await refused(port)).toBe(true);
-  }, 30_000);
-
-  it('kills one that does not stop when asked, and returns only once it has exited', async () => {
-    const { child, port } = await listeningChild(true);
-    await stopChild(child, 'SIGTERM', 300);
-    expect(child.signalCode).toBe('SIGKILL');
+  it.each([
+    ['asks it to stop and waits until it has', false, 20_000, 'SIGTERM'],
+    ['kills one that does not stop when asked, and returns only once it has exited', true, 300, 'SIGKILL'],
+  ] as const)('%s', async (_what, ignoreAsk, timeoutMs, endedBy) => {
+    const { child, port } = await listeningChild(ignoreAsk);
+    await stopChild(child, 'SIGTERM', timeoutMs);
+    expect(child.signalCode).toBe(endedBy);
     expect(await refused(port)).toBe(true);
   }, 30_000);
 

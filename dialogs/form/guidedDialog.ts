@@ -6,7 +6,7 @@ import { CaseAnswers } from '../../policy/cases';
 import { CaseSubject } from '../../policy/caseRecord';
 import { planViewFor } from '../../policy/views';
 import { CaseBlockedError, CaseNotSavedError, FormServices, RaisedCase } from '../../services/formServices';
-import { Answers, FormBegin, formBeginSchema, FormContext, FormId, formStateSchema, FormState, FORM_VERSION, fromNestedState, StaleDialogStateError } from './formContext';
+import { Answers, FormBegin, formBeginSchema, FormContext, FormId, formStateSchema, FormState, fromNestedState, StaleDialogStateError } from './formContext';
 import { Question } from './question';
 import { Asking, PromptResult, QuestionPrompt } from './questionPrompt';
 import { usedFormCard } from '../../cards/formCard';
@@ -75,7 +75,7 @@ export class GuidedDialog extends Dialog<FormBegin> {
   private stateOf(instance: DialogInstance | undefined): FormState {
     const parsed = formStateSchema.safeParse(instance?.state?.form);
     const state = parsed.success ? parsed.data : fromNestedState(instance?.state, this.spec.questions.map((q) => q.id));
-    if (!state || state.ctx.version !== FORM_VERSION || state.at >= this.spec.questions.length) throw new StaleDialogStateError(`${this.spec.id} state`);
+    if (!state || state.at >= this.spec.questions.length) throw new StaleDialogStateError(`${this.spec.id} state`);
     // Read from the versions before: kept from now on as today's state alone.
     if (!parsed.success) delete instance!.state.dialogs;
     return state;
@@ -86,6 +86,8 @@ export class GuidedDialog extends Dialog<FormBegin> {
    * card already in the chat); past the last, saves.
    */
   private async askFrom(dc: DialogContext, state: FormState, from: number, silent = false): Promise<DialogTurnResult> {
+    // What the last card asked no longer counts: the card sent next says what a typed reply may be.
+    delete state.typedDateField;
     for (let i = from; i < this.spec.questions.length; i++) {
       if (this.spec.questions[i]!.skip?.(state.answers, state.ctx)) continue;
       state.at = i;
@@ -96,12 +98,17 @@ export class GuidedDialog extends Dialog<FormBegin> {
     return this.finish(dc, state);
   }
 
+  /** Where question `index` stands among the questions that apply (position 0 if it does not apply). */
+  private place(state: FormState, index: number): { position: number; total: number } {
+    const visible = this.spec.questions.filter((x) => !x.skip?.(state.answers, state.ctx));
+    return { position: visible.indexOf(this.spec.questions[index]!) + 1, total: visible.length };
+  }
+
   /** The card's frame for the question being asked: where it stands in the questions that apply. */
   private asking(state: FormState): Asking {
     const i = state.at;
     const q = this.spec.questions[i]!;
-    const visible = this.spec.questions.filter((x) => !x.skip?.(state.answers, state.ctx));
-    const position = visible.indexOf(q) + 1;
+    const { position, total } = this.place(state, i);
     const about = (this.spec.about ?? aboutOf)(state.answers);
     return {
       state,
@@ -109,7 +116,7 @@ export class GuidedDialog extends Dialog<FormBegin> {
         title: this.spec.title,
         questionId: q.id,
         step: position,
-        total: visible.length,
+        total,
         canGoBack: position > 1,
         ...(i === this.spec.questions.length - 1 ? { submitData: { draftId: state.ctx.draftId } } : {}),
         ...(about && !ASKS_WHO.has(q.id) ? { about } : {}),
@@ -132,7 +139,6 @@ export class GuidedDialog extends Dialog<FormBegin> {
       if (target === index) await dc.context.sendActivity('This is the first question.');
       else this.retire(dc.context, state, index, 'You went back to change an earlier answer.');
       state.asked = earlier.filter((n) => n < target);
-      delete state.typedDateField;
       return this.askFrom(dc, state, target);
     }
     const q = this.spec.questions[index]!;
@@ -143,7 +149,6 @@ export class GuidedDialog extends Dialog<FormBegin> {
       const about = ASKS_WHO.has(q.id) ? aboutOf(state.answers) : undefined;
       this.retire(dc.context, state, index, about ? `Child: ${about}` : 'Answered: your answers are on the "Check and send" card.');
     }
-    delete state.typedDateField;
     return this.askFrom(dc, state, index + 1);
   }
 
@@ -155,9 +160,8 @@ export class GuidedDialog extends Dialog<FormBegin> {
   private retire(context: TurnContext, state: FormState, index: number, outcome: string): void {
     const { replyToId, value } = context.activity;
     if (!replyToId || !value) return;
-    const visible = this.spec.questions.filter((x) => !x.skip?.(state.answers, state.ctx));
-    const position = Math.max(1, visible.indexOf(this.spec.questions[index]!) + 1);
-    putAwayLater(context, replyToId, usedFormCard(this.spec.title, position, visible.length, outcome));
+    const { position, total } = this.place(state, index);
+    putAwayLater(context, replyToId, usedFormCard(this.spec.title, Math.max(1, position), total, outcome));
   }
 
   /** Every question answered: saves what the dialog records, and says so. */

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { cardText, createHarness, draftIdOf, lastCard, questionOf, texts } from '../support/botHarness';
 
 const pickSam = { verb: 'answer', question: 'pupil', pupilId: 'demo-p01', pupilName: '' };
+/** Where the harness's teacher's chat keeps its state. */
+const key = 'msteams/conversations/conv-00000000-0000-0000-0000-0000000000020/';
 
 /** Each dialog, interrupted after its first answer by a bot restart, carries on at the next question. */
 describe.each([
@@ -31,7 +33,6 @@ describe.each([
 describe('stored dialog state that no longer matches the code', () => {
   async function tamper(h: Awaited<ReturnType<typeof createHarness>>, edit: (json: string) => string) {
     const storage = new TableStateStorage(h.store.client(TABLES.botState));
-    const key = 'msteams/conversations/conv-00000000-0000-0000-0000-0000000000020/';
     const items = await storage.read([key]);
     const edited = JSON.parse(edit(JSON.stringify(items[key]))) as Record<string, unknown>;
     await storage.write({ [key]: { ...edited, eTag: '*' } });
@@ -55,7 +56,6 @@ describe('stored dialog state that no longer matches the code', () => {
 });
 
 describe('a dialog in progress when the bot is updated', () => {
-  const key = 'msteams/conversations/conv-00000000-0000-0000-0000-0000000000020/';
   const stateOf = async (h: Awaited<ReturnType<typeof createHarness>>) => {
     const storage = new TableStateStorage(h.store.client(TABLES.botState));
     return { storage, json: JSON.stringify((await storage.read([key]))[key]) };

@@ -60,15 +60,12 @@ export class GuidedDialog extends Dialog<FormBegin> {
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     const state = this.stateOf(dc.activeDialog);
-    // The card sent this turn (if any) is remembered in the stored state itself.
-    dc.activeDialog!.state.form = state;
     const result = await this.prompts[state.at]!.read(dc.context, this.asking(state));
     return result ? this.take(dc, state, result) : Dialog.EndOfTurn;
   }
 
   override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
     const state = this.stateOf(instance);
-    instance.state.form = state;
     await this.prompts[state.at]!.reprompt(context, this.asking(state));
   }
 
@@ -78,6 +75,8 @@ export class GuidedDialog extends Dialog<FormBegin> {
     if (!state || state.at >= this.spec.questions.length) throw new StaleDialogStateError(`${this.spec.id} state`);
     // Read from the versions before: kept from now on as today's state alone.
     if (!parsed.success) delete instance!.state.dialogs;
+    // The parsed copy is what the turn changes (the card sent, the answers), so it is what is stored.
+    instance!.state.form = state;
     return state;
   }
 

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { digestCard } from '../../cards/digestCard';
 import { DEMO_SCHOOL_ID, demoPupils, demoSchool } from '../../demo/demoSchool';
-import { addDays, IsoDate, isoDate, londonDate } from '../../policy/dates';
-import { buildDigest, weekStartOf } from '../../policy/digest';
+import { addDays, IsoDate, isoDate } from '../../policy/dates';
+import { buildDigest } from '../../policy/digest';
 import { Pupil, pupilSchema } from '../../policy/pupil';
 import { AttendanceWeek } from '../../policy/schoolFigures';
 import { loadSchoolProfile } from '../../policy/schoolProfile';
@@ -16,6 +16,7 @@ import { cardInPlayground, CardPlayground } from '../support/cardInPlayground';
 import { launchChromium, openPlayground, openTabAs, seriousAccessibilityProblems } from '../support/chromium';
 
 const SHOTS = path.join(__dirname, '..', '..', 'test-output', 'digest');
+const TERM_MONDAY = isoDate('2026-11-30');
 
 /** The browser's globals this file reads inside the page (it is type-checked for Node). */
 interface PageGlobals {
@@ -104,11 +105,12 @@ describe('the digest charts, in a real browser', () => {
     let browser: Browser;
 
     beforeAll(async () => {
-      app = await startTestApp();
+      // The bot's clock set to a Monday in term: on the real date, the five earlier weeks would cross
+      // 1 August in the first weeks of a school year, where the line rightly starts again.
+      app = await startTestApp({ CLOCK_START: `${TERM_MONDAY}T08:00:00Z` });
       await new PupilRepository(app.store.client(TABLES.pupils)).saveAll(DEMO_SCHOOL_ID, peers(DEMO_SCHOOL_ID));
       const weeks = new AttendanceHistoryRepository(app.store.client(TABLES.cases));
-      const thisWeek = weekStartOf(londonDate(new Date()), 1);
-      for (const w of history(thisWeek)) await weeks.record(DEMO_SCHOOL_ID, w, new Date());
+      for (const w of history(TERM_MONDAY)) await weeks.record(DEMO_SCHOOL_ID, w, new Date(`${TERM_MONDAY}T08:00:00Z`));
       browser = await launchChromium();
     }, 60_000);
 
